@@ -1,0 +1,271 @@
+# SPDX-License-Identifier: GPL-2.0
+#
+# probelab top-level Makefile: wraps kbuild for probelab.ko and builds the
+# userspace (libprobelab, the probelab CLI, tests) for ARCH=x86_64|arm64.
+# `make help` lists the targets.
+
+TOP := $(abspath $(dir $(lastword $(MAKEFILE_LIST))))
+CACHE ?= $(if $(PROBELAB_CACHE),$(PROBELAB_CACHE),$(TOP)/.cache)
+export PROBELAB_CACHE := $(CACHE)
+
+HOST_ARCH := $(shell uname -m | sed -e 's/aarch64/arm64/' -e 's/amd64/x86_64/')
+ARCH ?= $(HOST_ARCH)
+override ARCH := $(patsubst aarch64,arm64,$(patsubst x86,x86_64,$(ARCH)))
+ifeq ($(filter x86_64 arm64,$(ARCH)),)
+$(error ARCH must be x86_64 or arm64, not '$(ARCH)')
+endif
+
+# Debian 6.1 kernel ABI (6.1.0-NN) found by tools/deps.sh
+KABI = $(shell cat $(CACHE)/kabi 2>/dev/null)
+DEB_ARCH_x86_64 := amd64
+DEB_ARCH_arm64 := arm64
+DEB_ARCH := $(DEB_ARCH_$(ARCH))
+DEBIAN_KDIR_x86_64 = /usr/src/linux-headers-$(KABI)-amd64
+DEBIAN_KDIR_arm64 = $(CACHE)/arm64/usr/src/linux-headers-$(KABI)-arm64
+DEBIAN_KDIR = $(DEBIAN_KDIR_$(ARCH))
+RUNNING_KDIR := /lib/modules/$(shell uname -r)/build
+
+ifeq ($(ARCH),$(HOST_ARCH))
+KDIR ?= $(if $(wildcard $(RUNNING_KDIR)/Makefile),$(RUNNING_KDIR),$(DEBIAN_KDIR))
+CROSS_COMPILE ?=
+else
+KDIR ?= $(DEBIAN_KDIR)
+CROSS_COMPILE ?= aarch64-linux-gnu-
+endif
+KARCH_x86_64 := x86
+KARCH_arm64 := arm64
+KARCH := $(KARCH_$(ARCH))
+
+B := $(TOP)/build/$(ARCH)
+OBJ := $(B)/obj
+
+# --- userspace -------------------------------------------------------------
+CC := $(CROSS_COMPILE)gcc
+AR := $(CROSS_COMPILE)ar
+PKGS := libnl-genl-3.0 libkmod json-c
+ifeq ($(ARCH),$(HOST_ARCH))
+PKG_CONFIG := pkg-config
+FDT_LIBDIR :=
+else
+PKG_CONFIG := PKG_CONFIG_LIBDIR=/usr/lib/aarch64-linux-gnu/pkgconfig:/usr/share/pkgconfig pkg-config
+# libfdt-dev cannot co-install for two arches: its arm64 archive is in the cache
+FDT_LIBDIR := -L$(CACHE)/arm64/usr/lib/aarch64-linux-gnu
+endif
+# (Debian's libfdt has no pkg-config file: -lfdt is named directly)
+PKG_CFLAGS = $(shell $(PKG_CONFIG) --cflags $(PKGS))
+PKG_LIBS = $(shell $(PKG_CONFIG) --libs $(PKGS)) -lfdt
+
+CFLAGS ?= -O2 -g
+USER_CFLAGS = -std=gnu11 -Wall -Wextra -Werror -D_GNU_SOURCE $(CFLAGS) \
+	      -DPROBELAB_VERSION='"$(DKMS_VERSION)"' \
+	      -I$(TOP)/uapi -I$(TOP)/tools/lib -I$(TOP)/tools/fw \
+	      -I$(TOP)/module/core $(PKG_CFLAGS) -MMD -MP
+USER_LDLIBS = $(FDT_LIBDIR) $(PKG_LIBS) -lpthread
+
+LIB_SRCS := $(wildcard tools/lib/*.c)
+FW_SRCS := $(wildcard tools/fw/*.c)
+CORE_SRCS := $(wildcard module/core/*.c)
+CLI_SRCS := $(wildcard tools/probelab/*.c)
+GUEST_C := $(wildcard tests/guest/*.c)
+GUEST_SH := $(wildcard tests/guest/*.sh) tests/guest/run
+UNIT_SRCS := $(wildcard tests/unit/test_*.c)
+UNIT_HELPERS := $(filter-out tests/unit/test_%,$(wildcard tests/unit/*.c))
+
+LIBPROBELAB := $(B)/lib/libprobelab.a
+LIBPLFW := $(B)/lib/libplfw.a
+LIBPLCORE := $(B)/lib/libplcore.a
+USER_LIBS := $(LIBPROBELAB) $(LIBPLFW) $(LIBPLCORE)
+CLI := $(B)/bin/probelab
+GUEST_BINS := $(patsubst tests/guest/%.c,$(B)/tests/guest/%,$(GUEST_C))
+GUEST_SCRIPTS := $(patsubst tests/guest/%,$(B)/tests/guest/%,$(GUEST_SH))
+UNIT_BINS := $(patsubst tests/unit/%.c,$(B)/tests/unit/%,$(UNIT_SRCS))
+
+objs = $(patsubst %.c,$(OBJ)/%.o,$(1))
+
+# --- kernel module ---------------------------------------------------------
+KMOD_DIR := $(B)/kmod
+KMOD := $(KMOD_DIR)/probelab.ko
+KMOD_SRCS := Kbuild dkms.conf $(wildcard module/*.c module/*.h \
+	     module/core/*.c module/core/*.h uapi/linux/*.h)
+KBUILD_ARGS = ARCH=$(KARCH) CROSS_COMPILE=$(CROSS_COMPILE)
+
+# kbuild writes objects beside the sources, so each build runs in a copy
+# of the module sources under build/ (one per ARCH and kernel).
+# $(1): build dir, $(2): kernel build dir, $(3): extra kbuild arguments
+define kbuild_in_copy
+	@mkdir -p $(1)
+	@cd $(TOP) && for f in $(KMOD_SRCS); do \
+		mkdir -p $(1)/$$(dirname $$f); \
+		cmp -s $$f $(1)/$$f || cp -p $$f $(1)/$$f; done
+	@cd $(1) && for f in $$(find module uapi -name '*.[ch]'); do \
+		[ -e $(TOP)/$$f ] || rm -f $$f $${f%.c}.o; done
+	$(MAKE) -C $(2) $(KBUILD_ARGS) M=$(1) $(3) modules
+endef
+
+.PHONY: all module tools unit-build unit fuzz check demo vm-run deps \
+	deps-check install dkms-install clean distclean help checkpatch \
+	sparse kbuild-w1
+
+all: module tools
+
+help:
+	@echo 'probelab targets (ARCH=x86_64|arm64, default the host):'
+	@echo '  make              module + tools for ARCH (KDIR=$(KDIR))'
+	@echo '  make check        all tests: unit, both QEMU machines, dkms, checkpatch, sparse'
+	@echo '  make demo         boot the x86_64 VT-d machine and print a summary'
+	@echo '  make vm-run ARCH=.. CMD=".." [VM_SHARE=DIR] [VM_SMP=N] [VM_KERNEL=IMG VM_KDIR=DIR]'
+	@echo '  make unit         build and run the cmocka unit tests'
+	@echo '  make fuzz         build the libFuzzer harnesses (clang)'
+	@echo '  make install      modules_install + tools under PREFIX=$(PREFIX)'
+	@echo '  make dkms-install copy the module sources to /usr/src and dkms install'
+	@echo '  make deps         install everything through apt-get (Debian 12, root)'
+	@echo '  make clean | distclean'
+
+# Every target that needs packages or the cache checks for them first.
+deps:
+	@$(TOP)/tools/deps.sh
+
+deps-check:
+	@[ -n "$(PROBELAB_NO_DEPS)" ] || $(TOP)/tools/deps.sh --check || \
+		$(TOP)/tools/deps.sh
+
+module: $(KMOD)
+
+$(KMOD): $(KMOD_SRCS) | deps-check
+	$(call kbuild_in_copy,$(KMOD_DIR),$(KDIR))
+
+# W=1 build of the module, for `make check` (warnings are failures there)
+kbuild-w1: | deps-check
+	$(call kbuild_in_copy,$(B)/kmod-w1,$(KDIR),W=1)
+
+tools: $(CLI) $(GUEST_BINS) $(GUEST_SCRIPTS)
+
+$(OBJ)/%.o: %.c | deps-check
+	@mkdir -p $(dir $@)
+	$(CC) $(USER_CFLAGS) -c -o $@ $<
+
+$(LIBPROBELAB): $(call objs,$(LIB_SRCS))
+$(LIBPLFW): $(call objs,$(FW_SRCS))
+$(LIBPLCORE): $(call objs,$(CORE_SRCS))
+$(USER_LIBS):
+	@mkdir -p $(dir $@)
+	rm -f $@ && $(AR) rcs $@ $^
+
+$(CLI): $(call objs,$(CLI_SRCS)) $(USER_LIBS)
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) -o $@ $(call objs,$(CLI_SRCS)) $(USER_LIBS) $(USER_LDLIBS)
+
+$(B)/tests/guest/%: $(OBJ)/tests/guest/%.o $(USER_LIBS)
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) -o $@ $< $(USER_LIBS) $(USER_LDLIBS)
+
+$(B)/tests/guest/%: tests/guest/%
+	@mkdir -p $(dir $@)
+	install -m 0755 $< $@
+
+# --- unit tests (host arch) ------------------------------------------------
+FIXTURES := $(TOP)/build/fixtures/fw
+FIXTURE_BINS := $(patsubst tests/fixtures/fw/%.dsl,$(FIXTURES)/%.aml,$(wildcard tests/fixtures/fw/*.dsl)) \
+		$(patsubst tests/fixtures/fw/%.dts,$(FIXTURES)/%.dtb,$(wildcard tests/fixtures/fw/*.dts))
+
+$(FIXTURES)/%.aml: tests/fixtures/fw/%.dsl | deps-check
+	@mkdir -p $(dir $@)
+	iasl -vs -p $(FIXTURES)/$* $< >$(FIXTURES)/$*.iasl.log 2>&1 || \
+		{ cat $(FIXTURES)/$*.iasl.log; exit 1; }
+
+$(FIXTURES)/%.dtb: tests/fixtures/fw/%.dts | deps-check
+	@mkdir -p $(dir $@)
+	dtc -q -I dts -O dtb -o $@ $<
+
+$(B)/tests/unit/%: $(OBJ)/tests/unit/%.o $(call objs,$(UNIT_HELPERS)) $(USER_LIBS)
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) -o $@ $< $(call objs,$(UNIT_HELPERS)) $(USER_LIBS) \
+		$(USER_LDLIBS) -lcmocka
+
+unit-build: $(UNIT_BINS) $(FIXTURE_BINS) $(CLI)
+
+# Runs every unit test binary (TAP); the summary line counts the results.
+unit: unit-build
+	@$(TOP)/tests/run-unit.sh $(B)/tests/unit
+
+# --- fuzzing (clang, libFuzzer + ASan + UBSan) -----------------------------
+FUZZ_SRCS := $(wildcard tests/fuzz/fuzz_*.c)
+FUZZ_BINS := $(patsubst tests/fuzz/%.c,$(TOP)/build/fuzz/%,$(FUZZ_SRCS))
+FUZZ_CFLAGS := -std=gnu11 -g -O1 -Wall -Wextra -Werror -D_GNU_SOURCE \
+	       -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined \
+	       -I$(TOP)/uapi -I$(TOP)/tools/fw -I$(TOP)/tools/lib -I$(TOP)/module/core
+
+fuzz: $(FUZZ_BINS) $(FIXTURE_BINS)
+
+$(TOP)/build/fuzz/%: tests/fuzz/%.c $(FW_SRCS) $(CORE_SRCS) | deps-check
+	@mkdir -p $(dir $@)
+	clang $(FUZZ_CFLAGS) -o $@ $< $(FW_SRCS) $(CORE_SRCS) \
+		$(shell pkg-config --cflags --libs json-c) -lfdt
+
+# --- QEMU lab ----------------------------------------------------------------
+# The guest runs Debian's 6.1 kernel unless VM_KERNEL/VM_KDIR name another:
+# the module is built against VM_KDIR into build/<arch>/guest/kmod.
+VM_KDIR ?= $(DEBIAN_KDIR)
+VM_B := $(B)/guest
+VM_KMOD := $(VM_B)/kmod/probelab.ko
+
+$(VM_KMOD): $(KMOD_SRCS) | deps-check
+	$(call kbuild_in_copy,$(VM_B)/kmod,$(VM_KDIR))
+
+vm-payload: $(VM_KMOD) tools
+	@ln -sfn ../bin $(VM_B)/bin
+	@ln -sfn ../tests $(VM_B)/tests
+
+vm-run: vm-payload
+	@[ -n "$(CMD)" ] || { echo 'vm-run: set CMD="..."' >&2; exit 2; }
+	@ARCH=$(ARCH) CMD="$$PROBELAB_VM_CMD" BUILD=$(VM_B) CACHE=$(CACHE) \
+		VM_KDIR=$(VM_KDIR) $(TOP)/tools/vm/vm-run.sh
+export PROBELAB_VM_CMD = $(value CMD)
+
+.PHONY: vm-payload
+
+# --- checks ------------------------------------------------------------------
+CHECKPATCH := $(CACHE)/linux-source/scripts/checkpatch.pl
+KERNEL_FILES = $(wildcard module/*.c module/*.h module/core/*.c \
+	       module/core/*.h uapi/linux/*.h)
+
+checkpatch: | deps-check
+	perl $(CHECKPATCH) --strict --no-tree --quiet --show-types \
+		-f $(KERNEL_FILES)
+
+sparse: | deps-check
+	$(call kbuild_in_copy,$(B)/kmod-sparse,$(KDIR),C=2)
+
+check: | deps-check
+	@$(TOP)/tests/run-check.sh
+
+demo: | deps-check
+	@$(TOP)/tools/demo.sh
+
+# --- install -----------------------------------------------------------------
+PREFIX ?= /usr/local
+DESTDIR ?=
+
+install: all
+	$(MAKE) -C $(KDIR) $(KBUILD_ARGS) M=$(KMOD_DIR) INSTALL_MOD_PATH=$(DESTDIR) modules_install
+	install -D -m 0755 $(CLI) $(DESTDIR)$(PREFIX)/bin/probelab
+	install -D -m 0644 $(LIBPROBELAB) $(DESTDIR)$(PREFIX)/lib/libprobelab.a
+	install -D -m 0644 tools/lib/probelab.h $(DESTDIR)$(PREFIX)/include/probelab/probelab.h
+	install -D -m 0644 uapi/linux/probelab.h $(DESTDIR)$(PREFIX)/include/linux/probelab.h
+
+DKMS_VERSION := $(shell sed -n 's/^PACKAGE_VERSION="\(.*\)"$$/\1/p' dkms.conf)
+DKMS_SRC := $(DESTDIR)/usr/src/probelab-$(DKMS_VERSION)
+
+dkms-install:
+	rm -rf $(DKMS_SRC)
+	mkdir -p $(DKMS_SRC)
+	cp -r Kbuild dkms.conf module uapi $(DKMS_SRC)/
+	dkms install probelab/$(DKMS_VERSION)
+
+clean:
+	rm -rf $(TOP)/build
+
+distclean: clean
+	rm -rf $(CACHE)
+
+-include $(shell find $(TOP)/build -name '*.d' 2>/dev/null)

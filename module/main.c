@@ -1,0 +1,223 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * probelab: module init/exit, /dev/probelab and the operation dispatcher.
+ *
+ * The dispatcher follows iommufd: one ioctl, a per-operation table giving
+ * the kernel structure size, the minimum size userspace may pass (the first
+ * version of the structure) and the accepted flags; the structure is copied
+ * in with copy_struct_from_user() and copied back truncated to what
+ * userspace knows.
+ */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
+#include <linux/build_bug.h>
+#include <linux/capability.h>
+#include <linux/fs.h>
+#include <linux/miscdevice.h>
+#include <linux/module.h>
+#include <linux/sched.h>
+#include <linux/stddef.h>
+#include <linux/uaccess.h>
+#include <linux/utsname.h>
+#include <generated/utsrelease.h>
+
+#include "probelab.h"
+
+/* Every operation structure starts with these four fields. */
+struct probelab_cmd_hdr {
+	u32 size;
+	u32 op;
+	u32 flags;
+	u32 __reserved;
+};
+
+#define PROBELAB_ASSERT_HDR(type)					\
+	static_assert(offsetof(type, size) == 0 &&			\
+		      offsetof(type, op) == 4 &&			\
+		      offsetof(type, flags) == 8 &&			\
+		      offsetof(type, __reserved) == 12)
+
+PROBELAB_ASSERT_HDR(struct probelab_info);
+
+union probelab_cmd_buffer {
+	struct probelab_cmd_hdr hdr;
+	struct probelab_info info;
+};
+
+struct probelab_ucmd {
+	void __user *ubuffer;
+	u32 user_size;
+	union probelab_cmd_buffer *cmd;
+};
+
+struct probelab_op_desc {
+	const char *name;
+	unsigned int size;	/* sizeof the kernel's structure */
+	unsigned int min_size;	/* first version of the structure */
+	u32 valid_flags;
+	int (*execute)(struct probelab_ucmd *ucmd);
+};
+
+/* Policies whose probe path is implemented by this module. */
+#define PROBELAB_POLICIES_IMPLEMENTED	0U
+
+static int probelab_respond(struct probelab_ucmd *ucmd, size_t kernel_size)
+{
+	if (copy_to_user(ucmd->ubuffer, ucmd->cmd,
+			 min_t(size_t, ucmd->user_size, kernel_size)))
+		return -EFAULT;
+	return 0;
+}
+
+static int probelab_op_get_info(struct probelab_ucmd *ucmd)
+{
+	probelab_fill_info(&ucmd->cmd->info);
+	return probelab_respond(ucmd, sizeof(ucmd->cmd->info));
+}
+
+#define PROBELAB_OP(_op, _fn, _struct, _last, _flags)			\
+	[_op] = {							\
+		.name = #_op,						\
+		.size = sizeof(_struct),				\
+		.min_size = offsetofend(_struct, _last),		\
+		.valid_flags = (_flags),				\
+		.execute = (_fn),					\
+	}
+
+static const struct probelab_op_desc probelab_ops[] = {
+	PROBELAB_OP(PROBELAB_OP_GET_INFO, probelab_op_get_info,
+		    struct probelab_info, kernel_running, 0),
+};
+
+void probelab_fill_info(struct probelab_info *info)
+{
+	unsigned int i;
+
+	info->uapi_version = PROBELAB_UAPI_VERSION;
+	info->policies = PROBELAB_POLICIES_IMPLEMENTED;
+	info->ops = 0;
+	for (i = 0; i < ARRAY_SIZE(probelab_ops); i++)
+		if (probelab_ops[i].execute)
+			info->ops |= 1ULL << i;
+	strscpy(info->module_version, PROBELAB_VERSION,
+		sizeof(info->module_version));
+	strscpy(info->kernel_built, UTS_RELEASE, sizeof(info->kernel_built));
+	strscpy(info->kernel_running, init_utsname()->release,
+		sizeof(info->kernel_running));
+}
+
+static long probelab_fops_ioctl(struct file *filp, unsigned int cmd,
+				unsigned long arg)
+{
+	u32 __user *uptr = (u32 __user *)arg;
+	const struct probelab_op_desc *desc;
+	union probelab_cmd_buffer buf;
+	struct probelab_ucmd ucmd;
+	u32 size, op;
+	int ret;
+
+	if (cmd != PROBELAB_IOCTL)
+		return -ENOTTY;
+	if (!capable(CAP_SYS_ADMIN)) {
+		pr_notice_ratelimited("pid %d: operations need CAP_SYS_ADMIN\n",
+				      task_pid_nr(current));
+		return -EPERM;
+	}
+	if (get_user(size, uptr) || get_user(op, uptr + 1))
+		return -EFAULT;
+
+	if (op >= ARRAY_SIZE(probelab_ops) || !probelab_ops[op].execute) {
+		pr_notice_ratelimited("unknown op %u\n", op);
+		return -EOPNOTSUPP;
+	}
+	desc = &probelab_ops[op];
+	if (size < desc->min_size) {
+		pr_notice_ratelimited("%s: size %u is below the minimum %u\n",
+				      desc->name, size, desc->min_size);
+		return -EINVAL;
+	}
+	ret = copy_struct_from_user(&buf, desc->size, uptr, size);
+	if (ret) {
+		if (ret == -E2BIG)
+			pr_notice_ratelimited("%s: bytes past the known size %u are not zero\n",
+					      desc->name, desc->size);
+		return ret;
+	}
+	/* The header may have changed under us: trust only what was checked. */
+	buf.hdr.size = size;
+	buf.hdr.op = op;
+	if (buf.hdr.flags & ~desc->valid_flags) {
+		pr_notice_ratelimited("%s: unknown flags 0x%x\n", desc->name,
+				      buf.hdr.flags & ~desc->valid_flags);
+		return -EINVAL;
+	}
+	if (buf.hdr.__reserved) {
+		pr_notice_ratelimited("%s: reserved field is not zero\n",
+				      desc->name);
+		return -EINVAL;
+	}
+
+	ucmd.ubuffer = uptr;
+	ucmd.user_size = size;
+	ucmd.cmd = &buf;
+	return desc->execute(&ucmd);
+}
+
+static const struct file_operations probelab_fops = {
+	.owner = THIS_MODULE,
+	.open = nonseekable_open,
+	.llseek = noop_llseek,
+	.unlocked_ioctl = probelab_fops_ioctl,
+	.compat_ioctl = compat_ptr_ioctl,
+};
+
+static struct miscdevice probelab_misc = {
+	.minor = MISC_DYNAMIC_MINOR,
+	.name = PROBELAB_DEVICE_NAME,
+	.fops = &probelab_fops,
+	.mode = 0600,
+};
+
+static int __init probelab_init(void)
+{
+	int ret;
+
+	ret = probelab_genl_init();
+	if (ret) {
+		pr_err("cannot register the generic netlink family: %d\n", ret);
+		return ret;
+	}
+	probelab_debugfs_init();
+
+	/* Last: once /dev/probelab exists, operations may arrive. */
+	ret = misc_register(&probelab_misc);
+	if (ret) {
+		pr_err("cannot register /dev/%s: %d\n", PROBELAB_DEVICE_NAME,
+		       ret);
+		goto err_remove_debugfs;
+	}
+	pr_info("version %s (uapi %u) loaded\n", PROBELAB_VERSION,
+		PROBELAB_UAPI_VERSION);
+	return 0;
+
+err_remove_debugfs:
+	probelab_debugfs_exit();
+	probelab_genl_exit();
+	return ret;
+}
+
+static void __exit probelab_exit(void)
+{
+	misc_deregister(&probelab_misc);
+	probelab_debugfs_exit();
+	probelab_genl_exit();
+	pr_info("unloaded\n");
+}
+
+module_init(probelab_init);
+module_exit(probelab_exit);
+
+MODULE_DESCRIPTION("probelab: IOMMU fwspec/probe layer laboratory");
+MODULE_AUTHOR("probelab developers");
+MODULE_LICENSE("GPL");
+MODULE_VERSION(PROBELAB_VERSION);

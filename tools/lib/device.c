@@ -1,0 +1,89 @@
+// SPDX-License-Identifier: LGPL-2.1-or-later
+/* libprobelab: /dev/probelab and the ioctl operations */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <unistd.h>
+
+#include "probelab.h"
+
+struct pl_handle {
+	int fd;
+};
+
+int pl_open(struct pl_handle **out)
+{
+	struct pl_handle *h = calloc(1, sizeof(*h));
+
+	if (!h)
+		return -ENOMEM;
+	h->fd = open(PL_DEVICE_PATH, O_RDWR | O_CLOEXEC);
+	if (h->fd < 0) {
+		int err = -errno;
+
+		free(h);
+		return err;
+	}
+	*out = h;
+	return 0;
+}
+
+void pl_close(struct pl_handle *h)
+{
+	if (!h)
+		return;
+	close(h->fd);
+	free(h);
+}
+
+int pl_fd(const struct pl_handle *h)
+{
+	return h->fd;
+}
+
+int pl_cmd(struct pl_handle *h, void *cmd)
+{
+	if (ioctl(h->fd, PROBELAB_IOCTL, cmd) < 0)
+		return -errno;
+	return 0;
+}
+
+int pl_get_info(struct pl_handle *h, struct probelab_info *info)
+{
+	memset(info, 0, sizeof(*info));
+	info->size = sizeof(*info);
+	info->op = PROBELAB_OP_GET_INFO;
+	return pl_cmd(h, info);
+}
+
+static const char *const policy_names[PL_NR_POLICIES] = {
+	[PROBELAB_POLICY_FIXED] = "fixed",
+	[PROBELAB_POLICY_LINUX_6_1] = "linux-6.1",
+	[PROBELAB_POLICY_MAINLINE] = "mainline",
+};
+
+const char *pl_policy_name(unsigned int policy)
+{
+	return policy < PL_NR_POLICIES ? policy_names[policy] : NULL;
+}
+
+int pl_policy_from_name(const char *name)
+{
+	for (unsigned int i = 0; i < PL_NR_POLICIES; i++)
+		if (!strcmp(name, policy_names[i]))
+			return (int)i;
+	return -EINVAL;
+}
+
+static const char *const op_names[] = {
+	[PROBELAB_OP_GET_INFO] = "GET_INFO",
+};
+
+const char *pl_op_name(unsigned int op)
+{
+	if (op >= sizeof(op_names) / sizeof(op_names[0]))
+		return NULL;
+	return op_names[op];
+}
