@@ -1,0 +1,49 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * ABI freeze: the layout of every uapi structure is fixed once released.
+ * A change that moves a field or adds an implicit hole fails here.
+ */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <linux/probelab.h>
+
+static void info_layout(void **state)
+{
+	(void)state;
+	assert_int_equal(offsetof(struct probelab_info, size), 0);
+	assert_int_equal(offsetof(struct probelab_info, op), 4);
+	assert_int_equal(offsetof(struct probelab_info, flags), 8);
+	assert_int_equal(offsetof(struct probelab_info, __reserved), 12);
+	assert_int_equal(offsetof(struct probelab_info, uapi_version), 16);
+	assert_int_equal(offsetof(struct probelab_info, policies), 20);
+	assert_int_equal(offsetof(struct probelab_info, ops), 24);
+	assert_int_equal(offsetof(struct probelab_info, module_version), 32);
+	assert_int_equal(offsetof(struct probelab_info, kernel_built), 96);
+	assert_int_equal(offsetof(struct probelab_info, kernel_running), 160);
+	assert_int_equal(sizeof(struct probelab_info), 224);
+}
+
+static void ioctl_number(void **state)
+{
+	(void)state;
+	/* _IO(0xB9, 0): no size or direction bits, the size lives in the struct */
+	assert_int_equal(PROBELAB_IOCTL, 0xB900);
+	assert_int_equal(PROBELAB_OP_GET_INFO, 1);
+	assert_int_equal(PROBELAB_POLICY_FIXED, 0);
+	assert_int_equal(PROBELAB_POLICY_LINUX_6_1, 1);
+	assert_int_equal(PROBELAB_POLICY_MAINLINE, 2);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(info_layout),
+		cmocka_unit_test(ioctl_number),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
