@@ -101,7 +101,7 @@ int main(void)
 	int fd, ret, n;
 	FILE *f;
 
-	tap_plan(20);
+	tap_plan(21);
 
 	ret = stat(PL_DEVICE_PATH, &st);
 	tap_ok(ret == 0 && S_ISCHR(st.st_mode), "%s is a character device",
