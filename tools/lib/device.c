@@ -1,4 +1,4 @@
-// SPDX-License-Identifier: LGPL-2.1-or-later
+// SPDX-License-Identifier: GPL-2.0
 /* libprobelab: /dev/probelab and the ioctl operations */
 #include <errno.h>
 #include <fcntl.h>
@@ -79,6 +79,16 @@ int pl_policy_from_name(const char *name)
 
 static const char *const op_names[] = {
 	[PROBELAB_OP_GET_INFO] = "GET_INFO",
+	[PROBELAB_OP_FW_LOAD] = "FW_LOAD",
+	[PROBELAB_OP_LAB_RESET] = "LAB_RESET",
+	[PROBELAB_OP_DEV_ADD] = "DEV_ADD",
+	[PROBELAB_OP_DEV_REMOVE] = "DEV_REMOVE",
+	[PROBELAB_OP_IOMMU_REGISTER] = "IOMMU_REGISTER",
+	[PROBELAB_OP_IOMMU_UNREGISTER] = "IOMMU_UNREGISTER",
+	[PROBELAB_OP_DRV_BIND] = "DRV_BIND",
+	[PROBELAB_OP_DRV_UNBIND] = "DRV_UNBIND",
+	[PROBELAB_OP_QUERY] = "QUERY",
+	[PROBELAB_OP_STATS] = "STATS",
 };
 
 const char *pl_op_name(unsigned int op)
