@@ -74,7 +74,9 @@ UNIT_HELPERS := $(filter-out tests/unit/test_%,$(wildcard tests/unit/*.c))
 LIBPROBELAB := $(B)/lib/libprobelab.a
 LIBPLFW := $(B)/lib/libplfw.a
 LIBPLCORE := $(B)/lib/libplcore.a
-USER_LIBS := $(LIBPROBELAB) $(LIBPLFW) $(LIBPLCORE)
+# firmware parsers use the description builder (libprobelab), which uses
+# the core validator (libplcore): link in that order
+USER_LIBS := $(LIBPLFW) $(LIBPROBELAB) $(LIBPLCORE)
 CLI := $(B)/bin/probelab
 GUEST_BINS := $(patsubst tests/guest/%.c,$(B)/tests/guest/%,$(GUEST_C))
 GUEST_SCRIPTS := $(patsubst tests/guest/%,$(B)/tests/guest/%,$(GUEST_SH))
@@ -217,7 +219,7 @@ vm-payload: $(VM_KMOD) tools
 	@ln -sfn ../tests $(VM_B)/tests
 
 vm-run: vm-payload
-	@[ -n "$(CMD)" ] || { echo 'vm-run: set CMD="..."' >&2; exit 2; }
+	@[ -n "$$PROBELAB_VM_CMD" ] || { echo 'vm-run: set CMD="..."' >&2; exit 2; }
 	@ARCH=$(ARCH) CMD="$$PROBELAB_VM_CMD" BUILD=$(VM_B) CACHE=$(CACHE) \
 		VM_KDIR=$(VM_KDIR) $(TOP)/tools/vm/vm-run.sh
 export PROBELAB_VM_CMD = $(value CMD)
