@@ -2,14 +2,26 @@
 /*
  * probelab: /sys/kernel/debug/probelab/
  *
- *	info	module and uapi version, policies, kernels (as PROBELAB_OP_GET_INFO)
+ *	info		module and uapi version, policies, kernels
+ *	devices		lab devices: fw node, fwspec per instance, state,
+ *			group, driver, dma_ops owner
+ *	groups		groups: instance, devices, domains, owner_cnt
+ *	stats		probe-layer counters
+ *	iommus/<name>/ste	SMMUv3 stream table (SMMUv3 instances)
+ *	iommus/<name>/context	VT-d root/context tables (VT-d instances)
+ *
+ * The instance files exist while a description is loaded; they read only
+ * the hardware model under its hw_lock, never the lab lock (they are
+ * removed with the lab lock held).
  */
 #include <linux/debugfs.h>
+#include <linux/dma-map-ops.h>
 #include <linux/seq_file.h>
 
 #include "probelab.h"
 
 static struct dentry *probelab_debugfs_root;
+static struct dentry *probelab_debugfs_iommus;
 
 static int info_show(struct seq_file *m, void *unused)
 {
@@ -26,6 +38,133 @@ static int info_show(struct seq_file *m, void *unused)
 }
 DEFINE_SHOW_ATTRIBUTE(info);
 
+static const char *const pl_state_names[] = {
+	[PROBELAB_DEV_WAITING] = "waiting",
+	[PROBELAB_DEV_PROBED] = "probed",
+	[PROBELAB_DEV_NO_IOMMU] = "no-iommu",
+	[PROBELAB_DEV_FAILED] = "failed",
+};
+
+static const char *pl_ops_owner(struct pl_dev *pdev)
+{
+	const struct dma_map_ops *ops = get_dma_ops(&pdev->dev);
+
+	if (!ops)
+		return "direct";
+	if (ops == &pl_dma_ops)
+		return "lab";
+	return "driver";
+}
+
+static int devices_show(struct seq_file *m, void *unused)
+{
+	struct pl_dev *pdev;
+	u32 i, j;
+
+	seq_puts(m, "# id name state group driver dma_ops fwspecs(instance:ids)\n");
+	mutex_lock(&pl_lab.lock);
+	list_for_each_entry(pdev, &pl_lab.devices, node) {
+		const char *drv = pdev->dev.driver ? pdev->dev.driver->name : "-";
+
+		seq_printf(m, "%u %s %s %u %s %s", pdev->id, dev_name(&pdev->dev),
+			   pdev->state < ARRAY_SIZE(pl_state_names) &&
+			   pl_state_names[pdev->state] ?
+			   pl_state_names[pdev->state] : "new",
+			   pdev->group ? pdev->group->id : 0, drv,
+			   pl_ops_owner(pdev));
+		for (i = 0; pdev->di && i < pdev->di->nr_fwspecs; i++) {
+			const struct pl_fwspec *fs = &pdev->di->fwspecs[i];
+
+			seq_printf(m, " %s:", fs->iommu->name);
+			for (j = 0; j < fs->nr_ids; j++)
+				seq_printf(m, "%s0x%x", j ? "," : "", fs->ids[j]);
+		}
+		seq_putc(m, '\n');
+	}
+	mutex_unlock(&pl_lab.lock);
+	return 0;
+}
+DEFINE_SHOW_ATTRIBUTE(devices);
+
+static const char *pl_domain_type_name(u32 type)
+{
+	switch (type) {
+	case PROBELAB_DOMAIN_IDENTITY:
+		return "identity";
+	case PROBELAB_DOMAIN_DMA:
+		return "dma";
+	case PROBELAB_DOMAIN_BLOCKED:
+		return "blocked";
+	case PROBELAB_DOMAIN_UNMANAGED:
+		return "unmanaged";
+	}
+	return "none";
+}
+
+static int groups_show(struct seq_file *m, void *unused)
+{
+	struct pl_group *group;
+	struct pl_dev *pdev;
+
+	seq_puts(m, "# group instance default_domain domain owner_cnt devices\n");
+	mutex_lock(&pl_lab.lock);
+	list_for_each_entry(group, &pl_lab.groups, node) {
+		seq_printf(m, "%u %s %u:%s %u:%s %u", group->id,
+			   group->iommu->name, group->default_domain->id,
+			   pl_domain_type_name(group->default_domain->type),
+			   group->domain->id,
+			   pl_domain_type_name(group->domain->type),
+			   group->owner_cnt);
+		list_for_each_entry(pdev, &group->devices, group_node)
+			seq_printf(m, " %s", dev_name(&pdev->dev));
+		seq_putc(m, '\n');
+	}
+	mutex_unlock(&pl_lab.lock);
+	return 0;
+}
+DEFINE_SHOW_ATTRIBUTE(groups);
+
+static int stats_show(struct seq_file *m, void *unused)
+{
+	struct pl_stats *s = &pl_lab.stats;
+
+	seq_printf(m, "iommu_probes: %lld\n", atomic64_read(&s->iommu_probes));
+	seq_printf(m, "bind_attempts: %lld\n", atomic64_read(&s->bind_attempts));
+	seq_printf(m, "deferrals: %lld\n", atomic64_read(&s->deferrals));
+	seq_printf(m, "retriggers: %lld\n", atomic64_read(&s->retriggers));
+	seq_printf(m, "releases: %lld\n", atomic64_read(&s->releases));
+	seq_printf(m, "fwspec_allocs: %lld\n", atomic64_read(&s->fwspec_allocs));
+	seq_printf(m, "fwspec_frees: %lld\n", atomic64_read(&s->fwspec_frees));
+	seq_printf(m, "violations: %lld\n", atomic64_read(&s->violations));
+	return 0;
+}
+DEFINE_SHOW_ATTRIBUTE(stats);
+
+static int hw_show(struct seq_file *m, void *unused)
+{
+	pl_hw_show(m, m->private);
+	return 0;
+}
+DEFINE_SHOW_ATTRIBUTE(hw);
+
+void pl_debugfs_add_iommu(struct pl_iommu *iommu)
+{
+	struct dentry *dir;
+
+	lockdep_assert_held(&pl_lab.lock);
+	dir = debugfs_create_dir(iommu->name, probelab_debugfs_iommus);
+	debugfs_create_file(iommu->model == PROBELAB_FW_IOMMU_SMMUV3 ?
+			    "ste" : "context", 0400, dir, iommu, &hw_fops);
+}
+
+void pl_debugfs_remove_iommus(void)
+{
+	lockdep_assert_held(&pl_lab.lock);
+	debugfs_remove_recursive(probelab_debugfs_iommus);
+	probelab_debugfs_iommus = debugfs_create_dir("iommus",
+						     probelab_debugfs_root);
+}
+
 /*
  * debugfs failures are not fatal (debugfs_create_* handle an error parent),
  * as everywhere in the kernel: the module works without its debug files.
@@ -35,10 +174,19 @@ void __init probelab_debugfs_init(void)
 	probelab_debugfs_root = debugfs_create_dir("probelab", NULL);
 	debugfs_create_file("info", 0400, probelab_debugfs_root, NULL,
 			    &info_fops);
+	debugfs_create_file("devices", 0400, probelab_debugfs_root, NULL,
+			    &devices_fops);
+	debugfs_create_file("groups", 0400, probelab_debugfs_root, NULL,
+			    &groups_fops);
+	debugfs_create_file("stats", 0400, probelab_debugfs_root, NULL,
+			    &stats_fops);
+	probelab_debugfs_iommus = debugfs_create_dir("iommus",
+						     probelab_debugfs_root);
 }
 
 void probelab_debugfs_exit(void)
 {
 	debugfs_remove_recursive(probelab_debugfs_root);
 	probelab_debugfs_root = NULL;
+	probelab_debugfs_iommus = NULL;
 }

@@ -1,9 +1,11 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * probelab: the "probelab" generic netlink family and its "events" multicast
- * group.  Userspace (probelab monitor, libprobelab) resolves the family and
- * group by name with the generic netlink controller.
+ * group.  Every state change of the lab is multicast as one
+ * PROBELAB_CMD_EVENT message (uapi/linux/probelab.h); userspace resolves
+ * the family and group by name (probelab monitor).
  */
+#include <linux/ktime.h>
 #include <net/genetlink.h>
 
 #include "probelab.h"
@@ -15,10 +17,107 @@ static const struct genl_multicast_group probelab_mcgrps[] = {
 static struct genl_family probelab_genl_family __ro_after_init = {
 	.name = PROBELAB_GENL_NAME,
 	.version = PROBELAB_GENL_VERSION,
+	.maxattr = PROBELAB_ATTR_MAX,
 	.module = THIS_MODULE,
 	.mcgrps = probelab_mcgrps,
 	.n_mcgrps = ARRAY_SIZE(probelab_mcgrps),
 };
+
+static int pl_event_fill(struct sk_buff *skb, const struct pl_ev *ev, u64 seq)
+{
+	if (nla_put_u64_64bit(skb, PROBELAB_ATTR_SEQ, seq, PROBELAB_ATTR_PAD) ||
+	    nla_put_u64_64bit(skb, PROBELAB_ATTR_TIMESTAMP, ktime_get_ns(),
+			      PROBELAB_ATTR_PAD) ||
+	    nla_put_u32(skb, PROBELAB_ATTR_EVENT, ev->event) ||
+	    nla_put_u32(skb, PROBELAB_ATTR_POLICY, READ_ONCE(pl_lab.policy)))
+		return -EMSGSIZE;
+	if (ev->dev && (nla_put_u32(skb, PROBELAB_ATTR_DEV_ID, ev->dev->id) ||
+			nla_put_string(skb, PROBELAB_ATTR_DEV_NAME,
+				       dev_name(&ev->dev->dev))))
+		return -EMSGSIZE;
+	if (ev->iommu && nla_put_string(skb, PROBELAB_ATTR_IOMMU, ev->iommu->name))
+		return -EMSGSIZE;
+	if (ev->group && nla_put_u32(skb, PROBELAB_ATTR_GROUP, ev->group))
+		return -EMSGSIZE;
+	if (ev->domain && (nla_put_u32(skb, PROBELAB_ATTR_DOMAIN, ev->domain) ||
+			   nla_put_u32(skb, PROBELAB_ATTR_DOMAIN_TYPE,
+				       ev->domain_type)))
+		return -EMSGSIZE;
+	if (ev->driver && nla_put_u32(skb, PROBELAB_ATTR_DRIVER, ev->driver))
+		return -EMSGSIZE;
+	if (nla_put_s32(skb, PROBELAB_ATTR_ERRNO, ev->err))
+		return -EMSGSIZE;
+	if (ev->detail && nla_put_string(skb, PROBELAB_ATTR_DETAIL, ev->detail))
+		return -EMSGSIZE;
+	return 0;
+}
+
+/**
+ * pl_event() - multicast one lab event
+ * @ev: what happened
+ *
+ * Sleeps (GFP_KERNEL).  Every event takes a sequence number, whether or
+ * not anyone listens, so that a listener can see what it missed.
+ */
+void pl_event(const struct pl_ev *ev)
+{
+	u64 seq = atomic64_inc_return(&pl_lab.seq);
+	struct sk_buff *skb;
+	void *hdr;
+
+	if (!genl_has_listeners(&probelab_genl_family, &init_net, 0))
+		return;
+	skb = genlmsg_new(NLMSG_GOODSIZE, GFP_KERNEL);
+	if (!skb)
+		return;
+	hdr = genlmsg_put(skb, 0, 0, &probelab_genl_family, 0,
+			  PROBELAB_CMD_EVENT);
+	if (!hdr || pl_event_fill(skb, ev, seq)) {
+		nlmsg_free(skb);
+		return;
+	}
+	genlmsg_end(skb, hdr);
+	genlmsg_multicast(&probelab_genl_family, skb, 0, 0, GFP_KERNEL);
+}
+
+void pl_ev_dev(u32 event, const struct pl_dev *pdev, int err,
+	       const char *detail)
+{
+	struct pl_ev ev = { .event = event, .dev = pdev, .err = err,
+			    .detail = detail };
+
+	pl_event(&ev);
+}
+
+void pl_ev_driver(u32 event, const struct pl_dev *pdev, u32 driver, int err)
+{
+	struct pl_ev ev = { .event = event, .dev = pdev, .driver = driver,
+			    .err = err };
+
+	pl_event(&ev);
+}
+
+void pl_ev_iommu(u32 event, const struct pl_iommu *iommu,
+		 const struct pl_dev *pdev)
+{
+	struct pl_ev ev = { .event = event, .iommu = iommu, .dev = pdev };
+
+	pl_event(&ev);
+}
+
+/* A group event names the group's instance and current domain. */
+void pl_ev_group(u32 event, const struct pl_dev *pdev,
+		 const struct pl_group *group)
+{
+	struct pl_ev ev = { .event = event, .dev = pdev, .group = group->id,
+			    .iommu = group->iommu };
+
+	if (group->domain) {
+		ev.domain = group->domain->id;
+		ev.domain_type = group->domain->type;
+	}
+	pl_event(&ev);
+}
 
 int __init probelab_genl_init(void)
 {

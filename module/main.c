@@ -23,14 +23,6 @@
 
 #include "probelab.h"
 
-/* Every operation structure starts with these four fields. */
-struct probelab_cmd_hdr {
-	u32 size;
-	u32 op;
-	u32 flags;
-	u32 __reserved;
-};
-
 #define PROBELAB_ASSERT_HDR(type)					\
 	static_assert(offsetof(type, size) == 0 &&			\
 		      offsetof(type, op) == 4 &&			\
@@ -38,17 +30,14 @@ struct probelab_cmd_hdr {
 		      offsetof(type, __reserved) == 12)
 
 PROBELAB_ASSERT_HDR(struct probelab_info);
-
-union probelab_cmd_buffer {
-	struct probelab_cmd_hdr hdr;
-	struct probelab_info info;
-};
-
-struct probelab_ucmd {
-	void __user *ubuffer;
-	u32 user_size;
-	union probelab_cmd_buffer *cmd;
-};
+PROBELAB_ASSERT_HDR(struct probelab_simple);
+PROBELAB_ASSERT_HDR(struct probelab_fw_load);
+PROBELAB_ASSERT_HDR(struct probelab_dev_add);
+PROBELAB_ASSERT_HDR(struct probelab_dev_ref);
+PROBELAB_ASSERT_HDR(struct probelab_iommu_ref);
+PROBELAB_ASSERT_HDR(struct probelab_drv_bind);
+PROBELAB_ASSERT_HDR(struct probelab_query);
+PROBELAB_ASSERT_HDR(struct probelab_stats);
 
 struct probelab_op_desc {
 	const char *name;
@@ -59,9 +48,11 @@ struct probelab_op_desc {
 };
 
 /* Policies whose probe path is implemented by this module. */
-#define PROBELAB_POLICIES_IMPLEMENTED	0U
+#define PROBELAB_POLICIES_IMPLEMENTED	(BIT(PROBELAB_POLICY_FIXED) |	\
+					 BIT(PROBELAB_POLICY_LINUX_6_1) |	\
+					 BIT(PROBELAB_POLICY_MAINLINE))
 
-static int probelab_respond(struct probelab_ucmd *ucmd, size_t kernel_size)
+int probelab_respond(struct probelab_ucmd *ucmd, size_t kernel_size)
 {
 	if (copy_to_user(ucmd->ubuffer, ucmd->cmd,
 			 min_t(size_t, ucmd->user_size, kernel_size)))
@@ -87,6 +78,26 @@ static int probelab_op_get_info(struct probelab_ucmd *ucmd)
 static const struct probelab_op_desc probelab_ops[] = {
 	PROBELAB_OP(PROBELAB_OP_GET_INFO, probelab_op_get_info,
 		    struct probelab_info, kernel_running, 0),
+	PROBELAB_OP(PROBELAB_OP_FW_LOAD, pl_op_fw_load,
+		    struct probelab_fw_load, __reserved2, 0),
+	PROBELAB_OP(PROBELAB_OP_LAB_RESET, pl_op_lab_reset,
+		    struct probelab_simple, __reserved, 0),
+	PROBELAB_OP(PROBELAB_OP_DEV_ADD, pl_op_dev_add,
+		    struct probelab_dev_add, __reserved2, 0),
+	PROBELAB_OP(PROBELAB_OP_DEV_REMOVE, pl_op_dev_remove,
+		    struct probelab_dev_ref, __reserved2, 0),
+	PROBELAB_OP(PROBELAB_OP_IOMMU_REGISTER, pl_op_iommu_register,
+		    struct probelab_iommu_ref, name, 0),
+	PROBELAB_OP(PROBELAB_OP_IOMMU_UNREGISTER, pl_op_iommu_unregister,
+		    struct probelab_iommu_ref, name, 0),
+	PROBELAB_OP(PROBELAB_OP_DRV_BIND, pl_op_drv_bind,
+		    struct probelab_drv_bind, __reserved2, 0),
+	PROBELAB_OP(PROBELAB_OP_DRV_UNBIND, pl_op_drv_unbind,
+		    struct probelab_dev_ref, __reserved2, 0),
+	PROBELAB_OP(PROBELAB_OP_QUERY, pl_op_query,
+		    struct probelab_query, __reserved2, 0),
+	PROBELAB_OP(PROBELAB_OP_STATS, pl_op_stats,
+		    struct probelab_stats, violations, PROBELAB_STATS_RESET),
 };
 
 void probelab_fill_info(struct probelab_info *info)
@@ -182,10 +193,15 @@ static int __init probelab_init(void)
 {
 	int ret;
 
+	ret = pl_bus_init();
+	if (ret) {
+		pr_err("cannot register the lab bus: %d\n", ret);
+		return ret;
+	}
 	ret = probelab_genl_init();
 	if (ret) {
 		pr_err("cannot register the generic netlink family: %d\n", ret);
-		return ret;
+		goto err_unregister_bus;
 	}
 	probelab_debugfs_init();
 
@@ -203,14 +219,18 @@ static int __init probelab_init(void)
 err_remove_debugfs:
 	probelab_debugfs_exit();
 	probelab_genl_exit();
+err_unregister_bus:
+	pl_bus_exit();
 	return ret;
 }
 
 static void __exit probelab_exit(void)
 {
 	misc_deregister(&probelab_misc);
+	pl_lab_exit();
 	probelab_debugfs_exit();
 	probelab_genl_exit();
+	pl_bus_exit();
 	pr_info("unloaded\n");
 }
 

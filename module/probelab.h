@@ -2,29 +2,462 @@
 /*
  * probelab: internal interfaces between the module's files.
  *
- * Lock order (the one place it is written down; every later lock is added
- * here in its position):
+ * LOCK ORDER (the one place it is written down):
  *
- *	(no module-level locks yet: the ioctl dispatcher, debugfs and the
- *	 netlink family keep no shared mutable state)
+ *	device_lock(dev)	driver core; held around bus->dma_configure,
+ *				driver probe/remove and bus->dma_cleanup
+ *	  pl_lab.lock		the lab: description, instances, devices'
+ *				IOMMU state, groups, domains, quarantine
+ *	    pl_iommu.hw_lock	one instance's hardware model (STEs or
+ *				root/context tables); a spinlock
+ *
+ * A function that takes a lock never calls into the driver core for
+ * another device while holding pl_lab.lock: binds, unbinds and device
+ * removal are started with the lab lock dropped (device references held).
+ * Two device locks are never nested.  Events (events.c) and counters
+ * (atomic64) take no lock.
  */
 #ifndef _PROBELAB_H
 #define _PROBELAB_H
 
+#include <linux/atomic.h>
+#include <linux/device.h>
+#include <linux/dma-map-ops.h>
+#include <linux/iova.h>
+#include <linux/list.h>
+#include <linux/mutex.h>
+#include <linux/spinlock.h>
 #include <linux/types.h>
+#include <linux/xarray.h>
 #include <linux/probelab.h>
 
-struct dentry;
+#include "core/fwdesc.h"
+
+struct pl_ctx_table;
+struct pl_group;
+struct pl_domain;
+
+#define PL_MAX_REFS		16	/* (iommu, id) pairs of one device */
+
+/* Layer objects carry a state so that a stale pointer is detected. */
+enum pl_obj_state {
+	PL_OBJ_LIVE = 0x4c495645,	/* "LIVE" */
+	PL_OBJ_FREED = 0x46524545,	/* "FREE": waiting in the quarantine */
+};
+
+/**
+ * struct pl_iommu_hw - the hardware model of one instance
+ * @strtab: SMMUv3 stream table, stream ID -> struct pl_ste (xarray, so
+ *	that 32-bit stream IDs cost only what is used)
+ * @root: VT-d root table: 256 buses, each a context table of 256 entries,
+ *	allocated when first used
+ * @writes: entries written
+ * @invalidations: cache invalidations issued (CFGI_STE / context-cache)
+ */
+struct pl_iommu_hw {
+	struct xarray strtab;
+	struct pl_ctx_table *root[256];
+	u64 writes;
+	u64 invalidations;
+};
+
+/**
+ * struct pl_iommu - one IOMMU instance of the description
+ * @ordinal: index into the description's IOMMUs
+ * @model: enum probelab_fw_iommu_model
+ * @name: instance name
+ * @dev: its device on the lab bus ("iommu-<name>"); registering binds it
+ *	to the "probelab-iommu" driver, as an SMMU or DMAR platform device
+ *	binds to its driver
+ * @registered: lab lock; the instance driver is bound and ready
+ * @going: lab lock; unregistration is in progress, no new probe may use it
+ * @registering: lab lock; IOMMU_REGISTER is binding the instance device
+ * @hw_lock: protects @hw
+ * @hw: the hardware model
+ * @next_did: lab lock; VT-d domain IDs / SMMUv3 ASIDs handed out
+ */
+struct pl_iommu {
+	u32 ordinal;
+	u32 model;
+	char name[PROBELAB_NAME_LEN];
+	struct pl_dev *dev;
+	bool registered;
+	bool going;
+	bool registering;
+	spinlock_t hw_lock;		/* protects @hw */
+	struct pl_iommu_hw hw;
+	u32 next_did;
+};
+
+/**
+ * struct pl_fwspec - the IDs a device has on one instance (of_xlate result)
+ * @iommu: the instance
+ * @nr_ids: valid entries of @ids
+ * @ids: stream IDs (SMMUv3) or source IDs (VT-d)
+ */
+struct pl_fwspec {
+	struct pl_iommu *iommu;
+	u32 nr_ids;
+	u32 ids[PL_MAX_REFS];
+};
+
+/**
+ * struct pl_dev_iommu - a device's IOMMU data, Linux's dev->iommu
+ * @state: PL_OBJ_LIVE, or PL_OBJ_FREED once in the quarantine
+ * @gen: generation of the owning device when it was built
+ * @nr_fwspecs: number of instances in front of the device
+ * @fwspecs: one per instance
+ * @qnode: lab lock; link in pl_lab.quarantine once freed
+ */
+struct pl_dev_iommu {
+	u32 state;
+	u32 gen;
+	u32 nr_fwspecs;
+	struct pl_fwspec fwspecs[PROBELAB_DEV_MAX_IOMMUS];
+	struct list_head qnode;
+};
+
+/**
+ * struct pl_dev - a device on the lab bus
+ * @dev: the driver-core device
+ * @id: lab device id
+ * @kind: PROBELAB_DEV_PCI, PROBELAB_DEV_NAMED, or 0 for instance devices
+ * @segment: PCI segment
+ * @bus: PCI bus
+ * @devfn: PCI devfn
+ * @nr_aliases: valid entries of @aliases
+ * @aliases: PCI DMA aliases (requester IDs)
+ * @name: endpoint name (NAMED)
+ * @iommu: the instance, for an instance device; NULL for endpoints
+ * @dma_mask: backing store of dev.dma_mask
+ * @node: lab lock; link in pl_lab.devices
+ * @state: lab lock; enum probelab_dev_state
+ * @gen: lab lock; bumped at every IOMMU probe and release
+ * @di: lab lock; fwspecs, NULL when not IOMMU-probed
+ * @group: lab lock; group, NULL when not IOMMU-probed
+ * @group_node: lab lock; link in the group's device list
+ * @want_driver: lab lock; enum probelab_driver requested by DRV_BIND
+ * @bind_pending: lab lock; the bind was deferred and waits for a retrigger
+ * @bind_err: device lock; result of the last probe attempt
+ * @removing: lab lock; DEV_REMOVE or reset claimed the device
+ * @saved_ops: device lock; dma_ops before dma_configure installed the lab's
+ * @ops_installed: device lock; the lab's dma_ops were installed
+ * @dma_domain: device lock (set and cleared), stable while bound: the
+ *	domain the lab dma_ops map into
+ */
+struct pl_dev {
+	struct device dev;
+	u32 id;
+	u32 kind;
+	u16 segment;
+	u8 bus;
+	u8 devfn;
+	u32 nr_aliases;
+	u16 aliases[PROBELAB_MAX_ALIASES];
+	char name[PROBELAB_NAME_LEN];
+	struct pl_iommu *iommu;
+	u64 dma_mask;
+
+	struct list_head node;
+	u32 state;
+	u32 gen;
+	struct pl_dev_iommu *di;
+	struct pl_group *group;
+	struct list_head group_node;
+	u32 want_driver;
+	bool bind_pending;
+	bool removing;
+
+	int bind_err;
+	const struct dma_map_ops *saved_ops;
+	bool ops_installed;
+	struct pl_domain *dma_domain;
+};
+
+#define to_pl_dev(d)	container_of(d, struct pl_dev, dev)
+
+/**
+ * struct pl_driver - a lab driver (the lab bus's pci_driver)
+ * @id: enum probelab_driver (0 for the instance driver)
+ * @driver_managed_dma: DMA is managed by the driver's user (VFIO-like):
+ *	binding does not make the driver a DMA-API owner of the group
+ * @drv: the driver-core driver
+ * @probe: its probe
+ * @remove: its remove
+ */
+struct pl_driver {
+	u32 id;
+	bool driver_managed_dma;
+	struct device_driver drv;
+	int (*probe)(struct pl_dev *pdev);
+	void (*remove)(struct pl_dev *pdev);
+};
+
+#define to_pl_driver(d)	container_of(d, struct pl_driver, drv)
+
+/**
+ * struct pl_domain - an IOMMU domain
+ * @id: domain id (>= 1)
+ * @type: enum probelab_domain_type
+ * @iommu: the instance whose format it uses
+ * @did: VT-d domain ID / SMMUv3 ASID
+ * @pgd: page-table root (paging domains), a zeroed page
+ * @cd: SMMUv3 context descriptor of a paging domain (64 bytes, as the
+ *	hardware reads it): TTB0 = @pgd, ASID = @did
+ * @iovad: IOVA space of a DMA domain
+ * @mappings: live lab dma_ops mappings in this domain
+ * @node: lab lock; link in pl_lab.domains
+ */
+struct pl_domain {
+	u32 id;
+	u32 type;
+	struct pl_iommu *iommu;
+	u32 did;
+	void *pgd;
+	__le64 *cd;
+	struct iova_domain iovad;
+	atomic_t mappings;
+	struct list_head node;
+};
+
+/**
+ * struct pl_group - an IOMMU group
+ * @state: PL_OBJ_LIVE or PL_OBJ_FREED
+ * @id: group id (>= 1)
+ * @iommu: the instance it sits behind
+ * @devices: lab lock; member pl_dev.group_node
+ * @nr_devices: lab lock; members
+ * @default_domain: lab lock; its default domain
+ * @domain: lab lock; the domain the group is attached to
+ * @owner_cnt: lab lock; DMA-API drivers bound in the group
+ * @node: lab lock; link in pl_lab.groups
+ * @qnode: lab lock; link in pl_lab.quarantine_groups once freed
+ */
+struct pl_group {
+	u32 state;
+	u32 id;
+	struct pl_iommu *iommu;
+	struct list_head devices;
+	u32 nr_devices;
+	struct pl_domain *default_domain;
+	struct pl_domain *domain;
+	u32 owner_cnt;
+	struct list_head node;
+	struct list_head qnode;
+};
+
+/**
+ * struct pl_stats - probe-layer counters (atomic, no lock)
+ */
+struct pl_stats {
+	atomic64_t iommu_probes;
+	atomic64_t bind_attempts;
+	atomic64_t deferrals;
+	atomic64_t retriggers;
+	atomic64_t releases;
+	atomic64_t fwspec_allocs;
+	atomic64_t fwspec_frees;
+	atomic64_t violations;
+};
+
+/**
+ * struct pl_lab - the laboratory (one per module)
+ * @lock: protects every field below except @stats and @seq, and the
+ *	lab-lock fields of devices, instances and groups (see the lock order)
+ * @fw: the loaded description, NULL when none
+ * @policy: enum probelab_policy
+ * @default_domain: PROBELAB_DOMAIN_DMA or PROBELAB_DOMAIN_IDENTITY
+ * @iommus: one per description IOMMU, @nr_iommus of them
+ * @nr_iommus: number of instances
+ * @devices: lab endpoint devices (not instance devices)
+ * @nr_devices: number of endpoint devices
+ * @groups: live groups
+ * @domains: live domains
+ * @quarantine: freed struct pl_dev_iommu, kept until the lab is reset
+ * @quarantine_groups: freed struct pl_group, kept until the lab is reset
+ * @next_dev_id: next lab device id
+ * @next_group_id: next group id
+ * @next_domain_id: next domain id
+ * @stats: counters
+ * @seq: event sequence number
+ */
+struct pl_lab {
+	struct mutex lock;		/* the lab lock: see the top */
+	struct pl_fwdesc *fw;
+	u32 policy;
+	u32 default_domain;
+	struct pl_iommu *iommus;
+	u32 nr_iommus;
+	struct list_head devices;
+	u32 nr_devices;
+	struct list_head groups;
+	struct list_head domains;
+	struct list_head quarantine;
+	struct list_head quarantine_groups;
+	u32 next_dev_id;
+	u32 next_group_id;
+	u32 next_domain_id;
+	struct pl_stats stats;
+	atomic64_t seq;
+};
+
+extern struct pl_lab pl_lab;
+
+/* The ioctl side: one operation's arguments */
+/* Every operation structure starts with these four fields. */
+struct probelab_cmd_hdr {
+	u32 size;
+	u32 op;
+	u32 flags;
+	u32 __reserved;
+};
+
+union probelab_cmd_buffer {
+	struct probelab_cmd_hdr hdr;
+	struct probelab_info info;
+	struct probelab_simple simple;
+	struct probelab_fw_load fw_load;
+	struct probelab_dev_add dev_add;
+	struct probelab_dev_ref dev_ref;
+	struct probelab_iommu_ref iommu_ref;
+	struct probelab_drv_bind drv_bind;
+	struct probelab_query query;
+	struct probelab_stats stats;
+};
+
+struct probelab_ucmd {
+	void __user *ubuffer;
+	u32 user_size;
+	union probelab_cmd_buffer *cmd;
+};
+
+int probelab_respond(struct probelab_ucmd *ucmd, size_t kernel_size);
+
+/* main.c */
+void probelab_fill_info(struct probelab_info *info);
 
 /* events.c: the "probelab" generic netlink family */
 int probelab_genl_init(void);
 void probelab_genl_exit(void);
 
+/**
+ * struct pl_ev - what one event names (zero/NULL fields are left out)
+ */
+struct pl_ev {
+	u32 event;
+	const struct pl_dev *dev;
+	const struct pl_iommu *iommu;
+	u32 group;
+	u32 domain;
+	u32 domain_type;
+	int err;
+	u32 driver;
+	const char *detail;
+};
+
+void pl_event(const struct pl_ev *ev);
+void pl_ev_dev(u32 event, const struct pl_dev *pdev, int err,
+	       const char *detail);
+void pl_ev_driver(u32 event, const struct pl_dev *pdev, u32 driver, int err);
+void pl_ev_iommu(u32 event, const struct pl_iommu *iommu,
+		 const struct pl_dev *pdev);
+void pl_ev_group(u32 event, const struct pl_dev *pdev,
+		 const struct pl_group *group);
+
 /* debugfs.c: /sys/kernel/debug/probelab/ */
 void probelab_debugfs_init(void);
 void probelab_debugfs_exit(void);
+void pl_debugfs_add_iommu(struct pl_iommu *iommu);
+void pl_debugfs_remove_iommus(void);
 
-/* main.c */
-void probelab_fill_info(struct probelab_info *info);
+/* lab.c: the lab, FW_LOAD, LAB_RESET, QUERY, STATS */
+void pl_lab_exit(void);
+int pl_op_fw_load(struct probelab_ucmd *ucmd);
+int pl_op_lab_reset(struct probelab_ucmd *ucmd);
+int pl_op_query(struct probelab_ucmd *ucmd);
+int pl_op_stats(struct probelab_ucmd *ucmd);
+void pl_violation(const struct pl_dev *pdev, const char *fmt, ...)
+	__printf(2, 3);
+void pl_quarantine_dev_iommu(struct pl_dev_iommu *di);
+void pl_lab_reset_locked(void);
+
+/* bus.c: the lab bus, devices, instance devices, drivers */
+extern struct bus_type pl_bus_type;
+int pl_bus_init(void);
+void pl_bus_exit(void);
+int pl_op_dev_add(struct probelab_ucmd *ucmd);
+int pl_op_dev_remove(struct probelab_ucmd *ucmd);
+int pl_op_iommu_register(struct probelab_ucmd *ucmd);
+int pl_op_iommu_unregister(struct probelab_ucmd *ucmd);
+int pl_op_drv_bind(struct probelab_ucmd *ucmd);
+int pl_op_drv_unbind(struct probelab_ucmd *ucmd);
+int pl_instances_create(void);
+void pl_instances_destroy(void);
+void pl_instances_unregister_all(void);
+void pl_devices_remove_all(void);
+struct pl_dev *pl_dev_find_get(u32 id);
+const char *pl_driver_name(u32 driver);
+
+/**
+ * struct pl_policy - one probe-layer ordering (probe.c: "fixed";
+ *	policy_linux61.c: "linux-6.1"; policy_mainline.c: "mainline")
+ * @name: the policy's name
+ * @device_added: bus notifier, BUS_NOTIFY_ADD_DEVICE; lab lock held
+ * @iommu_registered: the instance's driver bound; lab lock held
+ * @match_ready: may bus->match offer @pdev to its driver now; lab lock held
+ * @dma_configure: bus->dma_configure; device lock held, lab lock not
+ * @dma_cleanup: bus->dma_cleanup; device lock held, lab lock not
+ * @deferred_list: DRV_BIND goes through device_attach(): a deferred
+ *	probe joins the driver core's deferred list and is retried by its
+ *	global trigger.  Otherwise DRV_BIND uses device_driver_attach() and
+ *	the layer retriggers exactly the devices an instance readied.
+ */
+struct pl_policy {
+	const char *name;
+	void (*device_added)(struct pl_dev *pdev);
+	void (*iommu_registered)(struct pl_iommu *iommu);
+	bool (*match_ready)(struct pl_dev *pdev);
+	int (*dma_configure)(struct pl_dev *pdev);
+	void (*dma_cleanup)(struct pl_dev *pdev);
+	bool deferred_list;
+};
+
+extern const struct pl_policy pl_policy_fixed;
+extern const struct pl_policy pl_policy_linux61;
+extern const struct pl_policy pl_policy_mainline;
+const struct pl_policy *pl_policy(void);
+
+/* probe.c: steps shared by the policies, and the policy "fixed" */
+int pl_build_fwspecs(struct pl_dev *pdev, struct pl_dev_iommu **out);
+bool pl_fwspecs_ready(const struct pl_dev_iommu *di);
+int pl_iommu_probe(struct pl_dev *pdev);
+void pl_set_state(struct pl_dev *pdev, u32 state, int err);
+void pl_release_device(struct pl_dev *pdev);
+int pl_dma_configure(struct device *dev);
+void pl_dma_cleanup(struct device *dev);
+bool pl_dev_ready(struct pl_dev *pdev);
+void pl_dma_ops_install(struct pl_dev *pdev);
+void pl_defer(struct pl_dev *pdev);
+void pl_owner_get(struct pl_dev *pdev);
+void pl_owner_put(struct pl_dev *pdev);
+
+/* group.c: groups and default domains */
+int pl_group_add_device(struct pl_dev *pdev);
+void pl_group_remove_device(struct pl_dev *pdev);
+void pl_groups_free_quarantine(void);
+
+/* hw.c: SMMUv3 and VT-d hardware models */
+void pl_hw_init(struct pl_iommu *iommu);
+void pl_hw_destroy(struct pl_iommu *iommu);
+void pl_hw_attach(struct pl_iommu *iommu, const struct pl_fwspec *fwspec,
+		  const struct pl_domain *domain);
+void pl_hw_detach(struct pl_iommu *iommu, const struct pl_fwspec *fwspec);
+struct seq_file;
+void pl_hw_show(struct seq_file *m, struct pl_iommu *iommu);
+
+/* dma_ops.c: the lab dma_map_ops */
+extern const struct dma_map_ops pl_dma_ops;
+int pl_domain_dma_init(struct pl_domain *domain);
+void pl_domain_dma_destroy(struct pl_domain *domain);
 
 #endif /* _PROBELAB_H */

@@ -27,12 +27,52 @@ static void info_layout(void **state)
 	assert_int_equal(sizeof(struct probelab_info), 224);
 }
 
+static void op_layouts(void **state)
+{
+	(void)state;
+	assert_int_equal(sizeof(struct probelab_simple), 16);
+	assert_int_equal(offsetof(struct probelab_fw_load, policy), 16);
+	assert_int_equal(offsetof(struct probelab_fw_load, desc_uptr), 24);
+	assert_int_equal(offsetof(struct probelab_fw_load, desc_len), 32);
+	assert_int_equal(offsetof(struct probelab_fw_load, err_offset), 40);
+	assert_int_equal(sizeof(struct probelab_fw_load), 48);
+	assert_int_equal(offsetof(struct probelab_dev_add, kind), 16);
+	assert_int_equal(offsetof(struct probelab_dev_add, name), 24);
+	assert_int_equal(offsetof(struct probelab_dev_add, nr_aliases), 56);
+	assert_int_equal(offsetof(struct probelab_dev_add, aliases), 60);
+	assert_int_equal(offsetof(struct probelab_dev_add, dev_id), 76);
+	assert_int_equal(sizeof(struct probelab_dev_add), 88);
+	assert_int_equal(sizeof(struct probelab_dev_ref), 24);
+	assert_int_equal(offsetof(struct probelab_iommu_ref, name), 16);
+	assert_int_equal(sizeof(struct probelab_iommu_ref), 48);
+	assert_int_equal(offsetof(struct probelab_drv_bind, result), 24);
+	assert_int_equal(sizeof(struct probelab_drv_bind), 32);
+	assert_int_equal(offsetof(struct probelab_query, entries_uptr), 24);
+	assert_int_equal(offsetof(struct probelab_query, nr_entries), 32);
+	assert_int_equal(sizeof(struct probelab_query), 40);
+	assert_int_equal(offsetof(struct probelab_stats, iommu_probes), 16);
+	assert_int_equal(offsetof(struct probelab_stats, violations), 72);
+	assert_int_equal(sizeof(struct probelab_stats), 80);
+	assert_int_equal(offsetof(struct probelab_dev_info, state), 16);
+	assert_int_equal(offsetof(struct probelab_dev_info, iommus), 40);
+	assert_int_equal(offsetof(struct probelab_dev_info, ids), 60);
+	assert_int_equal(offsetof(struct probelab_dev_info, aliases), 76);
+	assert_int_equal(offsetof(struct probelab_dev_info, name), 92);
+	assert_int_equal(sizeof(struct probelab_dev_info), 128);
+	assert_int_equal(offsetof(struct probelab_iommu_info, name), 24);
+	assert_int_equal(sizeof(struct probelab_iommu_info), 56);
+	assert_int_equal(sizeof(struct probelab_group_info), 40);
+}
+
 static void ioctl_number(void **state)
 {
 	(void)state;
 	/* _IO(0xB9, 0): no size or direction bits, the size lives in the struct */
 	assert_int_equal(PROBELAB_IOCTL, 0xB900);
 	assert_int_equal(PROBELAB_OP_GET_INFO, 1);
+	assert_int_equal(PROBELAB_OP_STATS, 11);
+	assert_int_equal(PROBELAB_EV_VIOLATION, 17);
+	assert_int_equal(PROBELAB_ATTR_DETAIL, 14);
 	assert_int_equal(PROBELAB_POLICY_FIXED, 0);
 	assert_int_equal(PROBELAB_POLICY_LINUX_6_1, 1);
 	assert_int_equal(PROBELAB_POLICY_MAINLINE, 2);
@@ -42,6 +82,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(info_layout),
+		cmocka_unit_test(op_layouts),
 		cmocka_unit_test(ioctl_number),
 	};
 

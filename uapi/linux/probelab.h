@@ -27,6 +27,7 @@
 
 #include <linux/types.h>
 #include <linux/ioctl.h>
+#include <linux/probelab_fw.h>
 
 #define PROBELAB_UAPI_VERSION		1
 
@@ -39,9 +40,33 @@
 /**
  * enum probelab_op - operations multiplexed through PROBELAB_IOCTL
  * @PROBELAB_OP_GET_INFO: struct probelab_info
+ * @PROBELAB_OP_FW_LOAD: struct probelab_fw_load
+ * @PROBELAB_OP_LAB_RESET: struct probelab_simple; removes every lab device,
+ *	unregisters every instance, drops the description, empties quarantine
+ * @PROBELAB_OP_DEV_ADD: struct probelab_dev_add
+ * @PROBELAB_OP_DEV_REMOVE: struct probelab_dev_ref
+ * @PROBELAB_OP_IOMMU_REGISTER: struct probelab_iommu_ref
+ * @PROBELAB_OP_IOMMU_UNREGISTER: struct probelab_iommu_ref
+ * @PROBELAB_OP_DRV_BIND: struct probelab_drv_bind
+ * @PROBELAB_OP_DRV_UNBIND: struct probelab_dev_ref
+ * @PROBELAB_OP_QUERY: struct probelab_query
+ * @PROBELAB_OP_STATS: struct probelab_stats
+ *
+ * GET_INFO's @ops says which of these the running module implements; the
+ * others answer -EOPNOTSUPP.
  */
 enum probelab_op {
 	PROBELAB_OP_GET_INFO = 1,
+	PROBELAB_OP_FW_LOAD = 2,
+	PROBELAB_OP_LAB_RESET = 3,
+	PROBELAB_OP_DEV_ADD = 4,
+	PROBELAB_OP_DEV_REMOVE = 5,
+	PROBELAB_OP_IOMMU_REGISTER = 6,
+	PROBELAB_OP_IOMMU_UNREGISTER = 7,
+	PROBELAB_OP_DRV_BIND = 8,
+	PROBELAB_OP_DRV_UNBIND = 9,
+	PROBELAB_OP_QUERY = 10,
+	PROBELAB_OP_STATS = 11,
 };
 
 /**
@@ -87,9 +112,435 @@ struct probelab_info {
 	char kernel_running[PROBELAB_STR_LEN];
 };
 
-/* Generic netlink: family PROBELAB_GENL_NAME, multicast group "events". */
+/**
+ * enum probelab_domain_type - IOMMU domain types
+ * @PROBELAB_DOMAIN_IDENTITY: DMA addresses are physical (bypass/pass-through)
+ * @PROBELAB_DOMAIN_DMA: paging domain managed by the DMA API (default)
+ * @PROBELAB_DOMAIN_BLOCKED: all DMA blocked (abort / no context entry)
+ * @PROBELAB_DOMAIN_UNMANAGED: paging domain managed by an explicit owner
+ */
+enum probelab_domain_type {
+	PROBELAB_DOMAIN_IDENTITY = 1,
+	PROBELAB_DOMAIN_DMA = 2,
+	PROBELAB_DOMAIN_BLOCKED = 3,
+	PROBELAB_DOMAIN_UNMANAGED = 4,
+};
+
+/**
+ * struct probelab_simple - an operation with no arguments
+ * @size: sizeof(struct probelab_simple)
+ * @op: the operation
+ * @flags: must be 0
+ * @__reserved: must be 0
+ */
+struct probelab_simple {
+	__u32 size;
+	__u32 op;
+	__u32 flags;
+	__u32 __reserved;
+};
+
+/**
+ * struct probelab_fw_load - PROBELAB_OP_FW_LOAD
+ * @size: sizeof(struct probelab_fw_load)
+ * @op: PROBELAB_OP_FW_LOAD
+ * @flags: must be 0
+ * @__reserved: must be 0
+ * @policy: enum probelab_policy the lab runs under from now on
+ * @default_domain: PROBELAB_DOMAIN_DMA or PROBELAB_DOMAIN_IDENTITY, the type
+ *	of every group's default domain
+ * @desc_uptr: user pointer to the description (linux/probelab_fw.h)
+ * @desc_len: its length in bytes, at most PROBELAB_FW_MAX_LEN
+ * @err_record: out, on a rejected description: index of the offending
+ *	record in blob order (0 the first record), or ~0U for the header
+ * @err_offset: out, on a rejected description: byte offset of the
+ *	offending field in the blob
+ * @__reserved2: must be 0
+ *
+ * Replaces the lab's description.  -EBUSY while lab devices exist or an
+ * instance is registered.  A rejected description leaves the previous one
+ * in place and is logged with the record and field at fault.
+ */
+struct probelab_fw_load {
+	__u32 size;
+	__u32 op;
+	__u32 flags;
+	__u32 __reserved;
+	__u32 policy;
+	__u32 default_domain;
+	__u64 desc_uptr;
+	__u32 desc_len;
+	__u32 err_record;
+	__u32 err_offset;
+	__u32 __reserved2;
+};
+
+/* Lab device kinds */
+#define PROBELAB_DEV_PCI		1	/* segment, bus, devfn, aliases */
+#define PROBELAB_DEV_NAMED		2	/* a description ENDPOINT by name */
+
+#define PROBELAB_NAME_LEN		32
+#define PROBELAB_MAX_ALIASES		8
+
+/**
+ * struct probelab_dev_add - PROBELAB_OP_DEV_ADD
+ * @size: sizeof(struct probelab_dev_add)
+ * @op: PROBELAB_OP_DEV_ADD
+ * @flags: must be 0
+ * @__reserved: must be 0
+ * @kind: PROBELAB_DEV_PCI or PROBELAB_DEV_NAMED
+ * @segment: PCI segment (PCI)
+ * @bus: PCI bus (PCI)
+ * @devfn: PCI device and function, (dev << 3) | fn (PCI)
+ * @name: NUL-terminated endpoint name (NAMED); must be all zero for PCI
+ * @nr_aliases: number of valid @aliases (PCI), at most PROBELAB_MAX_ALIASES
+ * @aliases: further requester IDs, (bus << 8) | devfn, the device issues
+ *	DMA with (PCI DMA aliases)
+ * @dev_id: out: the lab device id (>= 1)
+ * @__reserved2: must be 0
+ * @__reserved3: must be 0
+ *
+ * The device is added to the lab bus; under the "fixed" policy its IOMMU
+ * probe runs during the add.  -EEXIST when a device with the same
+ * identity exists, -ENODATA when no description is loaded.
+ */
+struct probelab_dev_add {
+	__u32 size;
+	__u32 op;
+	__u32 flags;
+	__u32 __reserved;
+	__u32 kind;
+	__u16 segment;
+	__u8 bus;
+	__u8 devfn;
+	char name[PROBELAB_NAME_LEN];
+	__u32 nr_aliases;
+	__u16 aliases[PROBELAB_MAX_ALIASES];
+	__u32 dev_id;
+	__u32 __reserved2;
+	__u32 __reserved3;
+};
+
+/**
+ * struct probelab_dev_ref - DEV_REMOVE, DRV_UNBIND
+ * @size: sizeof(struct probelab_dev_ref)
+ * @op: the operation
+ * @flags: must be 0
+ * @__reserved: must be 0
+ * @dev_id: the lab device
+ * @__reserved2: must be 0
+ */
+struct probelab_dev_ref {
+	__u32 size;
+	__u32 op;
+	__u32 flags;
+	__u32 __reserved;
+	__u32 dev_id;
+	__u32 __reserved2;
+};
+
+/**
+ * struct probelab_iommu_ref - IOMMU_REGISTER, IOMMU_UNREGISTER
+ * @size: sizeof(struct probelab_iommu_ref)
+ * @op: the operation
+ * @flags: must be 0
+ * @__reserved: must be 0
+ * @name: NUL-terminated name of an IOMMU node of the loaded description
+ */
+struct probelab_iommu_ref {
+	__u32 size;
+	__u32 op;
+	__u32 flags;
+	__u32 __reserved;
+	char name[PROBELAB_NAME_LEN];
+};
+
+/**
+ * enum probelab_driver - the lab's drivers
+ * @PROBELAB_DRV_DMA: "probelab-dma", a DMA-API client
+ * @PROBELAB_DRV_USER: "probelab-user", driver_managed_dma (VFIO-like)
+ * @PROBELAB_DRV_OWNOPS: "probelab-ownops", installs its own dma_map_ops
+ */
+enum probelab_driver {
+	PROBELAB_DRV_DMA = 1,
+	PROBELAB_DRV_USER = 2,
+	PROBELAB_DRV_OWNOPS = 3,
+};
+
+/* probelab_drv_bind.result */
+#define PROBELAB_BIND_BOUND		1
+#define PROBELAB_BIND_DEFERRED		2	/* probe returned -EPROBE_DEFER */
+
+/**
+ * struct probelab_drv_bind - PROBELAB_OP_DRV_BIND
+ * @size: sizeof(struct probelab_drv_bind)
+ * @op: PROBELAB_OP_DRV_BIND
+ * @flags: must be 0
+ * @__reserved: must be 0
+ * @dev_id: the lab device
+ * @driver: enum probelab_driver
+ * @result: out: PROBELAB_BIND_BOUND, or PROBELAB_BIND_DEFERRED when the
+ *	driver core deferred the probe (the device then waits for its
+ *	IOMMU instances and is retried by the policy's retrigger)
+ * @__reserved2: must be 0
+ *
+ * Binding goes through the real driver core.  Other probe failures are
+ * returned as their errno (-EBUSY, for example, from DMA ownership).
+ */
+struct probelab_drv_bind {
+	__u32 size;
+	__u32 op;
+	__u32 flags;
+	__u32 __reserved;
+	__u32 dev_id;
+	__u32 driver;
+	__u32 result;
+	__u32 __reserved2;
+};
+
+/**
+ * enum probelab_dev_state - a lab device's IOMMU probe state
+ * @PROBELAB_DEV_WAITING: some of its IOMMU instances are not registered
+ * @PROBELAB_DEV_PROBED: IOMMU-probed: fwspecs complete, in a group
+ * @PROBELAB_DEV_NO_IOMMU: the description puts no IOMMU in front of it
+ * @PROBELAB_DEV_FAILED: the IOMMU probe failed (see the event's errno)
+ */
+enum probelab_dev_state {
+	PROBELAB_DEV_WAITING = 1,
+	PROBELAB_DEV_PROBED = 2,
+	PROBELAB_DEV_NO_IOMMU = 3,
+	PROBELAB_DEV_FAILED = 4,
+};
+
+/* struct probelab_query.what */
+#define PROBELAB_QUERY_DEVICES		1	/* struct probelab_dev_info */
+#define PROBELAB_QUERY_IOMMUS		2	/* struct probelab_iommu_info */
+#define PROBELAB_QUERY_GROUPS		3	/* struct probelab_group_info */
+
+#define PROBELAB_DEV_MAX_IOMMUS		4
+
+/**
+ * struct probelab_dev_info - one lab device (PROBELAB_QUERY_DEVICES)
+ * @dev_id: lab device id
+ * @kind: PROBELAB_DEV_PCI or PROBELAB_DEV_NAMED
+ * @segment: PCI segment
+ * @bus: PCI bus
+ * @devfn: PCI devfn
+ * @nr_aliases: valid entries of @aliases
+ * @state: enum probelab_dev_state
+ * @group_id: its group, 0 when none
+ * @driver: bound enum probelab_driver, 0 when none
+ * @domain_id: the domain the device is attached to, 0 when none
+ * @domain_type: enum probelab_domain_type of that domain, 0 when none
+ * @nr_iommus: instances in front of the device (fwspecs)
+ * @iommus: their description IOMMU ordinals
+ * @nr_ids: IDs of the first fwspec
+ * @ids: the first fwspec's IDs (stream IDs or source IDs), first four
+ * @aliases: PCI DMA aliases
+ * @name: device name as shown by the driver core
+ * @__reserved: 0
+ */
+struct probelab_dev_info {
+	__u32 dev_id;
+	__u32 kind;
+	__u16 segment;
+	__u8 bus;
+	__u8 devfn;
+	__u32 nr_aliases;
+	__u32 state;
+	__u32 group_id;
+	__u32 driver;
+	__u32 domain_id;
+	__u32 domain_type;
+	__u32 nr_iommus;
+	__u32 iommus[PROBELAB_DEV_MAX_IOMMUS];
+	__u32 nr_ids;
+	__u32 ids[4];
+	__u16 aliases[PROBELAB_MAX_ALIASES];
+	char name[PROBELAB_NAME_LEN];
+	__u32 __reserved;
+};
+
+/**
+ * struct probelab_iommu_info - one instance (PROBELAB_QUERY_IOMMUS)
+ * @ordinal: IOMMU ordinal in the description
+ * @model: enum probelab_fw_iommu_model
+ * @registered: 1 when registered
+ * @nr_devices: devices probed behind it
+ * @nr_waiting: devices waiting for it
+ * @__reserved: 0
+ * @name: NUL-terminated name
+ */
+struct probelab_iommu_info {
+	__u32 ordinal;
+	__u32 model;
+	__u32 registered;
+	__u32 nr_devices;
+	__u32 nr_waiting;
+	__u32 __reserved;
+	char name[PROBELAB_NAME_LEN];
+};
+
+/**
+ * struct probelab_group_info - one group (PROBELAB_QUERY_GROUPS)
+ * @group_id: group id (>= 1)
+ * @iommu: description IOMMU ordinal
+ * @nr_devices: member devices
+ * @default_domain_id: its default domain
+ * @default_domain_type: enum probelab_domain_type of the default domain
+ * @domain_id: the domain the group is attached to
+ * @domain_type: enum probelab_domain_type of that domain
+ * @owner_cnt: DMA owners: bound DMA-API drivers, or explicit claims
+ * @owned: 1 when an explicit owner claimed the group
+ * @__reserved: 0
+ */
+struct probelab_group_info {
+	__u32 group_id;
+	__u32 iommu;
+	__u32 nr_devices;
+	__u32 default_domain_id;
+	__u32 default_domain_type;
+	__u32 domain_id;
+	__u32 domain_type;
+	__u32 owner_cnt;
+	__u32 owned;
+	__u32 __reserved;
+};
+
+/**
+ * struct probelab_query - PROBELAB_OP_QUERY: list lab objects
+ * @size: sizeof(struct probelab_query)
+ * @op: PROBELAB_OP_QUERY
+ * @flags: must be 0
+ * @__reserved: must be 0
+ * @what: PROBELAB_QUERY_*
+ * @entry_size: in: size of one entry as userspace knows it (>= the first
+ *	version); the kernel writes min(entry_size, its size) bytes per entry
+ *	and zero-fills the rest
+ * @entries_uptr: user pointer to an array of @nr_entries entries
+ * @nr_entries: in: capacity of the array; out: number of objects (may be
+ *	larger than the capacity: only the first capacity are written)
+ * @__reserved2: must be 0
+ */
+struct probelab_query {
+	__u32 size;
+	__u32 op;
+	__u32 flags;
+	__u32 __reserved;
+	__u32 what;
+	__u32 entry_size;
+	__u64 entries_uptr;
+	__u32 nr_entries;
+	__u32 __reserved2;
+};
+
+/* probelab_stats.flags */
+#define PROBELAB_STATS_RESET		0x1	/* zero the counters after reading */
+
+/**
+ * struct probelab_stats - PROBELAB_OP_STATS: probe-layer counters
+ * @size: sizeof(struct probelab_stats)
+ * @op: PROBELAB_OP_STATS
+ * @flags: PROBELAB_STATS_RESET or 0
+ * @__reserved: must be 0
+ * @iommu_probes: IOMMU probes of devices (fwspec built, group joined)
+ * @bind_attempts: driver probes started by the driver core (dma_configure)
+ * @deferrals: driver probes that returned -EPROBE_DEFER
+ * @retriggers: re-probes of deferred devices started by the layer
+ * @releases: devices released from their group (unregister, remove)
+ * @fwspec_allocs: fwspecs built
+ * @fwspec_frees: fwspecs freed
+ * @violations: invariant violations detected
+ */
+struct probelab_stats {
+	__u32 size;
+	__u32 op;
+	__u32 flags;
+	__u32 __reserved;
+	__u64 iommu_probes;
+	__u64 bind_attempts;
+	__u64 deferrals;
+	__u64 retriggers;
+	__u64 releases;
+	__u64 fwspec_allocs;
+	__u64 fwspec_frees;
+	__u64 violations;
+};
+
+/*
+ * Generic netlink: family PROBELAB_GENL_NAME, multicast group "events".
+ * Every state change of the lab is one PROBELAB_CMD_EVENT message carrying
+ * PROBELAB_ATTR_SEQ, PROBELAB_ATTR_TIMESTAMP and PROBELAB_ATTR_EVENT, plus
+ * the attributes naming the objects involved.
+ */
 #define PROBELAB_GENL_NAME		"probelab"
 #define PROBELAB_GENL_VERSION		1
 #define PROBELAB_GENL_MCGRP_EVENTS	"events"
+
+enum probelab_genl_cmd {
+	PROBELAB_CMD_UNSPEC,
+	PROBELAB_CMD_EVENT,
+};
+
+enum probelab_genl_attr {
+	PROBELAB_ATTR_UNSPEC,
+	PROBELAB_ATTR_PAD,
+	PROBELAB_ATTR_SEQ,		/* u64: lab event sequence number */
+	PROBELAB_ATTR_TIMESTAMP,	/* u64: ktime_get_ns() */
+	PROBELAB_ATTR_EVENT,		/* u32: enum probelab_event */
+	PROBELAB_ATTR_DEV_ID,		/* u32 */
+	PROBELAB_ATTR_DEV_NAME,		/* string */
+	PROBELAB_ATTR_IOMMU,		/* string: instance name */
+	PROBELAB_ATTR_GROUP,		/* u32 */
+	PROBELAB_ATTR_DOMAIN,		/* u32 */
+	PROBELAB_ATTR_DOMAIN_TYPE,	/* u32: enum probelab_domain_type */
+	PROBELAB_ATTR_ERRNO,		/* s32: result of the step, 0 or -errno */
+	PROBELAB_ATTR_DRIVER,		/* u32: enum probelab_driver */
+	PROBELAB_ATTR_POLICY,		/* u32: enum probelab_policy */
+	PROBELAB_ATTR_DETAIL,		/* string: human-readable detail */
+	__PROBELAB_ATTR_MAX,
+};
+
+#define PROBELAB_ATTR_MAX		(__PROBELAB_ATTR_MAX - 1)
+
+/**
+ * enum probelab_event - PROBELAB_ATTR_EVENT values
+ * @PROBELAB_EV_FW_LOAD: a description was loaded
+ * @PROBELAB_EV_DEV_ADD: a lab device was added
+ * @PROBELAB_EV_DEV_REMOVE: a lab device was removed
+ * @PROBELAB_EV_IOMMU_REGISTER: an instance registered
+ * @PROBELAB_EV_IOMMU_UNREGISTER: an instance unregistered
+ * @PROBELAB_EV_IOMMU_PROBE: a device was IOMMU-probed (fwspecs, group)
+ * @PROBELAB_EV_IOMMU_WAIT: a device waits for an instance
+ * @PROBELAB_EV_IOMMU_RELEASE: a device was released from its group
+ * @PROBELAB_EV_BIND: a driver bound (errno 0) or failed to (errno)
+ * @PROBELAB_EV_DEFER: a driver probe was deferred
+ * @PROBELAB_EV_RETRIGGER: the layer re-probed a deferred device
+ * @PROBELAB_EV_UNBIND: a driver unbound
+ * @PROBELAB_EV_GROUP_ALLOC: a group was created with its default domain
+ * @PROBELAB_EV_GROUP_FREE: a group was freed
+ * @PROBELAB_EV_DOMAIN_ATTACH: a group moved to a domain
+ * @PROBELAB_EV_DMA_OPS: dma_ops installed or restored on a device
+ * @PROBELAB_EV_VIOLATION: an invariant violation (detail names it)
+ */
+enum probelab_event {
+	PROBELAB_EV_FW_LOAD = 1,
+	PROBELAB_EV_DEV_ADD,
+	PROBELAB_EV_DEV_REMOVE,
+	PROBELAB_EV_IOMMU_REGISTER,
+	PROBELAB_EV_IOMMU_UNREGISTER,
+	PROBELAB_EV_IOMMU_PROBE,
+	PROBELAB_EV_IOMMU_WAIT,
+	PROBELAB_EV_IOMMU_RELEASE,
+	PROBELAB_EV_BIND,
+	PROBELAB_EV_DEFER,
+	PROBELAB_EV_RETRIGGER,
+	PROBELAB_EV_UNBIND,
+	PROBELAB_EV_GROUP_ALLOC,
+	PROBELAB_EV_GROUP_FREE,
+	PROBELAB_EV_DOMAIN_ATTACH,
+	PROBELAB_EV_DMA_OPS,
+	PROBELAB_EV_VIOLATION,
+};
 
 #endif /* _UAPI_LINUX_PROBELAB_H */

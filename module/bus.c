@@ -1,0 +1,919 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * probelab: the lab bus - a real bus_type with PCI-like and named devices,
+ * one device per IOMMU instance, and the lab's drivers.  Binding goes
+ * through the real driver core; the IOMMU probe layer hooks in through
+ * the bus notifier (device add/remove) and bus->dma_configure/dma_cleanup.
+ */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
+#include <linux/dma-map-ops.h>
+#include <linux/dma-mapping.h>
+#include <linux/slab.h>
+#include <linux/string.h>
+
+#include "probelab.h"
+#include "core/fwdesc.h"
+
+/* ---- the lab's drivers ------------------------------------------------- */
+
+/* probelab-dma keeps one streaming mapping for as long as it is bound. */
+struct pl_dma_client {
+	void *buf;
+	dma_addr_t handle;
+};
+
+static int pl_dma_drv_probe(struct pl_dev *pdev)
+{
+	struct pl_dma_client *c;
+
+	c = devm_kzalloc(&pdev->dev, sizeof(*c), GFP_KERNEL);
+	if (!c)
+		return -ENOMEM;
+	c->buf = devm_kzalloc(&pdev->dev, PAGE_SIZE, GFP_KERNEL);
+	if (!c->buf)
+		return -ENOMEM;
+	c->handle = dma_map_single(&pdev->dev, c->buf, PAGE_SIZE,
+				   DMA_BIDIRECTIONAL);
+	if (dma_mapping_error(&pdev->dev, c->handle)) {
+		dev_err(&pdev->dev, "dma_map_single failed\n");
+		return -EIO;
+	}
+	dev_set_drvdata(&pdev->dev, c);
+	return 0;
+}
+
+static void pl_dma_drv_remove(struct pl_dev *pdev)
+{
+	struct pl_dma_client *c = dev_get_drvdata(&pdev->dev);
+
+	dma_unmap_single(&pdev->dev, c->handle, PAGE_SIZE, DMA_BIDIRECTIONAL);
+}
+
+/* probelab-user: DMA is managed by its user (VFIO-like), not the DMA API. */
+static int pl_user_drv_probe(struct pl_dev *pdev)
+{
+	dev_dbg(&pdev->dev, "bound for user-managed DMA\n");
+	return 0;
+}
+
+static void pl_user_drv_remove(struct pl_dev *pdev)
+{
+	dev_dbg(&pdev->dev, "user-managed DMA released\n");
+}
+
+/*
+ * probelab-ownops installs dma_map_ops of its own in probe and puts the
+ * previous ones back in remove, as exynos DRM or omap3isp do: the layer
+ * must neither clobber them while bound nor leave them behind.
+ */
+static dma_addr_t pl_ownops_map_page(struct device *dev, struct page *page,
+				     unsigned long offset, size_t size,
+				     enum dma_data_direction dir,
+				     unsigned long attrs)
+{
+	return page_to_phys(page) + offset;
+}
+
+static void pl_ownops_unmap_page(struct device *dev, dma_addr_t addr,
+				 size_t size, enum dma_data_direction dir,
+				 unsigned long attrs)
+{
+}
+
+static const struct dma_map_ops pl_ownops_ops = {
+	.map_page = pl_ownops_map_page,
+	.unmap_page = pl_ownops_unmap_page,
+};
+
+struct pl_ownops_client {
+	const struct dma_map_ops *prev;
+};
+
+static int pl_ownops_drv_probe(struct pl_dev *pdev)
+{
+	struct pl_ownops_client *c;
+
+	c = devm_kzalloc(&pdev->dev, sizeof(*c), GFP_KERNEL);
+	if (!c)
+		return -ENOMEM;
+	c->prev = get_dma_ops(&pdev->dev);
+	set_dma_ops(&pdev->dev, &pl_ownops_ops);
+	dev_set_drvdata(&pdev->dev, c);
+	return 0;
+}
+
+static void pl_ownops_drv_remove(struct pl_dev *pdev)
+{
+	struct pl_ownops_client *c = dev_get_drvdata(&pdev->dev);
+
+	set_dma_ops(&pdev->dev, c->prev);
+}
+
+static int pl_iommu_drv_probe(struct pl_dev *pdev);
+static void pl_iommu_drv_remove(struct pl_dev *pdev);
+
+static struct pl_driver pl_drivers[] = {
+	[PROBELAB_DRV_DMA] = {
+		.id = PROBELAB_DRV_DMA,
+		.drv.name = "probelab-dma",
+		.probe = pl_dma_drv_probe,
+		.remove = pl_dma_drv_remove,
+	},
+	[PROBELAB_DRV_USER] = {
+		.id = PROBELAB_DRV_USER,
+		.drv.name = "probelab-user",
+		.driver_managed_dma = true,
+		.probe = pl_user_drv_probe,
+		.remove = pl_user_drv_remove,
+	},
+	[PROBELAB_DRV_OWNOPS] = {
+		.id = PROBELAB_DRV_OWNOPS,
+		.drv.name = "probelab-ownops",
+		.probe = pl_ownops_drv_probe,
+		.remove = pl_ownops_drv_remove,
+	},
+	[0] = {
+		.id = 0,
+		.drv.name = "probelab-iommu",
+		.probe = pl_iommu_drv_probe,
+		.remove = pl_iommu_drv_remove,
+	},
+};
+
+const char *pl_driver_name(u32 driver)
+{
+	if (driver >= ARRAY_SIZE(pl_drivers) || !driver)
+		return NULL;
+	return pl_drivers[driver].drv.name;
+}
+
+/* ---- the bus ------------------------------------------------------------ */
+
+/*
+ * An instance device matches only the instance driver, and only while its
+ * registration is wanted.  An endpoint matches the driver DRV_BIND asked
+ * for; under "fixed" only once the IOMMU probe completed, so that the
+ * driver core's global deferred-probe retries never start a probe that
+ * can only defer again.
+ */
+static int pl_bus_match(struct device *dev, struct device_driver *drv)
+{
+	struct pl_driver *pdrv = to_pl_driver(drv);
+	struct pl_dev *pdev = to_pl_dev(dev);
+	int ret;
+
+	if (pdev->iommu)
+		return pdrv->id == 0 && READ_ONCE(pdev->want_driver);
+	mutex_lock(&pl_lab.lock);
+	ret = pdrv->id && pdrv->id == pdev->want_driver &&
+	      pl_policy()->match_ready(pdev);
+	mutex_unlock(&pl_lab.lock);
+	return ret;
+}
+
+static int pl_bus_probe(struct device *dev)
+{
+	struct pl_driver *pdrv = to_pl_driver(dev->driver);
+	struct pl_dev *pdev = to_pl_dev(dev);
+	int ret;
+
+	ret = pdrv->probe(pdev);
+	pdev->bind_err = ret;
+	if (!pdev->iommu)
+		pl_ev_driver(PROBELAB_EV_BIND, pdev, pdrv->id, ret);
+	return ret;
+}
+
+static void pl_bus_remove(struct device *dev)
+{
+	struct pl_driver *pdrv = to_pl_driver(dev->driver);
+	struct pl_dev *pdev = to_pl_dev(dev);
+
+	pdrv->remove(pdev);
+	if (!pdev->iommu)
+		pl_ev_driver(PROBELAB_EV_UNBIND, pdev, pdrv->id, 0);
+}
+
+struct bus_type pl_bus_type = {
+	.name = "probelab",
+	.match = pl_bus_match,
+	.probe = pl_bus_probe,
+	.remove = pl_bus_remove,
+	.dma_configure = pl_dma_configure,
+	.dma_cleanup = pl_dma_cleanup,
+};
+
+/*
+ * The IOMMU probe runs when a device is added and is released when it is
+ * removed, from the bus notifier: where mainline calls
+ * iommu_probe_device() / iommu_release_device().
+ */
+static int pl_bus_notify(struct notifier_block *nb, unsigned long action,
+			 void *data)
+{
+	struct pl_dev *pdev = to_pl_dev(data);
+
+	if (pdev->iommu)
+		return NOTIFY_DONE;
+	switch (action) {
+	case BUS_NOTIFY_ADD_DEVICE:
+		mutex_lock(&pl_lab.lock);
+		pl_policy()->device_added(pdev);
+		mutex_unlock(&pl_lab.lock);
+		break;
+	case BUS_NOTIFY_REMOVED_DEVICE:
+		mutex_lock(&pl_lab.lock);
+		pl_release_device(pdev);
+		mutex_unlock(&pl_lab.lock);
+		break;
+	}
+	return NOTIFY_DONE;
+}
+
+static struct notifier_block pl_bus_nb = {
+	.notifier_call = pl_bus_notify,
+};
+
+static void pl_dev_release(struct device *dev)
+{
+	kfree(to_pl_dev(dev));
+}
+
+static struct pl_dev *pl_dev_alloc(void)
+{
+	struct pl_dev *pdev = kzalloc(sizeof(*pdev), GFP_KERNEL);
+
+	if (!pdev)
+		return NULL;
+	device_initialize(&pdev->dev);
+	pdev->dev.bus = &pl_bus_type;
+	pdev->dev.release = pl_dev_release;
+	pdev->dma_mask = DMA_BIT_MASK(64);
+	pdev->dev.dma_mask = &pdev->dma_mask;
+	pdev->dev.coherent_dma_mask = DMA_BIT_MASK(64);
+	INIT_LIST_HEAD(&pdev->node);
+	INIT_LIST_HEAD(&pdev->group_node);
+	return pdev;
+}
+
+/* ---- instances ---------------------------------------------------------- */
+
+static int pl_iommu_drv_probe(struct pl_dev *pdev)
+{
+	struct pl_iommu *iommu = pdev->iommu;
+
+	mutex_lock(&pl_lab.lock);
+	iommu->registered = true;
+	iommu->going = false;
+	pl_policy()->iommu_registered(iommu);
+	mutex_unlock(&pl_lab.lock);
+	pl_ev_iommu(PROBELAB_EV_IOMMU_REGISTER, iommu, NULL);
+	return 0;
+}
+
+static void pl_iommu_drv_remove(struct pl_dev *ipdev)
+{
+	struct pl_iommu *iommu = ipdev->iommu;
+	struct pl_dev *pdev;
+	u32 i;
+
+	mutex_lock(&pl_lab.lock);
+	list_for_each_entry(pdev, &pl_lab.devices, node) {
+		if (!pdev->di || pdev->state != PROBELAB_DEV_PROBED)
+			continue;
+		for (i = 0; i < pdev->di->nr_fwspecs; i++)
+			if (pdev->di->fwspecs[i].iommu == iommu)
+				break;
+		if (i < pdev->di->nr_fwspecs)
+			pl_release_device(pdev);
+	}
+	iommu->registered = false;
+	iommu->going = false;
+	mutex_unlock(&pl_lab.lock);
+	pl_ev_iommu(PROBELAB_EV_IOMMU_UNREGISTER, iommu, NULL);
+}
+
+/* Creates one instance (and its lab device) per description IOMMU. */
+int pl_instances_create(void)
+{
+	struct pl_fwdesc *fw = pl_lab.fw;
+	struct pl_iommu *iommus;
+	u32 i;
+	int ret;
+
+	lockdep_assert_held(&pl_lab.lock);
+	iommus = kcalloc(fw->nr_iommus, sizeof(*iommus), GFP_KERNEL);
+	if (!iommus)
+		return -ENOMEM;
+	for (i = 0; i < fw->nr_iommus; i++) {
+		struct pl_iommu *iommu = &iommus[i];
+		struct pl_dev *ipdev;
+
+		iommu->ordinal = i;
+		iommu->model = fw->iommus[i].model;
+		strscpy(iommu->name, fw->iommus[i].name, sizeof(iommu->name));
+		spin_lock_init(&iommu->hw_lock);
+		pl_hw_init(iommu);
+		ipdev = pl_dev_alloc();
+		if (!ipdev) {
+			ret = -ENOMEM;
+			goto err_destroy;
+		}
+		ipdev->iommu = iommu;
+		iommu->dev = ipdev;
+		ret = dev_set_name(&ipdev->dev, "iommu-%s", iommu->name);
+		if (!ret)
+			ret = device_add(&ipdev->dev);
+		if (ret) {
+			put_device(&ipdev->dev);
+			iommu->dev = NULL;
+			pl_hw_destroy(iommu);
+			goto err_destroy;
+		}
+		pl_lab.nr_iommus = i + 1;
+		pl_lab.iommus = iommus;
+		pl_debugfs_add_iommu(iommu);
+	}
+	pl_lab.iommus = iommus;
+	pl_lab.nr_iommus = fw->nr_iommus;
+	return 0;
+
+err_destroy:
+	pl_lab.iommus = iommus;
+	pl_instances_destroy();
+	return ret;
+}
+
+/*
+ * Removes the instance devices.  Called with the lab lock held: an
+ * instance device has no driver here (FW_LOAD and reset refuse while any
+ * instance is registered), so device_unregister() takes no device lock
+ * of ours and calls no lab code.
+ */
+void pl_instances_destroy(void)
+{
+	u32 i;
+
+	lockdep_assert_held(&pl_lab.lock);
+	pl_debugfs_remove_iommus();
+	for (i = 0; i < pl_lab.nr_iommus; i++) {
+		struct pl_iommu *iommu = &pl_lab.iommus[i];
+
+		if (iommu->dev)
+			device_unregister(&iommu->dev->dev);
+		pl_hw_destroy(iommu);
+	}
+	kfree(pl_lab.iommus);
+	pl_lab.iommus = NULL;
+	pl_lab.nr_iommus = 0;
+}
+
+static struct pl_iommu *pl_iommu_find(const char *name)
+{
+	int i;
+
+	lockdep_assert_held(&pl_lab.lock);
+	if (!pl_lab.fw)
+		return NULL;
+	i = pl_fwdesc_find_iommu(pl_lab.fw, name);
+	return i < 0 ? NULL : &pl_lab.iommus[i];
+}
+
+static int pl_iommu_ref_name(struct probelab_iommu_ref *cmd)
+{
+	if (!memchr(cmd->name, 0, sizeof(cmd->name)) || !cmd->name[0]) {
+		pr_notice_ratelimited("IOMMU: name is empty or not terminated\n");
+		return -EINVAL;
+	}
+	return 0;
+}
+
+/* Collects referenced devices to act on once the lab lock is dropped. */
+struct pl_dev_batch {
+	struct pl_dev **devs;
+	u32 n;
+};
+
+static int pl_batch_alloc(struct pl_dev_batch *b)
+{
+	lockdep_assert_held(&pl_lab.lock);
+	b->n = 0;
+	b->devs = kcalloc(max_t(u32, pl_lab.nr_devices, 1), sizeof(*b->devs),
+			  GFP_KERNEL);
+	return b->devs ? 0 : -ENOMEM;
+}
+
+static void pl_batch_add(struct pl_dev_batch *b, struct pl_dev *pdev)
+{
+	lockdep_assert_held(&pl_lab.lock);
+	get_device(&pdev->dev);
+	b->devs[b->n++] = pdev;
+}
+
+static void pl_batch_put(struct pl_dev_batch *b)
+{
+	u32 i;
+
+	for (i = 0; i < b->n; i++)
+		put_device(&b->devs[i]->dev);
+	kfree(b->devs);
+}
+
+static int pl_bind(struct pl_dev *pdev, u32 driver);
+
+int pl_op_iommu_register(struct probelab_ucmd *ucmd)
+{
+	struct probelab_iommu_ref *cmd = &ucmd->cmd->iommu_ref;
+	struct pl_dev_batch batch;
+	struct pl_iommu *iommu;
+	struct pl_dev *pdev;
+	int ret;
+	u32 i;
+
+	ret = pl_iommu_ref_name(cmd);
+	if (ret)
+		return ret;
+	mutex_lock(&pl_lab.lock);
+	iommu = pl_iommu_find(cmd->name);
+	if (!iommu) {
+		mutex_unlock(&pl_lab.lock);
+		pr_notice_ratelimited("IOMMU_REGISTER: no IOMMU named '%s' in the description\n",
+				      cmd->name);
+		return -ENOENT;
+	}
+	if (iommu->registered || iommu->going || iommu->registering) {
+		mutex_unlock(&pl_lab.lock);
+		return -EBUSY;
+	}
+	iommu->registering = true;
+	pdev = iommu->dev;
+	WRITE_ONCE(pdev->want_driver, 1);
+	get_device(&pdev->dev);
+	mutex_unlock(&pl_lab.lock);
+
+	/* The instance driver's bind registers it (and triggers the core). */
+	ret = device_attach(&pdev->dev);
+	put_device(&pdev->dev);
+	mutex_lock(&pl_lab.lock);
+	iommu->registering = false;
+	mutex_unlock(&pl_lab.lock);
+	if (ret <= 0) {
+		WRITE_ONCE(pdev->want_driver, 0);
+		return ret < 0 ? ret : -EIO;
+	}
+	/* kernel policies: driver_bound() triggered the global retry */
+	if (pl_policy()->deferred_list)
+		return 0;
+
+	/* Retrigger exactly the deferred devices this registration readied. */
+	mutex_lock(&pl_lab.lock);
+	ret = pl_batch_alloc(&batch);
+	if (ret) {
+		mutex_unlock(&pl_lab.lock);
+		return ret;
+	}
+	list_for_each_entry(pdev, &pl_lab.devices, node)
+		if (pdev->bind_pending && pdev->want_driver &&
+		    pl_dev_ready(pdev))
+			pl_batch_add(&batch, pdev);
+	mutex_unlock(&pl_lab.lock);
+
+	for (i = 0; i < batch.n; i++) {
+		pdev = batch.devs[i];
+		atomic64_inc(&pl_lab.stats.retriggers);
+		pl_ev_iommu(PROBELAB_EV_RETRIGGER, iommu, pdev);
+		pl_bind(pdev, READ_ONCE(pdev->want_driver));
+	}
+	pl_batch_put(&batch);
+	return 0;
+}
+
+int pl_op_iommu_unregister(struct probelab_ucmd *ucmd)
+{
+	struct probelab_iommu_ref *cmd = &ucmd->cmd->iommu_ref;
+	struct pl_dev_batch batch;
+	struct pl_iommu *iommu;
+	struct pl_dev *pdev, *ipdev;
+	int ret;
+	u32 i;
+
+	ret = pl_iommu_ref_name(cmd);
+	if (ret)
+		return ret;
+	mutex_lock(&pl_lab.lock);
+	iommu = pl_iommu_find(cmd->name);
+	if (!iommu || !iommu->registered || iommu->going) {
+		mutex_unlock(&pl_lab.lock);
+		return iommu ? -EINVAL : -ENOENT;
+	}
+	ret = pl_batch_alloc(&batch);
+	if (ret) {
+		mutex_unlock(&pl_lab.lock);
+		return ret;
+	}
+	/* No new probe may use it; bound drivers behind it are unbound. */
+	iommu->going = true;
+	list_for_each_entry(pdev, &pl_lab.devices, node) {
+		if (!pdev->di || pdev->state != PROBELAB_DEV_PROBED)
+			continue;
+		for (i = 0; i < pdev->di->nr_fwspecs; i++)
+			if (pdev->di->fwspecs[i].iommu == iommu)
+				break;
+		if (i < pdev->di->nr_fwspecs) {
+			/* wanted again once the instance is back */
+			if (pdev->want_driver)
+				pdev->bind_pending = true;
+			pl_batch_add(&batch, pdev);
+		}
+	}
+	ipdev = iommu->dev;
+	get_device(&ipdev->dev);
+	mutex_unlock(&pl_lab.lock);
+
+	for (i = 0; i < batch.n; i++)
+		device_release_driver(&batch.devs[i]->dev);
+
+	WRITE_ONCE(ipdev->want_driver, 0);
+	device_release_driver(&ipdev->dev);
+	put_device(&ipdev->dev);
+
+	/*
+	 * Kernel policies: a driver that was bound waits on the driver core's
+	 * deferred list, where the instance's next registration finds it: its
+	 * bind is attempted again now and defers.  ("fixed" retriggers the
+	 * bind_pending devices itself.)
+	 */
+	for (i = 0; pl_policy()->deferred_list && i < batch.n; i++) {
+		pdev = batch.devs[i];
+		if (!READ_ONCE(pdev->want_driver))
+			continue;
+		ret = device_attach(&pdev->dev);
+		if (ret < 0 && ret != -EPROBE_DEFER)
+			dev_info(&pdev->dev, "rebind after unregistration: %d\n",
+				 ret);
+	}
+	pl_batch_put(&batch);
+	return 0;
+}
+
+/* Unbinds every registered instance (reset, module exit). */
+void pl_instances_unregister_all(void)
+{
+	struct pl_dev *ipdev;
+	u32 i;
+
+	for (;;) {
+		ipdev = NULL;
+		mutex_lock(&pl_lab.lock);
+		for (i = 0; i < pl_lab.nr_iommus && !ipdev; i++) {
+			struct pl_iommu *iommu = &pl_lab.iommus[i];
+
+			if (iommu->registered && !iommu->going) {
+				iommu->going = true;
+				ipdev = iommu->dev;
+				get_device(&ipdev->dev);
+			}
+		}
+		mutex_unlock(&pl_lab.lock);
+		if (!ipdev)
+			return;
+		WRITE_ONCE(ipdev->want_driver, 0);
+		device_release_driver(&ipdev->dev);
+		put_device(&ipdev->dev);
+	}
+}
+
+/* ---- endpoints ---------------------------------------------------------- */
+
+struct pl_dev *pl_dev_find_get(u32 id)
+{
+	struct pl_dev *pdev;
+
+	mutex_lock(&pl_lab.lock);
+	list_for_each_entry(pdev, &pl_lab.devices, node) {
+		if (pdev->id == id && !pdev->removing) {
+			get_device(&pdev->dev);
+			mutex_unlock(&pl_lab.lock);
+			return pdev;
+		}
+	}
+	mutex_unlock(&pl_lab.lock);
+	return NULL;
+}
+
+static bool pl_dev_same(const struct pl_dev *a, const struct pl_dev *b)
+{
+	if (a->kind != b->kind)
+		return false;
+	if (a->kind == PROBELAB_DEV_NAMED)
+		return !strcmp(a->name, b->name);
+	return a->segment == b->segment && a->bus == b->bus &&
+	       a->devfn == b->devfn;
+}
+
+static int pl_dev_add_check(const struct probelab_dev_add *cmd)
+{
+	u32 i;
+
+	if (cmd->__reserved2 || cmd->__reserved3 || cmd->dev_id) {
+		pr_notice_ratelimited("DEV_ADD: reserved or output field is not zero\n");
+		return -EINVAL;
+	}
+	switch (cmd->kind) {
+	case PROBELAB_DEV_PCI:
+		if (memchr_inv(cmd->name, 0, sizeof(cmd->name))) {
+			pr_notice_ratelimited("DEV_ADD: a PCI device takes no name\n");
+			return -EINVAL;
+		}
+		if (cmd->nr_aliases > PROBELAB_MAX_ALIASES) {
+			pr_notice_ratelimited("DEV_ADD: %u aliases, at most %u\n",
+					      cmd->nr_aliases, PROBELAB_MAX_ALIASES);
+			return -E2BIG;
+		}
+		for (i = cmd->nr_aliases; i < PROBELAB_MAX_ALIASES; i++)
+			if (cmd->aliases[i]) {
+				pr_notice_ratelimited("DEV_ADD: alias %u beyond nr_aliases is not zero\n",
+						      i);
+				return -EINVAL;
+			}
+		return 0;
+	case PROBELAB_DEV_NAMED:
+		if (!memchr(cmd->name, 0, sizeof(cmd->name)) ||
+		    !pl_fw_name_valid(cmd->name)) {
+			pr_notice_ratelimited("DEV_ADD: name must be 1..31 of [A-Za-z0-9._-]\n");
+			return -EINVAL;
+		}
+		if (cmd->segment || cmd->bus || cmd->devfn || cmd->nr_aliases ||
+		    memchr_inv(cmd->aliases, 0, sizeof(cmd->aliases))) {
+			pr_notice_ratelimited("DEV_ADD: a named device takes no PCI fields\n");
+			return -EINVAL;
+		}
+		return 0;
+	}
+	pr_notice_ratelimited("DEV_ADD: unknown device kind %u\n", cmd->kind);
+	return -EINVAL;
+}
+
+int pl_op_dev_add(struct probelab_ucmd *ucmd)
+{
+	struct probelab_dev_add *cmd = &ucmd->cmd->dev_add;
+	struct pl_dev *pdev, *other;
+	int ret;
+
+	ret = pl_dev_add_check(cmd);
+	if (ret)
+		return ret;
+	pdev = pl_dev_alloc();
+	if (!pdev)
+		return -ENOMEM;
+	pdev->kind = cmd->kind;
+	pdev->segment = cmd->segment;
+	pdev->bus = cmd->bus;
+	pdev->devfn = cmd->devfn;
+	pdev->nr_aliases = cmd->nr_aliases;
+	memcpy(pdev->aliases, cmd->aliases, sizeof(pdev->aliases));
+	strscpy(pdev->name, cmd->name, sizeof(pdev->name));
+	if (pdev->kind == PROBELAB_DEV_PCI)
+		ret = dev_set_name(&pdev->dev, "pci-%04x:%02x:%02x.%u",
+				   pdev->segment, pdev->bus, pdev->devfn >> 3,
+				   pdev->devfn & 7);
+	else
+		ret = dev_set_name(&pdev->dev, "%s", pdev->name);
+	if (ret)
+		goto err_put;
+
+	mutex_lock(&pl_lab.lock);
+	if (!pl_lab.fw) {
+		mutex_unlock(&pl_lab.lock);
+		pr_notice_ratelimited("DEV_ADD: no description loaded\n");
+		ret = -ENODATA;
+		goto err_put;
+	}
+	list_for_each_entry(other, &pl_lab.devices, node) {
+		if (pl_dev_same(pdev, other)) {
+			mutex_unlock(&pl_lab.lock);
+			pr_notice_ratelimited("DEV_ADD: %s exists\n",
+					      dev_name(&pdev->dev));
+			ret = -EEXIST;
+			goto err_put;
+		}
+	}
+	pdev->id = pl_lab.next_dev_id++;
+	list_add_tail(&pdev->node, &pl_lab.devices);
+	pl_lab.nr_devices++;
+	mutex_unlock(&pl_lab.lock);
+
+	/* The bus notifier runs the IOMMU probe during the add. */
+	ret = device_add(&pdev->dev);
+	if (ret)
+		goto err_unlist;
+	pl_ev_dev(PROBELAB_EV_DEV_ADD, pdev, 0, NULL);
+	cmd->dev_id = pdev->id;
+	return probelab_respond(ucmd, sizeof(*cmd));
+
+err_unlist:
+	mutex_lock(&pl_lab.lock);
+	list_del_init(&pdev->node);
+	pl_lab.nr_devices--;
+	mutex_unlock(&pl_lab.lock);
+err_put:
+	put_device(&pdev->dev);
+	return ret;
+}
+
+/* Removes @pdev (a reference held by the caller is dropped). */
+static void pl_dev_remove(struct pl_dev *pdev)
+{
+	pl_ev_dev(PROBELAB_EV_DEV_REMOVE, pdev, 0, NULL);
+	/* Unbinds the driver; the notifier releases the IOMMU state. */
+	device_del(&pdev->dev);
+	mutex_lock(&pl_lab.lock);
+	list_del_init(&pdev->node);
+	pl_lab.nr_devices--;
+	mutex_unlock(&pl_lab.lock);
+	put_device(&pdev->dev);	/* the caller's reference */
+	put_device(&pdev->dev);	/* the lab's, from device_initialize() */
+}
+
+static int pl_dev_claim_removal(struct pl_dev *pdev)
+{
+	int ret = 0;
+
+	mutex_lock(&pl_lab.lock);
+	if (pdev->removing)
+		ret = -ENOENT;
+	pdev->removing = true;
+	mutex_unlock(&pl_lab.lock);
+	return ret;
+}
+
+int pl_op_dev_remove(struct probelab_ucmd *ucmd)
+{
+	struct probelab_dev_ref *cmd = &ucmd->cmd->dev_ref;
+	struct pl_dev *pdev;
+
+	if (cmd->__reserved2)
+		return -EINVAL;
+	pdev = pl_dev_find_get(cmd->dev_id);
+	if (!pdev)
+		return -ENOENT;
+	if (pl_dev_claim_removal(pdev)) {
+		put_device(&pdev->dev);
+		return -ENOENT;
+	}
+	pl_dev_remove(pdev);
+	return 0;
+}
+
+void pl_devices_remove_all(void)
+{
+	struct pl_dev *pdev;
+
+	for (;;) {
+		mutex_lock(&pl_lab.lock);
+		pdev = list_first_entry_or_null(&pl_lab.devices, struct pl_dev,
+						node);
+		while (pdev && pdev->removing)
+			pdev = list_is_last(&pdev->node, &pl_lab.devices) ?
+			       NULL : list_next_entry(pdev, node);
+		if (pdev) {
+			pdev->removing = true;
+			get_device(&pdev->dev);
+		}
+		mutex_unlock(&pl_lab.lock);
+		if (!pdev)
+			return;
+		pl_dev_remove(pdev);
+	}
+}
+
+/*
+ * Binds @pdev to @driver through the driver core: really_probe() runs
+ * bus->dma_configure (where a policy defers a device), then the driver's
+ * probe.  Returns 0 when bound, -EAGAIN when deferred, or the error.
+ *
+ * "fixed": device_driver_attach(); the layer retriggers the devices an
+ * instance readied.  Kernel policies: device_attach() (bus->match selects
+ * the requested driver), so that driver_probe_device() puts a deferred
+ * device on the driver core's deferred list for its global retries.
+ */
+static int pl_bind(struct pl_dev *pdev, u32 driver)
+{
+	int ret;
+
+	if (!pl_policy()->deferred_list)
+		return device_driver_attach(&pl_drivers[driver].drv, &pdev->dev);
+	pdev->bind_err = 0;
+	ret = device_attach(&pdev->dev);
+	if (ret == 1)
+		return 0;
+	/* -EPROBE_DEFER is kernel-internal: never returned to userspace */
+	if (ret == -EPROBE_DEFER || pdev->bind_err == -EPROBE_DEFER)
+		return -EAGAIN;
+	if (ret < 0)
+		return ret;
+	return pdev->bind_err ? pdev->bind_err : -ENODEV;
+}
+
+int pl_op_drv_bind(struct probelab_ucmd *ucmd)
+{
+	struct probelab_drv_bind *cmd = &ucmd->cmd->drv_bind;
+	struct pl_dev *pdev;
+	int ret;
+
+	if (cmd->__reserved2 || cmd->result)
+		return -EINVAL;
+	if (!pl_driver_name(cmd->driver)) {
+		pr_notice_ratelimited("DRV_BIND: unknown driver %u\n", cmd->driver);
+		return -EINVAL;
+	}
+	pdev = pl_dev_find_get(cmd->dev_id);
+	if (!pdev)
+		return -ENOENT;
+
+	mutex_lock(&pl_lab.lock);
+	pdev->want_driver = cmd->driver;
+	pdev->bind_pending = false;
+	mutex_unlock(&pl_lab.lock);
+
+	ret = pl_bind(pdev, cmd->driver);
+	if (ret == -EAGAIN) {
+		/* deferred: dma_configure recorded the pending bind */
+		cmd->result = PROBELAB_BIND_DEFERRED;
+		ret = 0;
+	} else if (!ret) {
+		cmd->result = PROBELAB_BIND_BOUND;
+	}
+	put_device(&pdev->dev);
+	if (ret)
+		return ret;
+	return probelab_respond(ucmd, sizeof(*cmd));
+}
+
+int pl_op_drv_unbind(struct probelab_ucmd *ucmd)
+{
+	struct probelab_dev_ref *cmd = &ucmd->cmd->dev_ref;
+	struct pl_dev *pdev;
+	bool bound;
+
+	if (cmd->__reserved2)
+		return -EINVAL;
+	pdev = pl_dev_find_get(cmd->dev_id);
+	if (!pdev)
+		return -ENOENT;
+	mutex_lock(&pl_lab.lock);
+	pdev->want_driver = 0;
+	pdev->bind_pending = false;
+	mutex_unlock(&pl_lab.lock);
+
+	device_lock(&pdev->dev);
+	bound = pdev->dev.driver;
+	device_unlock(&pdev->dev);
+	if (bound)
+		device_release_driver(&pdev->dev);
+	put_device(&pdev->dev);
+	return bound ? 0 : -ENODEV;
+}
+
+/* ---- init ---------------------------------------------------------------- */
+
+int pl_bus_init(void)
+{
+	int ret;
+	u32 i;
+
+	ret = bus_register(&pl_bus_type);
+	if (ret)
+		return ret;
+	ret = bus_register_notifier(&pl_bus_type, &pl_bus_nb);
+	if (ret)
+		goto err_unregister_bus;
+	for (i = 0; i < ARRAY_SIZE(pl_drivers); i++) {
+		pl_drivers[i].drv.bus = &pl_bus_type;
+		pl_drivers[i].drv.owner = THIS_MODULE;
+		pl_drivers[i].drv.suppress_bind_attrs = true;
+		ret = driver_register(&pl_drivers[i].drv);
+		if (ret)
+			goto err_unregister_drivers;
+	}
+	return 0;
+
+err_unregister_drivers:
+	while (i--)
+		driver_unregister(&pl_drivers[i].drv);
+	bus_unregister_notifier(&pl_bus_type, &pl_bus_nb);
+err_unregister_bus:
+	bus_unregister(&pl_bus_type);
+	return ret;
+}
+
+void pl_bus_exit(void)
+{
+	u32 i = ARRAY_SIZE(pl_drivers);
+
+	while (i--)
+		driver_unregister(&pl_drivers[i].drv);
+	bus_unregister_notifier(&pl_bus_type, &pl_bus_nb);
+	bus_unregister(&pl_bus_type);
+}

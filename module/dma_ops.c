@@ -1,0 +1,163 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * probelab: the lab's dma_map_ops, installed on a device bound in a group
+ * whose domain is a DMA domain.  IOVAs come from the kernel's own
+ * allocator (alloc_iova_fast() on the domain's iova_domain), as dma-iommu
+ * does.  Every live mapping is counted in its domain, so that one
+ * outliving its binding is seen when the domain goes away.
+ *
+ * The ops run in any context: they touch only the domain, which stays
+ * valid while the device is bound (pl_dev.dma_domain).
+ */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
+#include <linux/dma-map-ops.h>
+#include <linux/dma-mapping.h>
+#include <linux/gfp.h>
+#include <linux/iova.h>
+#include <linux/scatterlist.h>
+
+#include "probelab.h"
+
+#define PL_IOVA_SHIFT		PAGE_SHIFT
+
+int pl_domain_dma_init(struct pl_domain *domain)
+{
+	int ret;
+
+	ret = iova_cache_get();
+	if (ret)
+		return ret;
+	init_iova_domain(&domain->iovad, PAGE_SIZE, 1);
+	ret = iova_domain_init_rcaches(&domain->iovad);
+	if (ret) {
+		put_iova_domain(&domain->iovad);
+		iova_cache_put();
+	}
+	return ret;
+}
+
+void pl_domain_dma_destroy(struct pl_domain *domain)
+{
+	put_iova_domain(&domain->iovad);
+	iova_cache_put();
+}
+
+static struct pl_domain *pl_dev_domain(struct device *dev)
+{
+	return to_pl_dev(dev)->dma_domain;
+}
+
+static dma_addr_t pl_map_phys(struct device *dev, phys_addr_t phys,
+			      size_t size)
+{
+	struct pl_domain *domain = pl_dev_domain(dev);
+	unsigned long offset = phys & ~PAGE_MASK;
+	unsigned long npages = PAGE_ALIGN(offset + size) >> PL_IOVA_SHIFT;
+	u64 limit = min_not_zero(*dev->dma_mask, dev->bus_dma_limit);
+	unsigned long pfn;
+
+	if (!domain || !size)
+		return DMA_MAPPING_ERROR;
+	pfn = alloc_iova_fast(&domain->iovad, npages, limit >> PL_IOVA_SHIFT,
+			      true);
+	if (!pfn)
+		return DMA_MAPPING_ERROR;
+	atomic_inc(&domain->mappings);
+	return ((dma_addr_t)pfn << PL_IOVA_SHIFT) + offset;
+}
+
+static void pl_unmap_iova(struct device *dev, dma_addr_t addr, size_t size)
+{
+	struct pl_domain *domain = pl_dev_domain(dev);
+	unsigned long offset = addr & ~PAGE_MASK;
+	unsigned long npages = PAGE_ALIGN(offset + size) >> PL_IOVA_SHIFT;
+
+	if (!domain)
+		return;
+	free_iova_fast(&domain->iovad, addr >> PL_IOVA_SHIFT, npages);
+	atomic_dec(&domain->mappings);
+}
+
+static dma_addr_t pl_dma_map_page(struct device *dev, struct page *page,
+				  unsigned long offset, size_t size,
+				  enum dma_data_direction dir,
+				  unsigned long attrs)
+{
+	return pl_map_phys(dev, page_to_phys(page) + offset, size);
+}
+
+static void pl_dma_unmap_page(struct device *dev, dma_addr_t addr,
+			      size_t size, enum dma_data_direction dir,
+			      unsigned long attrs)
+{
+	pl_unmap_iova(dev, addr, size);
+}
+
+static void pl_dma_unmap_sg(struct device *dev, struct scatterlist *sgl,
+			    int nents, enum dma_data_direction dir,
+			    unsigned long attrs)
+{
+	struct scatterlist *sg;
+	int i;
+
+	for_each_sg(sgl, sg, nents, i) {
+		if (!sg_dma_len(sg))
+			break;
+		pl_unmap_iova(dev, sg_dma_address(sg), sg_dma_len(sg));
+	}
+}
+
+static int pl_dma_map_sg(struct device *dev, struct scatterlist *sgl,
+			 int nents, enum dma_data_direction dir,
+			 unsigned long attrs)
+{
+	struct scatterlist *sg;
+	int i;
+
+	for_each_sg(sgl, sg, nents, i) {
+		sg_dma_address(sg) = pl_map_phys(dev, sg_phys(sg), sg->length);
+		if (sg_dma_address(sg) == DMA_MAPPING_ERROR)
+			goto err_unmap;
+		sg_dma_len(sg) = sg->length;
+	}
+	return nents;
+
+err_unmap:
+	if (i)
+		pl_dma_unmap_sg(dev, sgl, i, dir, attrs);
+	return -ENOMEM;
+}
+
+static void *pl_dma_alloc(struct device *dev, size_t size, dma_addr_t *handle,
+			  gfp_t gfp, unsigned long attrs)
+{
+	unsigned int order = get_order(size);
+	struct page *page;
+
+	page = alloc_pages(gfp | __GFP_ZERO, order);
+	if (!page)
+		return NULL;
+	*handle = pl_map_phys(dev, page_to_phys(page), size);
+	if (*handle == DMA_MAPPING_ERROR) {
+		__free_pages(page, order);
+		return NULL;
+	}
+	return page_address(page);
+}
+
+static void pl_dma_free(struct device *dev, size_t size, void *vaddr,
+			dma_addr_t handle, unsigned long attrs)
+{
+	pl_unmap_iova(dev, handle, size);
+	__free_pages(virt_to_page(vaddr), get_order(size));
+}
+
+const struct dma_map_ops pl_dma_ops = {
+	.alloc = pl_dma_alloc,
+	.free = pl_dma_free,
+	.map_page = pl_dma_map_page,
+	.unmap_page = pl_dma_unmap_page,
+	.map_sg = pl_dma_map_sg,
+	.unmap_sg = pl_dma_unmap_sg,
+};

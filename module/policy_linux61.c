@@ -1,0 +1,242 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * probelab: policy "linux-6.1" - the probe ordering of Linux 6.1 as
+ * released (v6.1, before the stable backports of "iommu: Avoid more races
+ * around device probe", which Debian's 6.1.1xx kernels carry).  Each step
+ * names the kernel function it mirrors; the difference from probe.c is
+ * where the fwspec is built, who frees it and under which lock.
+ *
+ * SMMUv3, firmware-described (DT "iommus" / "iommu-map", IORT):
+ *  device add	iommu_bus_notifier() -> iommu_probe_device() ->
+ *		__iommu_probe_device(): no fwspec yet, the SMMU's
+ *		probe_device() answers -ENODEV: nothing happens.
+ *  register	arm_smmu_device_probe() -> iommu_device_register(),
+ *		bus_set_iommu() -> bus_iommu_probe(): arm_smmu_probe_device()
+ *		refuses devices whose fwspec has no ops, i.e. every device
+ *		that deferred: nothing is probed.  The instance's driver bind
+ *		ends in driver_bound() -> driver_deferred_probe_trigger():
+ *		every deferred device of the system is retried.
+ *  driver bind	really_probe() -> bus->dma_configure() ->
+ *		of_dma_configure_id() -> of_iommu_configure(), with no lock
+ *		around dev->iommu:
+ *		 - a fwspec with ops (built when the instance was there): used;
+ *		 - a fwspec without ops (left by an earlier deferral):
+ *		   iommu_fwspec_free(), "start again from scratch";
+ *		 - of_iommu_xlate() -> iommu_fwspec_init() allocates; an
+ *		   instance not registered -> driver_deferred_probe_check_state()
+ *		   -> -EPROBE_DEFER, the "otherwise-empty fwspec" stays;
+ *		 - else the replay: iommu_probe_device() if the device is not
+ *		   in a group yet;
+ *		then arch_setup_dma_ops() installs the IOMMU dma_ops over
+ *		whatever was there (nothing is saved), and
+ *		iommu_device_use_default_domain().
+ *  unbind, and	device_unbind_cleanup() -> arch_teardown_dma_ops(): arm64
+ *  every failed	sets dev->dma_ops = NULL - not what was there before
+ *  or deferred	configure; bus->dma_cleanup() ->
+ *  probe	iommu_device_unuse_default_domain().
+ *
+ * VT-d (DMAR; intel_iommu_init() set the PCI bus's iommu_ops):
+ *  device add	iommu_probe_device() with the bus ops: probed at once when
+ *		the DRHD is registered; intel_iommu_probe_finalize() ->
+ *		iommu_setup_dma_ops() installs the dma_ops.
+ *  register	bus_set_iommu() -> bus_iommu_probe(): every device not yet
+ *		probed.
+ *  driver bind	pci_dma_configure() -> acpi_dma_configure(): no IORT on
+ *		x86, nothing to parse, never defers: a device whose DRHD is
+ *		not registered binds with no IOMMU at all.
+ *  unbind	x86 arch_teardown_dma_ops() does nothing.
+ *
+ * The driver core's global deferred list does the retrying: DRV_BIND goes
+ * through device_attach() (driver_probe_device() adds a deferred device to
+ * the list).  The lab lock is taken only for the group step (6.1's
+ * group->mutex) and the lab's lists, never around the fwspec.
+ */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
+#include <linux/dma-map-ops.h>
+
+#include "probelab.h"
+#include "core/idmap.h"
+
+/* The model of the first instance in front of the device, or -ENODEV. */
+static int pl_l61_model(struct pl_dev *pdev)
+{
+	struct pl_fw_ref refs[PL_MAX_REFS];
+	unsigned int n;
+	int ret;
+
+	if (pdev->kind == PROBELAB_DEV_NAMED)
+		ret = pl_fwdesc_xlate_named(pl_lab.fw, pdev->name, refs,
+					    PL_MAX_REFS, &n);
+	else
+		ret = pl_fwdesc_xlate_pci_aliases(pl_lab.fw, pdev->segment,
+						  pl_fw_rid(pdev->bus, pdev->devfn),
+						  pdev->aliases, pdev->nr_aliases,
+						  refs, PL_MAX_REFS, &n);
+	if (ret)
+		return ret;
+	return pl_lab.iommus[refs[0].iommu].model;
+}
+
+/* VT-d: iommu_probe_device() through the bus ops, dma_ops at finalize. */
+static void pl_l61_vtd_probe(struct pl_dev *pdev)
+{
+	int ret;
+
+	lockdep_assert_held(&pl_lab.lock);
+	if (!pdev->di) {
+		ret = pl_build_fwspecs(pdev, &pdev->di);
+		if (ret) {
+			pl_set_state(pdev, PROBELAB_DEV_FAILED, ret);
+			return;
+		}
+	}
+	if (!pl_fwspecs_ready(pdev->di)) {
+		pl_set_state(pdev, PROBELAB_DEV_WAITING, 0);
+		return;
+	}
+	if (pl_iommu_probe(pdev))
+		return;
+	pdev->saved_ops = get_dma_ops(&pdev->dev);
+	pl_dma_ops_install(pdev);
+}
+
+static void pl_l61_device_added(struct pl_dev *pdev)
+{
+	int model;
+
+	lockdep_assert_held(&pl_lab.lock);
+	model = pl_l61_model(pdev);
+	if (model == -ENODEV) {
+		pl_set_state(pdev, PROBELAB_DEV_NO_IOMMU, 0);
+		return;
+	}
+	if (model < 0) {
+		pl_set_state(pdev, PROBELAB_DEV_FAILED, model);
+		return;
+	}
+	if (model == PROBELAB_FW_IOMMU_VTD) {
+		pl_l61_vtd_probe(pdev);
+		return;
+	}
+	/* SMMUv3: __iommu_probe_device() finds no fwspec: -ENODEV */
+	pl_set_state(pdev, PROBELAB_DEV_WAITING, 0);
+}
+
+static void pl_l61_iommu_registered(struct pl_iommu *iommu)
+{
+	struct pl_dev *pdev;
+
+	lockdep_assert_held(&pl_lab.lock);
+	/* arm_smmu_probe_device() refuses fwspecs without ops: nothing */
+	if (iommu->model != PROBELAB_FW_IOMMU_VTD)
+		return;
+	/* bus_iommu_probe() */
+	list_for_each_entry(pdev, &pl_lab.devices, node)
+		if (pdev->state == PROBELAB_DEV_WAITING && !pdev->removing &&
+		    pl_l61_model(pdev) == PROBELAB_FW_IOMMU_VTD)
+			pl_l61_vtd_probe(pdev);
+}
+
+static bool pl_l61_match_ready(struct pl_dev *pdev)
+{
+	return true;
+}
+
+/* arch_teardown_dma_ops() on arm64: dev->dma_ops = NULL */
+static void pl_l61_teardown_dma_ops(struct pl_dev *pdev)
+{
+	if (get_dma_ops(&pdev->dev))
+		set_dma_ops(&pdev->dev, NULL);
+	pdev->ops_installed = false;
+	pdev->dma_domain = NULL;
+}
+
+/* of_iommu_configure() of v6.1: no lock around dev->iommu */
+static int pl_l61_of_iommu_configure(struct pl_dev *pdev)
+{
+	struct pl_dev_iommu *di = READ_ONCE(pdev->di);
+	int ret;
+
+	if (di) {
+		if (di->state != PL_OBJ_LIVE) {
+			pl_violation(pdev, "of_iommu_configure() uses a freed fwspec (gen %u)",
+				     di->gen);
+			return -EFAULT;
+		}
+		if (pl_fwspecs_ready(di))
+			return 0;
+		/* in the deferred case, start again from scratch */
+		WRITE_ONCE(pdev->di, NULL);
+		mutex_lock(&pl_lab.lock);
+		pl_quarantine_dev_iommu(di);
+		mutex_unlock(&pl_lab.lock);
+	}
+	/* of_iommu_xlate() -> iommu_fwspec_init() */
+	ret = pl_build_fwspecs(pdev, &di);
+	if (ret)
+		return ret;
+	WRITE_ONCE(pdev->di, di);
+	/* the otherwise-empty fwspec stays: it names what we wait for */
+	return pl_fwspecs_ready(di) ? 0 : -EPROBE_DEFER;
+}
+
+static int pl_l61_dma_configure(struct pl_dev *pdev)
+{
+	int model = pl_l61_model(pdev);
+	int ret;
+
+	if (model == -ENODEV)
+		return 0;	/* no IOMMU: dma-direct */
+	if (model == PROBELAB_FW_IOMMU_VTD) {
+		/* acpi_dma_configure(): nothing to do on x86 */
+		mutex_lock(&pl_lab.lock);
+		pl_owner_get(pdev);
+		mutex_unlock(&pl_lab.lock);
+		return 0;
+	}
+
+	ret = pl_l61_of_iommu_configure(pdev);
+	if (ret == -EPROBE_DEFER) {
+		pl_l61_teardown_dma_ops(pdev);	/* device_unbind_cleanup() */
+		pl_defer(pdev);
+		return ret;
+	}
+	if (ret) {
+		/* "Ignore all other errors apart from EPROBE_DEFER" */
+		dev_dbg(&pdev->dev, "Adding to IOMMU failed: %d\n", ret);
+		return 0;
+	}
+
+	mutex_lock(&pl_lab.lock);
+	/* the replay: the IOMMU driver missed the initial probe */
+	if (pdev->state != PROBELAB_DEV_PROBED && pl_iommu_probe(pdev)) {
+		mutex_unlock(&pl_lab.lock);
+		return 0;
+	}
+	WRITE_ONCE(pdev->bind_pending, false);
+	/* arch_setup_dma_ops(): overwrites, saves nothing */
+	pl_dma_ops_install(pdev);
+	pl_owner_get(pdev);
+	mutex_unlock(&pl_lab.lock);
+	return 0;
+}
+
+static void pl_l61_dma_cleanup(struct pl_dev *pdev)
+{
+	mutex_lock(&pl_lab.lock);
+	pl_owner_put(pdev);
+	mutex_unlock(&pl_lab.lock);
+	if (pl_l61_model(pdev) == PROBELAB_FW_IOMMU_SMMUV3)
+		pl_l61_teardown_dma_ops(pdev);
+}
+
+const struct pl_policy pl_policy_linux61 = {
+	.name = "linux-6.1",
+	.device_added = pl_l61_device_added,
+	.iommu_registered = pl_l61_iommu_registered,
+	.match_ready = pl_l61_match_ready,
+	.dma_configure = pl_l61_dma_configure,
+	.dma_cleanup = pl_l61_dma_cleanup,
+	.deferred_list = true,
+};

@@ -1,0 +1,140 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * probelab: policy "mainline" - the probe ordering of Linux 6.16 and later.
+ * Each step names the kernel function it mirrors; against probe.c the
+ * differences are the single global probe lock, firmware parsing retried
+ * at every probe attempt, and the replay from dma_configure.
+ *
+ *  device add	iommu_bus_notifier() -> iommu_probe_device(): takes
+ *		iommu_probe_device_lock (here: the lab lock) ->
+ *		__iommu_probe_device() -> iommu_init_device(): with no fwspec
+ *		the firmware is parsed in the probe path (of_iommu_configure()
+ *		/ acpi_iommu_configure_id() called from the core); an instance
+ *		that is not registered and `ready` -> the fwspec is freed
+ *		(dev_iommu_free()), nothing is probed.
+ *  register	iommu_device_register(): the instance is marked ready, then
+ *		bus_iommu_probe() on every bus probes each device that has no
+ *		group, through the same path.  The instance driver's bind ends
+ *		in driver_deferred_probe_trigger(): the global retry.
+ *  driver bind	really_probe() -> of_dma_configure_id() ->
+ *		of_iommu_configure(): the replay - under
+ *		iommu_probe_device_lock, a device not in a group is probed
+ *		again (-EPROBE_DEFER while an instance is missing); after the
+ *		lock is dropped, device_iommu_mapped() is checked again before
+ *		the DMA setup; iommu_device_use_default_domain().
+ *  dma_ops	since 6.10 iommu-dma is chosen at IOMMU probe
+ *		(iommu_setup_dma_ops() sets dev->dma_iommu) and undone at
+ *		release: here the lab dma_ops follow the IOMMU probe, not the
+ *		driver bind.
+ *  unbind	bus->dma_cleanup() -> iommu_device_unuse_default_domain().
+ *
+ * DRV_BIND goes through device_attach(): retries come from the driver
+ * core's deferred list.
+ */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
+#include <linux/dma-map-ops.h>
+
+#include "probelab.h"
+
+/* __iommu_probe_device() with firmware parsing in the probe path */
+static int pl_ml_probe(struct pl_dev *pdev)
+{
+	struct pl_dev_iommu *di;
+	int ret;
+
+	lockdep_assert_held(&pl_lab.lock);
+	if (pdev->state == PROBELAB_DEV_PROBED)
+		return 0;	/* device_iommu_mapped() */
+	ret = pl_build_fwspecs(pdev, &di);
+	if (ret == -ENODEV) {
+		pl_set_state(pdev, PROBELAB_DEV_NO_IOMMU, 0);
+		return 0;
+	}
+	if (ret) {
+		pl_set_state(pdev, PROBELAB_DEV_FAILED, ret);
+		return ret;
+	}
+	if (!pl_fwspecs_ready(di)) {
+		/* dev_iommu_free(): the next attempt parses again */
+		pl_quarantine_dev_iommu(di);
+		pl_set_state(pdev, PROBELAB_DEV_WAITING, 0);
+		return -EPROBE_DEFER;
+	}
+	if (pdev->di)
+		pl_quarantine_dev_iommu(pdev->di);
+	pdev->di = di;
+	ret = pl_iommu_probe(pdev);
+	if (ret)
+		return ret;
+	/* iommu_setup_dma_ops() at probe time */
+	pdev->saved_ops = get_dma_ops(&pdev->dev);
+	pl_dma_ops_install(pdev);
+	return 0;
+}
+
+static void pl_ml_device_added(struct pl_dev *pdev)
+{
+	lockdep_assert_held(&pl_lab.lock);
+	pl_ml_probe(pdev);
+}
+
+static void pl_ml_iommu_registered(struct pl_iommu *iommu)
+{
+	struct pl_dev *pdev;
+
+	lockdep_assert_held(&pl_lab.lock);
+	/* bus_iommu_probe(): every device without a group */
+	list_for_each_entry(pdev, &pl_lab.devices, node)
+		if (pdev->state == PROBELAB_DEV_WAITING && !pdev->removing)
+			pl_ml_probe(pdev);
+}
+
+static bool pl_ml_match_ready(struct pl_dev *pdev)
+{
+	return true;
+}
+
+static int pl_ml_dma_configure(struct pl_dev *pdev)
+{
+	int ret;
+
+	/* of_iommu_configure(): the replay, under the global probe lock */
+	mutex_lock(&pl_lab.lock);
+	ret = pl_ml_probe(pdev);
+	mutex_unlock(&pl_lab.lock);
+	if (ret == -EPROBE_DEFER) {
+		pl_defer(pdev);
+		return ret;
+	}
+
+	/* lock dropped: check device_iommu_mapped() again */
+	mutex_lock(&pl_lab.lock);
+	if (pdev->state != PROBELAB_DEV_PROBED &&
+	    pdev->state != PROBELAB_DEV_NO_IOMMU) {
+		mutex_unlock(&pl_lab.lock);
+		pl_defer(pdev);
+		return -EPROBE_DEFER;
+	}
+	WRITE_ONCE(pdev->bind_pending, false);
+	pl_owner_get(pdev);
+	mutex_unlock(&pl_lab.lock);
+	return 0;
+}
+
+static void pl_ml_dma_cleanup(struct pl_dev *pdev)
+{
+	mutex_lock(&pl_lab.lock);
+	pl_owner_put(pdev);
+	mutex_unlock(&pl_lab.lock);
+}
+
+const struct pl_policy pl_policy_mainline = {
+	.name = "mainline",
+	.device_added = pl_ml_device_added,
+	.iommu_registered = pl_ml_iommu_registered,
+	.match_ready = pl_ml_match_ready,
+	.dma_configure = pl_ml_dma_configure,
+	.dma_cleanup = pl_ml_dma_cleanup,
+	.deferred_list = true,
+};

@@ -1,0 +1,390 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * probelab: the probe layer - the steps every policy is made of, and the
+ * policy "fixed", probelab's own layer.
+ *
+ * Policy "fixed" (the end state Robin Murphy described):
+ *  - The IOMMU probe of a device runs when the device is added (bus
+ *    notifier) and, for a device still waiting, when one of its instances
+ *    registers - never at driver bind.
+ *  - The probe resolves the device's firmware node and requester ID
+ *    through the description (the of_xlate step: specifiers, ID maps or
+ *    DRHD scopes) into one fwspec per instance; dev_iommu has a trivial
+ *    lifecycle: built once, freed only when the device is released.
+ *  - Once every instance in front of it is registered the device joins
+ *    its group, whose default domain is written to the instances'
+ *    hardware models.  Until then it waits.
+ *  - Driver bind (bus->dma_configure) only checks: a waiting device
+ *    defers (-EPROBE_DEFER through the real driver core) and is retried
+ *    by the registration of its instance - exactly those devices, not the
+ *    driver core's global deferred list.  A probed device gets the lab
+ *    dma_ops; bus->dma_cleanup restores exactly what was there before.
+ *  - Every step runs under pl_lab.lock (the lock order is in probelab.h).
+ */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
+#include <linux/dma-map-ops.h>
+#include <linux/slab.h>
+
+#include "probelab.h"
+#include "core/idmap.h"
+
+const struct pl_policy *pl_policy(void)
+{
+	switch (READ_ONCE(pl_lab.policy)) {
+	case PROBELAB_POLICY_LINUX_6_1:
+		return &pl_policy_linux61;
+	case PROBELAB_POLICY_MAINLINE:
+		return &pl_policy_mainline;
+	}
+	return &pl_policy_fixed;
+}
+
+static bool pl_iommu_ready(const struct pl_iommu *iommu)
+{
+	return READ_ONCE(iommu->registered) && !READ_ONCE(iommu->going);
+}
+
+/* All instances in front of the device are registered (and staying). */
+bool pl_fwspecs_ready(const struct pl_dev_iommu *di)
+{
+	u32 i;
+
+	for (i = 0; i < di->nr_fwspecs; i++)
+		if (!pl_iommu_ready(di->fwspecs[i].iommu))
+			return false;
+	return true;
+}
+
+bool pl_dev_ready(struct pl_dev *pdev)
+{
+	lockdep_assert_held(&pl_lab.lock);
+	if (pdev->state == PROBELAB_DEV_NO_IOMMU)
+		return true;
+	return pdev->state == PROBELAB_DEV_PROBED && pdev->di &&
+	       pl_fwspecs_ready(pdev->di);
+}
+
+/* The of_xlate step: resolve the device into (instance, ID) pairs. */
+static int pl_xlate(struct pl_dev *pdev, struct pl_fw_ref *refs,
+		    unsigned int *n)
+{
+	/* the description cannot change while lab devices exist */
+	const struct pl_fwdesc *fw = pl_lab.fw;
+
+	if (pdev->kind == PROBELAB_DEV_NAMED)
+		return pl_fwdesc_xlate_named(fw, pdev->name, refs, PL_MAX_REFS,
+					     n);
+	return pl_fwdesc_xlate_pci_aliases(fw, pdev->segment,
+					   pl_fw_rid(pdev->bus, pdev->devfn),
+					   pdev->aliases, pdev->nr_aliases,
+					   refs, PL_MAX_REFS, n);
+}
+
+/**
+ * pl_build_fwspecs() - build a device's dev_iommu (the fwspecs)
+ * @pdev: the device
+ * @out: receives the new dev_iommu
+ *
+ * One fwspec per instance, in the order the instances are first named.
+ * Return: 0, -ENODEV when no IOMMU is in front of the device, or an error.
+ */
+int pl_build_fwspecs(struct pl_dev *pdev, struct pl_dev_iommu **out)
+{
+	struct pl_fw_ref refs[PL_MAX_REFS];
+	struct pl_dev_iommu *di;
+	unsigned int n, i, j;
+	int ret;
+
+	ret = pl_xlate(pdev, refs, &n);
+	if (ret)
+		return ret;
+	di = kzalloc(sizeof(*di), GFP_KERNEL);
+	if (!di)
+		return -ENOMEM;
+	di->state = PL_OBJ_LIVE;
+	di->gen = READ_ONCE(pdev->gen);
+	INIT_LIST_HEAD(&di->qnode);
+	for (i = 0; i < n; i++) {
+		struct pl_iommu *iommu = &pl_lab.iommus[refs[i].iommu];
+		struct pl_fwspec *fs = NULL;
+
+		for (j = 0; j < di->nr_fwspecs; j++)
+			if (di->fwspecs[j].iommu == iommu)
+				fs = &di->fwspecs[j];
+		if (!fs) {
+			if (di->nr_fwspecs == PROBELAB_DEV_MAX_IOMMUS) {
+				kfree(di);
+				return -E2BIG;
+			}
+			fs = &di->fwspecs[di->nr_fwspecs++];
+			fs->iommu = iommu;
+		}
+		fs->ids[fs->nr_ids++] = refs[i].id;
+	}
+	atomic64_inc(&pl_lab.stats.fwspec_allocs);
+	*out = di;
+	return 0;
+}
+
+void pl_set_state(struct pl_dev *pdev, u32 state, int err)
+{
+	static const u32 events[] = {
+		[PROBELAB_DEV_WAITING] = PROBELAB_EV_IOMMU_WAIT,
+		[PROBELAB_DEV_PROBED] = PROBELAB_EV_IOMMU_PROBE,
+		[PROBELAB_DEV_NO_IOMMU] = PROBELAB_EV_IOMMU_PROBE,
+		[PROBELAB_DEV_FAILED] = PROBELAB_EV_IOMMU_PROBE,
+	};
+
+	lockdep_assert_held(&pl_lab.lock);
+	pdev->state = state;
+	if (state == PROBELAB_DEV_PROBED)
+		pl_ev_group(events[state], pdev, pdev->group);
+	else
+		pl_ev_dev(events[state], pdev, err,
+			  state == PROBELAB_DEV_NO_IOMMU ?
+			  "no IOMMU in front of the device" : NULL);
+}
+
+/**
+ * pl_iommu_probe() - put a device with complete fwspecs in its group
+ * @pdev: the device; its dev_iommu is built and every instance ready
+ *
+ * Linux's __iommu_probe_device(): group, default domain, attach.  A
+ * device already probed is a double probe: reported, not repeated.
+ * Return: 0 or a negative errno (the device is then FAILED).
+ */
+int pl_iommu_probe(struct pl_dev *pdev)
+{
+	int ret;
+
+	lockdep_assert_held(&pl_lab.lock);
+	if (pdev->state == PROBELAB_DEV_PROBED) {
+		pl_violation(pdev, "IOMMU probe of a device already probed (gen %u)",
+			     pdev->gen);
+		return -EEXIST;
+	}
+	if (!pdev->di || pdev->di->state != PL_OBJ_LIVE) {
+		pl_violation(pdev, "IOMMU probe with a %s dev_iommu",
+			     pdev->di ? "freed" : "missing");
+		return -EFAULT;
+	}
+	ret = pl_group_add_device(pdev);
+	if (ret) {
+		dev_err(&pdev->dev, "cannot join an IOMMU group: %d\n", ret);
+		pl_set_state(pdev, PROBELAB_DEV_FAILED, ret);
+		return ret;
+	}
+	pdev->gen++;
+	atomic64_inc(&pl_lab.stats.iommu_probes);
+	pl_set_state(pdev, PROBELAB_DEV_PROBED, 0);
+	return 0;
+}
+
+/* fixed: build the fwspecs once, probe when every instance is ready. */
+static void pl_fixed_device_added(struct pl_dev *pdev)
+{
+	int ret;
+
+	lockdep_assert_held(&pl_lab.lock);
+	if (!pdev->di) {
+		ret = pl_build_fwspecs(pdev, &pdev->di);
+		if (ret == -ENODEV) {
+			pl_set_state(pdev, PROBELAB_DEV_NO_IOMMU, 0);
+			return;
+		}
+		if (ret) {
+			dev_err(&pdev->dev, "IOMMU probe failed: %d\n", ret);
+			pl_set_state(pdev, PROBELAB_DEV_FAILED, ret);
+			return;
+		}
+	}
+	if (pdev->di->state != PL_OBJ_LIVE) {
+		pl_violation(pdev, "IOMMU probe uses a freed dev_iommu (gen %u)",
+			     pdev->di->gen);
+		return;
+	}
+	if (!pl_fwspecs_ready(pdev->di)) {
+		pl_set_state(pdev, PROBELAB_DEV_WAITING, 0);
+		return;
+	}
+	pl_iommu_probe(pdev);
+}
+
+/**
+ * pl_release_device() - undo the IOMMU probe (BUS_NOTIFY_REMOVED_DEVICE,
+ *	instance unregistration)
+ * @pdev: the device; its driver, if any, was unbound before
+ *
+ * Leaves the group, frees dev_iommu (into the quarantine) and returns the
+ * device to waiting.  Linux's iommu_release_device().
+ */
+void pl_release_device(struct pl_dev *pdev)
+{
+	lockdep_assert_held(&pl_lab.lock);
+	if (pdev->group)
+		pl_group_remove_device(pdev);
+	if (pdev->di) {
+		pl_quarantine_dev_iommu(pdev->di);
+		pdev->di = NULL;
+	}
+	/* dma_ops that followed the IOMMU probe (not a driver bind) */
+	if (pdev->ops_installed && !pdev->dev.driver) {
+		set_dma_ops(&pdev->dev, pdev->saved_ops);
+		pdev->ops_installed = false;
+		pdev->dma_domain = NULL;
+	}
+	if (pdev->state == PROBELAB_DEV_PROBED) {
+		atomic64_inc(&pl_lab.stats.releases);
+		pdev->gen++;
+		pl_ev_dev(PROBELAB_EV_IOMMU_RELEASE, pdev, 0, NULL);
+	}
+	pdev->state = PROBELAB_DEV_WAITING;
+}
+
+/* fixed: an instance registered - probe the devices waiting for it. */
+static void pl_fixed_iommu_registered(struct pl_iommu *iommu)
+{
+	struct pl_dev *pdev;
+	u32 i;
+
+	lockdep_assert_held(&pl_lab.lock);
+	list_for_each_entry(pdev, &pl_lab.devices, node) {
+		if (pdev->state != PROBELAB_DEV_WAITING || pdev->removing)
+			continue;
+		if (pdev->di) {
+			for (i = 0; i < pdev->di->nr_fwspecs; i++)
+				if (pdev->di->fwspecs[i].iommu == iommu)
+					break;
+			if (i == pdev->di->nr_fwspecs)
+				continue;
+		}
+		pl_fixed_device_added(pdev);
+	}
+}
+
+/* A driver probe is deferred: counted, remembered, announced. */
+void pl_defer(struct pl_dev *pdev)
+{
+	WRITE_ONCE(pdev->bind_pending, true);
+	atomic64_inc(&pl_lab.stats.deferrals);
+	pdev->bind_err = -EPROBE_DEFER;
+	pl_ev_dev(PROBELAB_EV_DEFER, pdev, -EPROBE_DEFER, NULL);
+}
+
+/* iommu_device_use_default_domain(): a DMA-API driver owns the group. */
+void pl_owner_get(struct pl_dev *pdev)
+{
+	lockdep_assert_held(&pl_lab.lock);
+	if (pdev->group &&
+	    !to_pl_driver(pdev->dev.driver)->driver_managed_dma)
+		pdev->group->owner_cnt++;
+}
+
+/* iommu_device_unuse_default_domain() */
+void pl_owner_put(struct pl_dev *pdev)
+{
+	lockdep_assert_held(&pl_lab.lock);
+	if (!pdev->group || to_pl_driver(pdev->dev.driver)->driver_managed_dma)
+		return;
+	if (!pdev->group->owner_cnt)
+		pl_violation(pdev, "group owner_cnt underflow");
+	else
+		pdev->group->owner_cnt--;
+}
+
+/* Installs the lab dma_ops when the group sits on a DMA domain. */
+void pl_dma_ops_install(struct pl_dev *pdev)
+{
+	struct pl_group *group = pdev->group;
+
+	lockdep_assert_held(&pl_lab.lock);
+	if (!group || group->domain->type != PROBELAB_DOMAIN_DMA)
+		return;
+	pdev->dma_domain = group->domain;
+	set_dma_ops(&pdev->dev, &pl_dma_ops);
+	pdev->ops_installed = true;
+	pl_ev_dev(PROBELAB_EV_DMA_OPS, pdev, 0, "lab dma_ops installed");
+}
+
+static int pl_fixed_dma_configure(struct pl_dev *pdev)
+{
+	struct pl_group *group;
+
+	mutex_lock(&pl_lab.lock);
+	if (!pl_dev_ready(pdev)) {
+		mutex_unlock(&pl_lab.lock);
+		pl_defer(pdev);
+		return -EPROBE_DEFER;
+	}
+	WRITE_ONCE(pdev->bind_pending, false);
+	pdev->saved_ops = get_dma_ops(&pdev->dev);
+	group = pdev->group;
+	if (group && (!group->default_domain || !group->domain)) {
+		mutex_unlock(&pl_lab.lock);
+		pl_violation(pdev, "driver bind before the group has a default domain");
+		return -ENODEV;
+	}
+	pl_owner_get(pdev);
+	pl_dma_ops_install(pdev);
+	mutex_unlock(&pl_lab.lock);
+	return 0;
+}
+
+/* fixed: restore exactly the dma_ops that were there before configure. */
+static void pl_fixed_dma_cleanup(struct pl_dev *pdev)
+{
+	const struct dma_map_ops *ops = get_dma_ops(&pdev->dev);
+	const struct dma_map_ops *expect = pdev->ops_installed ? &pl_dma_ops :
+					   pdev->saved_ops;
+
+	if (ops != expect)
+		pl_violation(pdev, "driver left its own dma_ops installed at unbind");
+	if (ops != pdev->saved_ops) {
+		set_dma_ops(&pdev->dev, pdev->saved_ops);
+		pl_ev_dev(PROBELAB_EV_DMA_OPS, pdev, 0, "dma_ops restored");
+	}
+	pdev->ops_installed = false;
+	pdev->dma_domain = NULL;
+	mutex_lock(&pl_lab.lock);
+	pl_owner_put(pdev);
+	mutex_unlock(&pl_lab.lock);
+}
+
+static bool pl_fixed_match_ready(struct pl_dev *pdev)
+{
+	return pl_dev_ready(pdev);
+}
+
+const struct pl_policy pl_policy_fixed = {
+	.name = "fixed",
+	.device_added = pl_fixed_device_added,
+	.iommu_registered = pl_fixed_iommu_registered,
+	.match_ready = pl_fixed_match_ready,
+	.dma_configure = pl_fixed_dma_configure,
+	.dma_cleanup = pl_fixed_dma_cleanup,
+	.deferred_list = false,
+};
+
+/* bus->dma_configure: really_probe(), device lock held. */
+int pl_dma_configure(struct device *dev)
+{
+	struct pl_dev *pdev = to_pl_dev(dev);
+
+	if (pdev->iommu)
+		return 0;
+	device_lock_assert(dev);
+	atomic64_inc(&pl_lab.stats.bind_attempts);
+	return pl_policy()->dma_configure(pdev);
+}
+
+/* bus->dma_cleanup: after remove, or after a failed driver probe. */
+void pl_dma_cleanup(struct device *dev)
+{
+	struct pl_dev *pdev = to_pl_dev(dev);
+
+	if (pdev->iommu)
+		return;
+	device_lock_assert(dev);
+	pl_policy()->dma_cleanup(pdev);
+}
