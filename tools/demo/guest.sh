@@ -22,7 +22,7 @@ for g in $(ls /sys/kernel/iommu_groups 2>/dev/null | sort -n); do
 		[ -r "$d/vendor" ] && ids="$(sed 's/0x//' "$d/vendor"):$(sed 's/0x//' "$d/device")"
 		drv="-"
 		[ -L "$d/driver" ] && drv=$(basename "$(readlink "$d/driver")")
-		[ $first = 1 ] || printf '  %-28s' ""
+		[ $first = 1 ] || printf '%-28s' ""
 		printf ' %s %s driver=%s\n' "$dev" "$ids" "$drv"
 		first=0
 	done
