@@ -180,8 +180,14 @@ static int pl_bus_probe(struct device *dev)
 
 	ret = pdrv->probe(pdev);
 	pdev->bind_err = ret;
-	if (!pdev->iommu)
-		pl_ev_driver(PROBELAB_EV_BIND, pdev, pdrv->id, ret);
+	if (pdev->iommu)
+		return ret;
+	if (!ret) {
+		mutex_lock(&pl_lab.lock);
+		pdev->bound = true;
+		mutex_unlock(&pl_lab.lock);
+	}
+	pl_ev_driver(PROBELAB_EV_BIND, pdev, pdrv->id, ret);
 	return ret;
 }
 
@@ -190,6 +196,11 @@ static void pl_bus_remove(struct device *dev)
 	struct pl_driver *pdrv = to_pl_driver(dev->driver);
 	struct pl_dev *pdev = to_pl_dev(dev);
 
+	if (!pdev->iommu) {
+		mutex_lock(&pl_lab.lock);
+		pdev->bound = false;
+		mutex_unlock(&pl_lab.lock);
+	}
 	pdrv->remove(pdev);
 	if (!pdev->iommu)
 		pl_ev_driver(PROBELAB_EV_UNBIND, pdev, pdrv->id, 0);

@@ -7,6 +7,7 @@
  *			group, driver, dma_ops owner
  *	groups		groups: instance, devices, domains, owner_cnt
  *	stats		probe-layer counters
+ *	check		runs the invariant checker and prints its findings
  *	iommus/<name>/ste	SMMUv3 stream table (SMMUv3 instances)
  *	iommus/<name>/context	VT-d root/context tables (VT-d instances)
  *
@@ -140,6 +141,12 @@ static int stats_show(struct seq_file *m, void *unused)
 }
 DEFINE_SHOW_ATTRIBUTE(stats);
 
+static int check_show(struct seq_file *m, void *unused)
+{
+	return pl_check_show(m);
+}
+DEFINE_SHOW_ATTRIBUTE(check);
+
 static int hw_show(struct seq_file *m, void *unused)
 {
 	pl_hw_show(m, m->private);
@@ -180,6 +187,8 @@ void __init probelab_debugfs_init(void)
 			    &groups_fops);
 	debugfs_create_file("stats", 0400, probelab_debugfs_root, NULL,
 			    &stats_fops);
+	debugfs_create_file("check", 0400, probelab_debugfs_root, NULL,
+			    &check_fops);
 	probelab_debugfs_iommus = debugfs_create_dir("iommus",
 						     probelab_debugfs_root);
 }

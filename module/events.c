@@ -49,7 +49,21 @@ static int pl_event_fill(struct sk_buff *skb, const struct pl_ev *ev, u64 seq)
 		return -EMSGSIZE;
 	if (ev->detail && nla_put_string(skb, PROBELAB_ATTR_DETAIL, ev->detail))
 		return -EMSGSIZE;
+	if (ev->invariant &&
+	    nla_put_u32(skb, PROBELAB_ATTR_INVARIANT, ev->invariant))
+		return -EMSGSIZE;
 	return 0;
+}
+
+/* Remembers @seq in the trace ring of the device (or of the lab). */
+static void pl_event_trace(struct pl_dev *pdev, u64 seq)
+{
+	u64 *ring = pdev ? pdev->ev_seq : pl_lab.ev_seq;
+	u32 *head = pdev ? &pdev->ev_head : &pl_lab.ev_head;
+	u32 slot = READ_ONCE(*head);
+
+	WRITE_ONCE(ring[slot % PROBELAB_VIOLATION_SEQS], seq);
+	WRITE_ONCE(*head, slot + 1);
 }
 
 /**
@@ -65,6 +79,9 @@ void pl_event(const struct pl_ev *ev)
 	struct sk_buff *skb;
 	void *hdr;
 
+	pl_event_trace(ev->dev, seq);
+	if (ev->dev)
+		pl_event_trace(NULL, seq);
 	if (!genl_has_listeners(&probelab_genl_family, &init_net, 0))
 		return;
 	skb = genlmsg_new(NLMSG_GOODSIZE, GFP_KERNEL);
@@ -80,8 +97,7 @@ void pl_event(const struct pl_ev *ev)
 	genlmsg_multicast(&probelab_genl_family, skb, 0, 0, GFP_KERNEL);
 }
 
-void pl_ev_dev(u32 event, const struct pl_dev *pdev, int err,
-	       const char *detail)
+void pl_ev_dev(u32 event, struct pl_dev *pdev, int err, const char *detail)
 {
 	struct pl_ev ev = { .event = event, .dev = pdev, .err = err,
 			    .detail = detail };
@@ -89,7 +105,7 @@ void pl_ev_dev(u32 event, const struct pl_dev *pdev, int err,
 	pl_event(&ev);
 }
 
-void pl_ev_driver(u32 event, const struct pl_dev *pdev, u32 driver, int err)
+void pl_ev_driver(u32 event, struct pl_dev *pdev, u32 driver, int err)
 {
 	struct pl_ev ev = { .event = event, .dev = pdev, .driver = driver,
 			    .err = err };
@@ -98,7 +114,7 @@ void pl_ev_driver(u32 event, const struct pl_dev *pdev, u32 driver, int err)
 }
 
 void pl_ev_iommu(u32 event, const struct pl_iommu *iommu,
-		 const struct pl_dev *pdev)
+		 struct pl_dev *pdev)
 {
 	struct pl_ev ev = { .event = event, .iommu = iommu, .dev = pdev };
 
@@ -106,7 +122,7 @@ void pl_ev_iommu(u32 event, const struct pl_iommu *iommu,
 }
 
 /* A group event names the group's instance and current domain. */
-void pl_ev_group(u32 event, const struct pl_dev *pdev,
+void pl_ev_group(u32 event, struct pl_dev *pdev,
 		 const struct pl_group *group)
 {
 	struct pl_ev ev = { .event = event, .dev = pdev, .group = group->id,

@@ -12,7 +12,6 @@
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
-#include <linux/gfp.h>
 #include <linux/slab.h>
 
 #include "probelab.h"
@@ -31,7 +30,7 @@ static bool pl_fwspecs_share_id(const struct pl_fwspec *a,
 	return false;
 }
 
-static struct pl_group *pl_group_find(const struct pl_dev *pdev)
+static struct pl_group *pl_group_find_shared(const struct pl_dev *pdev)
 {
 	const struct pl_fwspec *fs = &pdev->di->fwspecs[0];
 	struct pl_group *group;
@@ -46,61 +45,6 @@ static struct pl_group *pl_group_find(const struct pl_dev *pdev)
 				return group;
 	}
 	return NULL;
-}
-
-static struct pl_domain *pl_domain_alloc(struct pl_iommu *iommu, u32 type)
-{
-	struct pl_domain *domain;
-	int ret;
-
-	lockdep_assert_held(&pl_lab.lock);
-	domain = kzalloc(sizeof(*domain), GFP_KERNEL);
-	if (!domain)
-		return ERR_PTR(-ENOMEM);
-	domain->type = type;
-	domain->iommu = iommu;
-	atomic_set(&domain->mappings, 0);
-	if (type == PROBELAB_DOMAIN_DMA || type == PROBELAB_DOMAIN_UNMANAGED) {
-		domain->did = ++iommu->next_did;
-		domain->pgd = (void *)get_zeroed_page(GFP_KERNEL);
-		domain->cd = kzalloc(8 * sizeof(*domain->cd), GFP_KERNEL);
-		if (!domain->pgd || !domain->cd) {
-			ret = -ENOMEM;
-			goto err_free_tables;
-		}
-		/* CD word 0: V, T0SZ 16 (48-bit), 4K granule, ASID in [63:48] */
-		domain->cd[0] = cpu_to_le64(BIT_ULL(31) | 16ULL |
-					    ((u64)domain->did << 48));
-		domain->cd[1] = cpu_to_le64(virt_to_phys(domain->pgd));
-	}
-	if (type == PROBELAB_DOMAIN_DMA) {
-		ret = pl_domain_dma_init(domain);
-		if (ret)
-			goto err_free_tables;
-	}
-	domain->id = pl_lab.next_domain_id++;
-	list_add_tail(&domain->node, &pl_lab.domains);
-	return domain;
-
-err_free_tables:
-	kfree(domain->cd);
-	free_page((unsigned long)domain->pgd);
-	kfree(domain);
-	return ERR_PTR(ret);
-}
-
-static void pl_domain_free(struct pl_domain *domain)
-{
-	lockdep_assert_held(&pl_lab.lock);
-	if (atomic_read(&domain->mappings))
-		pl_violation(NULL, "domain %u freed with %d live mappings",
-			     domain->id, atomic_read(&domain->mappings));
-	if (domain->type == PROBELAB_DOMAIN_DMA)
-		pl_domain_dma_destroy(domain);
-	list_del(&domain->node);
-	kfree(domain->cd);
-	free_page((unsigned long)domain->pgd);
-	kfree(domain);
 }
 
 static void pl_attach_dev(struct pl_dev *pdev, struct pl_domain *domain)
@@ -119,7 +63,7 @@ int pl_group_add_device(struct pl_dev *pdev)
 	struct pl_domain *domain;
 
 	lockdep_assert_held(&pl_lab.lock);
-	group = pl_group_find(pdev);
+	group = pl_group_find_shared(pdev);
 	if (!group) {
 		group = kzalloc(sizeof(*group), GFP_KERNEL);
 		if (!group)
@@ -140,6 +84,8 @@ int pl_group_add_device(struct pl_dev *pdev)
 		list_add_tail(&group->node, &pl_lab.groups);
 		pl_ev_group(PROBELAB_EV_GROUP_ALLOC, NULL, group);
 	}
+	if (!group->nr_devices)
+		group->default_domain->nr_attached = 1;
 	list_add_tail(&pdev->group_node, &group->devices);
 	group->nr_devices++;
 	pdev->group = group;
@@ -160,21 +106,60 @@ void pl_group_remove_device(struct pl_dev *pdev)
 	list_del_init(&pdev->group_node);
 	group->nr_devices--;
 	pdev->group = NULL;
+	/* a departing device takes its device claims with it */
+	if (pdev->dev_claims && group->owner) {
+		group->owner_cnt -= min(group->owner_cnt, pdev->dev_claims);
+		pdev->dev_claims = 0;
+		if (!group->owner_cnt && group->nr_devices) {
+			group->owner = NULL;
+			group->group_claimed = false;
+			pl_group_set_domain(group, group->default_domain);
+		}
+	}
 	if (group->nr_devices)
 		return;
 
+	/* the group goes away: a group claim on it ends with it */
+	if (group->owner && group->group_claimed)
+		group->owner_cnt--;
 	if (group->owner_cnt)
-		pl_violation(NULL, "empty group %u has owner_cnt %u", group->id,
+		pl_violation(4, NULL, "empty group %u has owner_cnt %u", group->id,
 			     group->owner_cnt);
+	group->owner = NULL;
+	group->owner_cnt = 0;
 	pl_ev_group(PROBELAB_EV_GROUP_FREE, NULL, group);
-	if (group->domain != group->default_domain)
-		pl_domain_free(group->domain);
+	group->domain->nr_attached--;
 	pl_domain_free(group->default_domain);
+	if (group->blocking_domain)
+		pl_domain_free(group->blocking_domain);
 	group->domain = NULL;
 	group->default_domain = NULL;
+	group->blocking_domain = NULL;
 	list_del(&group->node);
 	group->state = PL_OBJ_FREED;
 	list_add_tail(&group->qnode, &pl_lab.quarantine_groups);
+}
+
+/**
+ * pl_group_set_domain() - attach every device of a group to a domain
+ * @group: the group
+ * @domain: the new domain (of the group's instance format)
+ *
+ * Rewrites the devices' STEs or context entries (hitlessly, hw.c).
+ */
+void pl_group_set_domain(struct pl_group *group, struct pl_domain *domain)
+{
+	struct pl_dev *pdev;
+
+	lockdep_assert_held(&pl_lab.lock);
+	if (group->domain == domain)
+		return;
+	list_for_each_entry(pdev, &group->devices, group_node)
+		pl_attach_dev(pdev, domain);
+	group->domain->nr_attached--;
+	domain->nr_attached++;
+	group->domain = domain;
+	pl_ev_group(PROBELAB_EV_DOMAIN_ATTACH, NULL, group);
 }
 
 void pl_groups_free_quarantine(void)

@@ -21,12 +21,22 @@
 
 #include "probelab.h"
 
+/* STE word 0 and word 1 fields the model uses (SMMUv3 spec, 5.2) */
 #define STE_V			BIT_ULL(0)
 #define STE_CFG			GENMASK_ULL(3, 1)
 #define STE_CFG_ABORT		0ULL
 #define STE_CFG_BYPASS		4ULL
 #define STE_CFG_S1_TRANS	5ULL
 #define STE_S1_CTXPTR		GENMASK_ULL(51, 6)
+#define STE_S1DSS		GENMASK_ULL(1, 0)
+#define STE_S1CIR		GENMASK_ULL(3, 2)
+#define STE_S1COR		GENMASK_ULL(5, 4)
+#define STE_S1CSH		GENMASK_ULL(7, 6)
+#define STE_SHCFG		GENMASK_ULL(45, 44)
+#define STE_SHCFG_INCOMING	1ULL
+#define STE_CACHE_WBRA		1ULL
+#define STE_SH_ISH		3ULL
+#define PL_STE_QWORDS		2	/* the qwords the model fills */
 
 #define CTX_P			BIT_ULL(0)
 #define CTX_TT			GENMASK_ULL(3, 2)
@@ -66,72 +76,225 @@ void pl_hw_destroy(struct pl_iommu *iommu)
 	}
 }
 
-static u64 pl_ste_word0(const struct pl_domain *domain)
+/* The STE a domain needs (NULL or blocking: abort). */
+static void pl_ste_make(const struct pl_domain *domain, u64 *t)
 {
-	if (!domain || domain->type == PROBELAB_DOMAIN_BLOCKED)
-		return STE_V | FIELD_PREP(STE_CFG, STE_CFG_ABORT);
-	if (domain->type == PROBELAB_DOMAIN_IDENTITY)
-		return STE_V | FIELD_PREP(STE_CFG, STE_CFG_BYPASS);
-	return STE_V | FIELD_PREP(STE_CFG, STE_CFG_S1_TRANS) |
-	       (virt_to_phys(domain->cd) & STE_S1_CTXPTR);
+	t[0] = STE_V;
+	t[1] = 0;
+	if (!domain || domain->type == PROBELAB_DOMAIN_BLOCKED) {
+		t[0] |= FIELD_PREP(STE_CFG, STE_CFG_ABORT);
+	} else if (domain->type == PROBELAB_DOMAIN_IDENTITY) {
+		t[0] |= FIELD_PREP(STE_CFG, STE_CFG_BYPASS);
+		t[1] |= FIELD_PREP(STE_SHCFG, STE_SHCFG_INCOMING);
+	} else {
+		t[0] |= FIELD_PREP(STE_CFG, STE_CFG_S1_TRANS) |
+			(virt_to_phys(domain->cd) & STE_S1_CTXPTR);
+		t[1] |= FIELD_PREP(STE_S1CIR, STE_CACHE_WBRA) |
+			FIELD_PREP(STE_S1COR, STE_CACHE_WBRA) |
+			FIELD_PREP(STE_S1CSH, STE_SH_ISH);
+	}
+}
+
+/* The bits the SMMU reads for an STE's configuration (as the driver's
+ * arm_smmu_get_ste_used()).
+ */
+static void pl_ste_used(const u64 *e, u64 *used)
+{
+	used[0] = STE_V;
+	used[1] = 0;
+	if (!(e[0] & STE_V))
+		return;
+	used[0] |= STE_CFG;
+	switch (FIELD_GET(STE_CFG, e[0])) {
+	case STE_CFG_BYPASS:
+		used[1] |= STE_SHCFG;
+		break;
+	case STE_CFG_S1_TRANS:
+		used[0] |= STE_S1_CTXPTR;
+		used[1] |= STE_S1DSS | STE_S1CIR | STE_S1COR | STE_S1CSH;
+		break;
+	}
+}
+
+static bool pl_ste_translates(const u64 *e)
+{
+	return (e[0] & STE_V) &&
+	       FIELD_GET(STE_CFG, e[0]) == STE_CFG_S1_TRANS;
+}
+
+/* Do two STEs give the SMMU the same configuration? */
+static bool pl_ste_same(const u64 *a, const u64 *b)
+{
+	u64 ua[PL_STE_QWORDS], ub[PL_STE_QWORDS];
+	int i;
+
+	pl_ste_used(a, ua);
+	pl_ste_used(b, ub);
+	for (i = 0; i < PL_STE_QWORDS; i++)
+		if (ua[i] != ub[i] || (a[i] & ua[i]) != (b[i] & ub[i]))
+			return false;
+	return true;
+}
+
+/**
+ * struct pl_ste_writer - one STE update in progress
+ * @old: the STE before the update
+ * @target: the STE after it
+ * @steps: hardware-visible states written (each followed by CFGI_STE)
+ * @torn: states that translated with neither the old nor the new config
+ */
+struct pl_ste_writer {
+	u64 old[PL_STE_QWORDS];
+	u64 target[PL_STE_QWORDS];
+	u32 steps;
+	u32 torn;
+};
+
+/* Writes one state, invalidates, and checks it is not a mix. */
+static void pl_ste_commit(struct pl_iommu *iommu, struct pl_ste *ste,
+			  struct pl_ste_writer *w, const u64 *e)
+{
+	int i;
+
+	lockdep_assert_held(&iommu->hw_lock);
+	for (i = 0; i < PL_STE_QWORDS; i++)
+		WRITE_ONCE(ste->data[i], cpu_to_le64(e[i]));
+	iommu->hw.writes++;
+	iommu->hw.invalidations++;	/* CMD_CFGI_STE + CMD_SYNC */
+	w->steps++;
+	if (pl_ste_translates(e) && !pl_ste_same(e, w->old) &&
+	    !pl_ste_same(e, w->target))
+		w->torn++;
+}
+
+/*
+ * The hitless update of arm_smmu_write_entry(): first every target bit
+ * the current configuration does not use, then the one qword whose used
+ * bits must change (the "critical" qword), then the leftover bits.  When
+ * more than one used qword must change, break before make: V=0 first,
+ * which aborts (never translates) while the rest is written.
+ */
+static void pl_ste_update(struct pl_iommu *iommu, struct pl_ste *ste,
+			  struct pl_ste_writer *w)
+{
+	u64 cur_used[PL_STE_QWORDS], tgt_used[PL_STE_QWORDS];
+	u64 step[PL_STE_QWORDS];
+	int i, critical = -1, ncritical = 0;
+
+	lockdep_assert_held(&iommu->hw_lock);
+	pl_ste_used(w->old, cur_used);
+	pl_ste_used(w->target, tgt_used);
+	for (i = 0; i < PL_STE_QWORDS; i++) {
+		step[i] = (w->old[i] & cur_used[i]) |
+			  (w->target[i] & ~cur_used[i]);
+		if ((step[i] ^ w->target[i]) & (cur_used[i] | tgt_used[i])) {
+			critical = i;
+			ncritical++;
+		}
+	}
+	if (ncritical <= 1) {
+		if (memcmp(step, w->old, sizeof(step)))
+			pl_ste_commit(iommu, ste, w, step);
+		if (critical >= 0) {
+			step[critical] = w->target[critical];
+			pl_ste_commit(iommu, ste, w, step);
+		}
+	} else {
+		step[0] = w->old[0] & ~STE_V;
+		pl_ste_commit(iommu, ste, w, step);
+		step[1] = w->target[1];
+		pl_ste_commit(iommu, ste, w, step);
+	}
+	if (memcmp(step, w->target, sizeof(step)))
+		pl_ste_commit(iommu, ste, w, w->target);
 }
 
 static void pl_smmu_write(struct pl_iommu *iommu, u32 sid,
 			  const struct pl_domain *domain)
 {
 	struct pl_ste *ste = xa_load(&iommu->hw.strtab, sid);
+	struct pl_ste_writer w = {};
+	int i;
 
 	if (!ste) {
 		ste = kzalloc(sizeof(*ste), GFP_KERNEL);
 		if (!ste || xa_err(xa_store(&iommu->hw.strtab, sid, ste,
 					    GFP_KERNEL))) {
 			kfree(ste);
-			pl_violation(NULL, "%s: no memory for the STE of stream %u",
+			pl_violation(6, NULL, "%s: no memory for the STE of stream %u",
 				     iommu->name, sid);
 			return;
 		}
 	}
+	pl_ste_make(domain, w.target);
 	spin_lock(&iommu->hw_lock);
-	WRITE_ONCE(ste->data[0], cpu_to_le64(pl_ste_word0(domain)));
-	iommu->hw.writes++;
-	iommu->hw.invalidations++;	/* CMD_CFGI_STE */
+	for (i = 0; i < PL_STE_QWORDS; i++)
+		w.old[i] = le64_to_cpu(ste->data[i]);
+	if (memcmp(w.old, w.target, sizeof(w.old)))
+		pl_ste_update(iommu, ste, &w);
 	spin_unlock(&iommu->hw_lock);
+	if (w.torn)
+		pl_violation(6, NULL, "%s: STE 0x%x: %u states translated with old and new mixed",
+			     iommu->name, sid, w.torn);
 }
 
+/* The context entry a domain needs; lo = 0 (absent) blocks. */
+static void pl_ctx_make(const struct pl_domain *domain, u64 *lo, u64 *hi)
+{
+	*lo = 0;
+	*hi = 0;
+	if (!domain || domain->type == PROBELAB_DOMAIN_BLOCKED)
+		return;
+	if (domain->type == PROBELAB_DOMAIN_IDENTITY) {
+		*lo = CTX_P | FIELD_PREP(CTX_TT, CTX_TT_PT);
+		*hi = FIELD_PREP(CTX_AW, CTX_AW_48);
+		return;
+	}
+	*lo = CTX_P | FIELD_PREP(CTX_TT, CTX_TT_SL) |
+	      (virt_to_phys(domain->pgd) & CTX_SLPTPTR);
+	*hi = FIELD_PREP(CTX_AW, CTX_AW_48) | FIELD_PREP(CTX_DID, domain->did);
+}
+
+/*
+ * A present context entry is never rewritten in place: P is cleared and
+ * the context cache invalidated first, so that no walk sees half of the
+ * old entry and half of the new one; then the entry is written with P
+ * last, and invalidated again.
+ */
 static void pl_vtd_write(struct pl_iommu *iommu, u16 sid,
 			 const struct pl_domain *domain)
 {
 	u8 bus = sid >> 8, devfn = sid & 0xff;
 	struct pl_ctx_table *ct = iommu->hw.root[bus];
-	u64 lo = 0, hi = 0;
+	u64 lo, hi, old_lo;
 
-	if (domain && domain->type == PROBELAB_DOMAIN_IDENTITY) {
-		lo = CTX_P | FIELD_PREP(CTX_TT, CTX_TT_PT);
-		hi = FIELD_PREP(CTX_AW, CTX_AW_48);
-	} else if (domain && domain->type != PROBELAB_DOMAIN_BLOCKED) {
-		lo = CTX_P | FIELD_PREP(CTX_TT, CTX_TT_SL) |
-		     (virt_to_phys(domain->pgd) & CTX_SLPTPTR);
-		hi = FIELD_PREP(CTX_AW, CTX_AW_48) |
-		     FIELD_PREP(CTX_DID, domain->did);
-	}
+	pl_ctx_make(domain, &lo, &hi);
 	if (!ct) {
 		if (!lo)
 			return;	/* absent already */
 		ct = (struct pl_ctx_table *)get_zeroed_page(GFP_KERNEL);
 		if (!ct) {
-			pl_violation(NULL, "%s: no memory for the context table of bus %u",
+			pl_violation(6, NULL, "%s: no memory for the context table of bus %u",
 				     iommu->name, bus);
 			return;
 		}
 		iommu->hw.root[bus] = ct;
 	}
 	spin_lock(&iommu->hw_lock);
-	/* clear P first, so that no walk sees half an entry */
-	WRITE_ONCE(ct->e[devfn][0], 0);
+	old_lo = le64_to_cpu(ct->e[devfn][0]);
+	if (old_lo == lo && le64_to_cpu(ct->e[devfn][1]) == hi)
+		goto out_unlock;
+	if (old_lo & CTX_P) {
+		WRITE_ONCE(ct->e[devfn][0], 0);
+		iommu->hw.writes++;
+		iommu->hw.invalidations++;	/* context-cache, device */
+	}
 	WRITE_ONCE(ct->e[devfn][1], cpu_to_le64(hi));
 	WRITE_ONCE(ct->e[devfn][0], cpu_to_le64(lo));
 	iommu->hw.writes++;
-	iommu->hw.invalidations++;	/* context-cache invalidation */
+	if (lo)
+		iommu->hw.invalidations++;
+out_unlock:
 	spin_unlock(&iommu->hw_lock);
 }
 
@@ -174,6 +337,61 @@ static const char *pl_ste_cfg_name(u64 w0)
 		return "translate";
 	}
 	return "other";
+}
+
+/**
+ * pl_hw_verify() - does the hardware model agree with the software state
+ * @iommu: the instance
+ * @id: stream ID or source ID
+ * @domain: the domain the ID's device is attached to, NULL for none
+ * @why: receives the disagreement
+ * @len: size of @why
+ *
+ * SMMUv3: abort <=> blocking or none, bypass <=> identity, translate <=>
+ * paging with the domain's context descriptor (whose TTB0 is its page
+ * table).  VT-d: absent <=> blocking or none, pass-through <=> identity,
+ * second level <=> paging with the domain's page table and domain ID.
+ * Return: true when they agree.
+ */
+bool pl_hw_verify(struct pl_iommu *iommu, u32 id,
+		  const struct pl_domain *domain, char *why, size_t len)
+{
+	u64 want[PL_STE_QWORDS], have[PL_STE_QWORDS] = {}, lo, hi;
+	bool ok;
+
+	lockdep_assert_held(&pl_lab.lock);
+	if (iommu->model == PROBELAB_FW_IOMMU_SMMUV3) {
+		struct pl_ste *ste = xa_load(&iommu->hw.strtab, id);
+
+		pl_ste_make(domain, want);
+		spin_lock(&iommu->hw_lock);
+		if (ste) {
+			have[0] = le64_to_cpu(ste->data[0]);
+			have[1] = le64_to_cpu(ste->data[1]);
+		}
+		spin_unlock(&iommu->hw_lock);
+		/* a never-written STE (V=0) aborts, as blocking does */
+		ok = pl_ste_same(have, want) ||
+		     (!(have[0] & STE_V) && !pl_ste_translates(want) &&
+		      (!domain || domain->type == PROBELAB_DOMAIN_BLOCKED));
+		if (!ok)
+			snprintf(why, len, "%s stream 0x%x: STE %s 0x%llx, domain wants %s 0x%llx",
+				 iommu->name, id, pl_ste_cfg_name(have[0]),
+				 have[0], pl_ste_cfg_name(want[0]), want[0]);
+		return ok;
+	}
+	pl_ctx_make(domain, &lo, &hi);
+	spin_lock(&iommu->hw_lock);
+	if (iommu->hw.root[id >> 8]) {
+		have[0] = le64_to_cpu(iommu->hw.root[id >> 8]->e[id & 0xff][0]);
+		have[1] = le64_to_cpu(iommu->hw.root[id >> 8]->e[id & 0xff][1]);
+	}
+	spin_unlock(&iommu->hw_lock);
+	ok = have[0] == lo && (!lo || have[1] == hi);
+	if (!ok)
+		snprintf(why, len, "%s source 0x%04x: context 0x%llx/0x%llx, want 0x%llx/0x%llx",
+			 iommu->name, id, have[0], have[1], lo, hi);
+	return ok;
 }
 
 /* debugfs iommus/<name>/ste or /context; takes only the hw lock. */

@@ -26,20 +26,19 @@ struct pl_lab pl_lab = {
 	.default_domain = PROBELAB_DOMAIN_DMA,
 };
 
-void pl_violation(const struct pl_dev *pdev, const char *fmt, ...)
+/*
+ * A violation the layer detects on its own path (a stale object, a torn
+ * hardware update ...): reported under the invariant it breaks.
+ */
+void pl_violation(u32 invariant, struct pl_dev *pdev, const char *fmt, ...)
 {
-	struct pl_ev ev = { .event = PROBELAB_EV_VIOLATION, .dev = pdev };
-	char msg[160];
+	char msg[PROBELAB_VIOLATION_TEXT];
 	va_list ap;
 
 	va_start(ap, fmt);
 	vsnprintf(msg, sizeof(msg), fmt, ap);
 	va_end(ap);
-	atomic64_inc(&pl_lab.stats.violations);
-	pr_err_ratelimited("violation: %s%s%s\n", pdev ? dev_name(&pdev->dev) : "",
-			   pdev ? ": " : "", msg);
-	ev.detail = msg;
-	pl_event(&ev);
+	pl_report(invariant, pdev, 0, 0, "%s", msg);
 }
 
 /*
@@ -51,7 +50,7 @@ void pl_quarantine_dev_iommu(struct pl_dev_iommu *di)
 {
 	lockdep_assert_held(&pl_lab.lock);
 	if (di->state != PL_OBJ_LIVE) {
-		pl_violation(NULL, "dev_iommu freed twice (gen %u)", di->gen);
+		pl_violation(1, NULL, "dev_iommu freed twice (gen %u)", di->gen);
 		return;
 	}
 	di->state = PL_OBJ_FREED;

@@ -38,6 +38,13 @@ PROBELAB_ASSERT_HDR(struct probelab_iommu_ref);
 PROBELAB_ASSERT_HDR(struct probelab_drv_bind);
 PROBELAB_ASSERT_HDR(struct probelab_query);
 PROBELAB_ASSERT_HDR(struct probelab_stats);
+PROBELAB_ASSERT_HDR(struct probelab_check);
+PROBELAB_ASSERT_HDR(struct probelab_iova);
+PROBELAB_ASSERT_HDR(struct probelab_map);
+PROBELAB_ASSERT_HDR(struct probelab_attach);
+PROBELAB_ASSERT_HDR(struct probelab_domain_ref);
+PROBELAB_ASSERT_HDR(struct probelab_domain_alloc);
+PROBELAB_ASSERT_HDR(struct probelab_owner);
 
 struct probelab_op_desc {
 	const char *name;
@@ -98,6 +105,23 @@ static const struct probelab_op_desc probelab_ops[] = {
 		    struct probelab_query, __reserved2, 0),
 	PROBELAB_OP(PROBELAB_OP_STATS, pl_op_stats,
 		    struct probelab_stats, violations, PROBELAB_STATS_RESET),
+	PROBELAB_OP(PROBELAB_OP_OWNER_CLAIM_GROUP, pl_op_owner_claim_group,
+		    struct probelab_owner, __reserved2, 0),
+	PROBELAB_OP(PROBELAB_OP_OWNER_CLAIM_DEVICE, pl_op_owner_claim_device,
+		    struct probelab_owner, __reserved2, 0),
+	PROBELAB_OP(PROBELAB_OP_OWNER_RELEASE, pl_op_owner_release,
+		    struct probelab_owner, __reserved2, PROBELAB_OWNER_DEVICE),
+	PROBELAB_OP(PROBELAB_OP_DOMAIN_ALLOC, pl_op_domain_alloc,
+		    struct probelab_domain_alloc, __reserved2, 0),
+	PROBELAB_OP(PROBELAB_OP_DOMAIN_FREE, pl_op_domain_free,
+		    struct probelab_domain_ref, __reserved2, 0),
+	PROBELAB_OP(PROBELAB_OP_ATTACH, pl_op_attach,
+		    struct probelab_attach, domain_id, PROBELAB_ATTACH_DEVICE),
+	PROBELAB_OP(PROBELAB_OP_DETACH, pl_op_detach,
+		    struct probelab_attach, domain_id, PROBELAB_ATTACH_DEVICE),
+	PROBELAB_OP(PROBELAB_OP_CHECK, pl_op_check,
+		    struct probelab_check, total,
+		    PROBELAB_CHECK_AUTO_ON | PROBELAB_CHECK_AUTO_OFF),
 };
 
 void probelab_fill_info(struct probelab_info *info)
@@ -168,15 +192,37 @@ static long probelab_fops_ioctl(struct file *filp, unsigned int cmd,
 		return -EINVAL;
 	}
 
+	ucmd.pf = filp->private_data;
 	ucmd.ubuffer = uptr;
 	ucmd.user_size = size;
 	ucmd.cmd = &buf;
-	return desc->execute(&ucmd);
+	ret = desc->execute(&ucmd);
+	if (op != PROBELAB_OP_CHECK)
+		pl_check_auto();
+	return ret;
+}
+
+static int probelab_fops_open(struct inode *inode, struct file *filp)
+{
+	struct pl_file *pf = pl_file_open();
+
+	if (!pf)
+		return -ENOMEM;
+	filp->private_data = pf;
+	return nonseekable_open(inode, filp);
+}
+
+/* Closing the owner token releases its claims and domains. */
+static int probelab_fops_release(struct inode *inode, struct file *filp)
+{
+	pl_file_release(filp->private_data);
+	return 0;
 }
 
 static const struct file_operations probelab_fops = {
 	.owner = THIS_MODULE,
-	.open = nonseekable_open,
+	.open = probelab_fops_open,
+	.release = probelab_fops_release,
 	.llseek = noop_llseek,
 	.unlocked_ioctl = probelab_fops_ioctl,
 	.compat_ioctl = compat_ptr_ioctl,

@@ -160,7 +160,7 @@ static int pl_l61_of_iommu_configure(struct pl_dev *pdev)
 
 	if (di) {
 		if (di->state != PL_OBJ_LIVE) {
-			pl_violation(pdev, "of_iommu_configure() uses a freed fwspec (gen %u)",
+			pl_violation(1, pdev, "of_iommu_configure() uses a freed fwspec (gen %u)",
 				     di->gen);
 			return -EFAULT;
 		}
@@ -191,9 +191,9 @@ static int pl_l61_dma_configure(struct pl_dev *pdev)
 	if (model == PROBELAB_FW_IOMMU_VTD) {
 		/* acpi_dma_configure(): nothing to do on x86 */
 		mutex_lock(&pl_lab.lock);
-		pl_owner_get(pdev);
+		ret = pl_owner_get(pdev);
 		mutex_unlock(&pl_lab.lock);
-		return 0;
+		return ret;
 	}
 
 	ret = pl_l61_of_iommu_configure(pdev);
@@ -215,11 +215,13 @@ static int pl_l61_dma_configure(struct pl_dev *pdev)
 		return 0;
 	}
 	WRITE_ONCE(pdev->bind_pending, false);
+	/* iommu_device_use_default_domain() */
+	ret = pl_owner_get(pdev);
 	/* arch_setup_dma_ops(): overwrites, saves nothing */
-	pl_dma_ops_install(pdev);
-	pl_owner_get(pdev);
+	if (!ret)
+		pl_dma_ops_install(pdev);
 	mutex_unlock(&pl_lab.lock);
-	return 0;
+	return ret;
 }
 
 static void pl_l61_dma_cleanup(struct pl_dev *pdev)

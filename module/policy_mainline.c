@@ -117,9 +117,9 @@ static int pl_ml_dma_configure(struct pl_dev *pdev)
 		return -EPROBE_DEFER;
 	}
 	WRITE_ONCE(pdev->bind_pending, false);
-	pl_owner_get(pdev);
+	ret = pl_owner_get(pdev);
 	mutex_unlock(&pl_lab.lock);
-	return 0;
+	return ret;
 }
 
 static void pl_ml_dma_cleanup(struct pl_dev *pdev)

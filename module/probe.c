@@ -160,12 +160,12 @@ int pl_iommu_probe(struct pl_dev *pdev)
 
 	lockdep_assert_held(&pl_lab.lock);
 	if (pdev->state == PROBELAB_DEV_PROBED) {
-		pl_violation(pdev, "IOMMU probe of a device already probed (gen %u)",
+		pl_violation(2, pdev, "IOMMU probe of a device already probed (gen %u)",
 			     pdev->gen);
 		return -EEXIST;
 	}
 	if (!pdev->di || pdev->di->state != PL_OBJ_LIVE) {
-		pl_violation(pdev, "IOMMU probe with a %s dev_iommu",
+		pl_violation(1, pdev, "IOMMU probe with a %s dev_iommu",
 			     pdev->di ? "freed" : "missing");
 		return -EFAULT;
 	}
@@ -176,6 +176,7 @@ int pl_iommu_probe(struct pl_dev *pdev)
 		return ret;
 	}
 	pdev->gen++;
+	pdev->probes++;
 	atomic64_inc(&pl_lab.stats.iommu_probes);
 	pl_set_state(pdev, PROBELAB_DEV_PROBED, 0);
 	return 0;
@@ -200,7 +201,7 @@ static void pl_fixed_device_added(struct pl_dev *pdev)
 		}
 	}
 	if (pdev->di->state != PL_OBJ_LIVE) {
-		pl_violation(pdev, "IOMMU probe uses a freed dev_iommu (gen %u)",
+		pl_violation(1, pdev, "IOMMU probe uses a freed dev_iommu (gen %u)",
 			     pdev->di->gen);
 		return;
 	}
@@ -237,6 +238,7 @@ void pl_release_device(struct pl_dev *pdev)
 	if (pdev->state == PROBELAB_DEV_PROBED) {
 		atomic64_inc(&pl_lab.stats.releases);
 		pdev->gen++;
+		pdev->probes = 0;
 		pl_ev_dev(PROBELAB_EV_IOMMU_RELEASE, pdev, 0, NULL);
 	}
 	pdev->state = PROBELAB_DEV_WAITING;
@@ -272,27 +274,6 @@ void pl_defer(struct pl_dev *pdev)
 	pl_ev_dev(PROBELAB_EV_DEFER, pdev, -EPROBE_DEFER, NULL);
 }
 
-/* iommu_device_use_default_domain(): a DMA-API driver owns the group. */
-void pl_owner_get(struct pl_dev *pdev)
-{
-	lockdep_assert_held(&pl_lab.lock);
-	if (pdev->group &&
-	    !to_pl_driver(pdev->dev.driver)->driver_managed_dma)
-		pdev->group->owner_cnt++;
-}
-
-/* iommu_device_unuse_default_domain() */
-void pl_owner_put(struct pl_dev *pdev)
-{
-	lockdep_assert_held(&pl_lab.lock);
-	if (!pdev->group || to_pl_driver(pdev->dev.driver)->driver_managed_dma)
-		return;
-	if (!pdev->group->owner_cnt)
-		pl_violation(pdev, "group owner_cnt underflow");
-	else
-		pdev->group->owner_cnt--;
-}
-
 /* Installs the lab dma_ops when the group sits on a DMA domain. */
 void pl_dma_ops_install(struct pl_dev *pdev)
 {
@@ -310,6 +291,7 @@ void pl_dma_ops_install(struct pl_dev *pdev)
 static int pl_fixed_dma_configure(struct pl_dev *pdev)
 {
 	struct pl_group *group;
+	int ret;
 
 	mutex_lock(&pl_lab.lock);
 	if (!pl_dev_ready(pdev)) {
@@ -322,13 +304,14 @@ static int pl_fixed_dma_configure(struct pl_dev *pdev)
 	group = pdev->group;
 	if (group && (!group->default_domain || !group->domain)) {
 		mutex_unlock(&pl_lab.lock);
-		pl_violation(pdev, "driver bind before the group has a default domain");
+		pl_violation(3, pdev, "driver bind before the group has a default domain");
 		return -ENODEV;
 	}
-	pl_owner_get(pdev);
-	pl_dma_ops_install(pdev);
+	ret = pl_owner_get(pdev);
+	if (!ret)
+		pl_dma_ops_install(pdev);
 	mutex_unlock(&pl_lab.lock);
-	return 0;
+	return ret;
 }
 
 /* fixed: restore exactly the dma_ops that were there before configure. */
@@ -339,7 +322,7 @@ static void pl_fixed_dma_cleanup(struct pl_dev *pdev)
 					   pdev->saved_ops;
 
 	if (ops != expect)
-		pl_violation(pdev, "driver left its own dma_ops installed at unbind");
+		pl_violation(7, pdev, "driver left its own dma_ops installed at unbind");
 	if (ops != pdev->saved_ops) {
 		set_dma_ops(&pdev->dev, pdev->saved_ops);
 		pl_ev_dev(PROBELAB_EV_DMA_OPS, pdev, 0, "dma_ops restored");

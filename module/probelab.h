@@ -140,6 +140,14 @@ struct pl_dev_iommu {
  * @bind_pending: lab lock; the bind was deferred and waits for a retrigger
  * @bind_err: device lock; result of the last probe attempt
  * @removing: lab lock; DEV_REMOVE or reset claimed the device
+ * @dev_claims: lab lock; device (iommufd-style) claims held on its group
+ * @dma_owner: lab lock; counted in its group's owner_cnt as a bound
+ *	DMA-API driver (set and cleared with owner_cnt)
+ * @bound: lab lock; a lab driver's probe succeeded and it is not removed
+ * @probes: lab lock; IOMMU probes since the last release (invariant 2)
+ * @ev_seq: recent event sequence numbers naming the device (a ring, no
+ *	lock: a trace for violation reports)
+ * @ev_head: next slot of @ev_seq
  * @saved_ops: device lock; dma_ops before dma_configure installed the lab's
  * @ops_installed: device lock; the lab's dma_ops were installed
  * @dma_domain: device lock (set and cleared), stable while bound: the
@@ -167,6 +175,12 @@ struct pl_dev {
 	u32 want_driver;
 	bool bind_pending;
 	bool removing;
+	u32 dev_claims;
+	bool dma_owner;
+	bool bound;
+	u32 probes;
+	u64 ev_seq[PROBELAB_VIOLATION_SEQS];
+	u32 ev_head;
 
 	int bind_err;
 	const struct dma_map_ops *saved_ops;
@@ -206,7 +220,11 @@ struct pl_driver {
  *	hardware reads it): TTB0 = @pgd, ASID = @did
  * @iovad: IOVA space of a DMA domain
  * @mappings: live lab dma_ops mappings in this domain
+ * @owner: lab lock; the file that allocated it (DOMAIN_ALLOC), NULL for
+ *	default and blocking domains
+ * @nr_attached: lab lock; groups attached to it
  * @node: lab lock; link in pl_lab.domains
+ * @fnode: lab lock; link in the owner's pl_file.domains
  */
 struct pl_domain {
 	u32 id;
@@ -217,7 +235,10 @@ struct pl_domain {
 	__le64 *cd;
 	struct iova_domain iovad;
 	atomic_t mappings;
+	struct pl_file *owner;
+	u32 nr_attached;
 	struct list_head node;
+	struct list_head fnode;
 };
 
 /**
@@ -229,7 +250,12 @@ struct pl_domain {
  * @nr_devices: lab lock; members
  * @default_domain: lab lock; its default domain
  * @domain: lab lock; the domain the group is attached to
- * @owner_cnt: lab lock; DMA-API drivers bound in the group
+ * @blocking_domain: lab lock; allocated at the first explicit claim
+ * @owner_cnt: lab lock; DMA-API drivers bound in the group (@owner NULL),
+ *	or explicit claims by @owner
+ * @owner: lab lock; the token (open /dev/probelab file) that claimed the
+ *	group, NULL when none
+ * @group_claimed: lab lock; @owner holds a group (VFIO-style) claim
  * @node: lab lock; link in pl_lab.groups
  * @qnode: lab lock; link in pl_lab.quarantine_groups once freed
  */
@@ -241,9 +267,20 @@ struct pl_group {
 	u32 nr_devices;
 	struct pl_domain *default_domain;
 	struct pl_domain *domain;
+	struct pl_domain *blocking_domain;
 	u32 owner_cnt;
+	struct pl_file *owner;
+	bool group_claimed;
 	struct list_head node;
 	struct list_head qnode;
+};
+
+/**
+ * struct pl_file - an open /dev/probelab: the DMA owner token
+ * @domains: lab lock; domains allocated through this file
+ */
+struct pl_file {
+	struct list_head domains;
 };
 
 /**
@@ -280,6 +317,10 @@ struct pl_stats {
  * @next_domain_id: next domain id
  * @stats: counters
  * @seq: event sequence number
+ * @ev_seq: recent event sequence numbers of the lab (a ring, no lock)
+ * @ev_head: next slot of @ev_seq
+ * @auto_check: lab lock; run the invariant checker after every op
+ * @violations: violations detected since the lab was reset (atomic)
  */
 struct pl_lab {
 	struct mutex lock;		/* the lab lock: see the top */
@@ -299,6 +340,10 @@ struct pl_lab {
 	u32 next_domain_id;
 	struct pl_stats stats;
 	atomic64_t seq;
+	u64 ev_seq[PROBELAB_VIOLATION_SEQS];
+	u32 ev_head;
+	bool auto_check;
+	atomic64_t violations;
 };
 
 extern struct pl_lab pl_lab;
@@ -323,9 +368,17 @@ union probelab_cmd_buffer {
 	struct probelab_drv_bind drv_bind;
 	struct probelab_query query;
 	struct probelab_stats stats;
+	struct probelab_owner owner;
+	struct probelab_domain_alloc domain_alloc;
+	struct probelab_domain_ref domain_ref;
+	struct probelab_attach attach;
+	struct probelab_map map;
+	struct probelab_iova iova;
+	struct probelab_check check;
 };
 
 struct probelab_ucmd {
+	struct pl_file *pf;
 	void __user *ubuffer;
 	u32 user_size;
 	union probelab_cmd_buffer *cmd;
@@ -345,23 +398,23 @@ void probelab_genl_exit(void);
  */
 struct pl_ev {
 	u32 event;
-	const struct pl_dev *dev;
+	struct pl_dev *dev;
 	const struct pl_iommu *iommu;
 	u32 group;
 	u32 domain;
 	u32 domain_type;
 	int err;
 	u32 driver;
+	u32 invariant;
 	const char *detail;
 };
 
 void pl_event(const struct pl_ev *ev);
-void pl_ev_dev(u32 event, const struct pl_dev *pdev, int err,
-	       const char *detail);
-void pl_ev_driver(u32 event, const struct pl_dev *pdev, u32 driver, int err);
+void pl_ev_dev(u32 event, struct pl_dev *pdev, int err, const char *detail);
+void pl_ev_driver(u32 event, struct pl_dev *pdev, u32 driver, int err);
 void pl_ev_iommu(u32 event, const struct pl_iommu *iommu,
-		 const struct pl_dev *pdev);
-void pl_ev_group(u32 event, const struct pl_dev *pdev,
+		 struct pl_dev *pdev);
+void pl_ev_group(u32 event, struct pl_dev *pdev,
 		 const struct pl_group *group);
 
 /* debugfs.c: /sys/kernel/debug/probelab/ */
@@ -376,8 +429,8 @@ int pl_op_fw_load(struct probelab_ucmd *ucmd);
 int pl_op_lab_reset(struct probelab_ucmd *ucmd);
 int pl_op_query(struct probelab_ucmd *ucmd);
 int pl_op_stats(struct probelab_ucmd *ucmd);
-void pl_violation(const struct pl_dev *pdev, const char *fmt, ...)
-	__printf(2, 3);
+void pl_violation(u32 invariant, struct pl_dev *pdev, const char *fmt, ...)
+	__printf(3, 4);
 void pl_quarantine_dev_iommu(struct pl_dev_iommu *di);
 void pl_lab_reset_locked(void);
 
@@ -438,13 +491,38 @@ void pl_dma_cleanup(struct device *dev);
 bool pl_dev_ready(struct pl_dev *pdev);
 void pl_dma_ops_install(struct pl_dev *pdev);
 void pl_defer(struct pl_dev *pdev);
-void pl_owner_get(struct pl_dev *pdev);
+
+/* owner.c: DMA ownership (mainline iommu.c semantics) */
+int pl_owner_get(struct pl_dev *pdev);
 void pl_owner_put(struct pl_dev *pdev);
+struct pl_file *pl_file_open(void);
+void pl_file_release(struct pl_file *pf);
+int pl_op_owner_claim_group(struct probelab_ucmd *ucmd);
+int pl_op_owner_claim_device(struct probelab_ucmd *ucmd);
+int pl_op_owner_release(struct probelab_ucmd *ucmd);
+struct pl_group *pl_group_find(u32 id);
 
 /* group.c: groups and default domains */
 int pl_group_add_device(struct pl_dev *pdev);
 void pl_group_remove_device(struct pl_dev *pdev);
 void pl_groups_free_quarantine(void);
+void pl_group_set_domain(struct pl_group *group, struct pl_domain *domain);
+struct pl_domain *pl_domain_alloc(struct pl_iommu *iommu, u32 type);
+void pl_domain_free(struct pl_domain *domain);
+
+/* check.c: the invariant checker (DESIGN.md section 3) */
+void pl_report(u32 invariant, struct pl_dev *pdev, u32 group, u32 domain,
+	       const char *fmt, ...) __printf(5, 6);
+int pl_op_check(struct probelab_ucmd *ucmd);
+void pl_check_auto(void);
+struct seq_file;
+int pl_check_show(struct seq_file *m);
+
+/* domain.c: domains and the owner's domain operations */
+int pl_op_domain_alloc(struct probelab_ucmd *ucmd);
+int pl_op_domain_free(struct probelab_ucmd *ucmd);
+int pl_op_attach(struct probelab_ucmd *ucmd);
+int pl_op_detach(struct probelab_ucmd *ucmd);
 
 /* hw.c: SMMUv3 and VT-d hardware models */
 void pl_hw_init(struct pl_iommu *iommu);
@@ -452,6 +530,8 @@ void pl_hw_destroy(struct pl_iommu *iommu);
 void pl_hw_attach(struct pl_iommu *iommu, const struct pl_fwspec *fwspec,
 		  const struct pl_domain *domain);
 void pl_hw_detach(struct pl_iommu *iommu, const struct pl_fwspec *fwspec);
+bool pl_hw_verify(struct pl_iommu *iommu, u32 id,
+		  const struct pl_domain *domain, char *why, size_t len);
 struct seq_file;
 void pl_hw_show(struct seq_file *m, struct pl_iommu *iommu);
 

@@ -64,6 +64,34 @@ static void op_layouts(void **state)
 	assert_int_equal(sizeof(struct probelab_group_info), 40);
 }
 
+static void ownership_domain_layouts(void **state)
+{
+	(void)state;
+	assert_int_equal(offsetof(struct probelab_owner, id), 16);
+	assert_int_equal(sizeof(struct probelab_owner), 24);
+	assert_int_equal(offsetof(struct probelab_domain_alloc, dev_id), 16);
+	assert_int_equal(offsetof(struct probelab_domain_alloc, domain_id), 24);
+	assert_int_equal(sizeof(struct probelab_domain_alloc), 32);
+	assert_int_equal(sizeof(struct probelab_domain_ref), 24);
+	assert_int_equal(offsetof(struct probelab_attach, target), 16);
+	assert_int_equal(sizeof(struct probelab_attach), 24);
+	assert_int_equal(offsetof(struct probelab_map, iova), 24);
+	assert_int_equal(offsetof(struct probelab_map, paddr), 32);
+	assert_int_equal(offsetof(struct probelab_map, length), 40);
+	assert_int_equal(offsetof(struct probelab_map, done), 48);
+	assert_int_equal(sizeof(struct probelab_map), 56);
+	assert_int_equal(offsetof(struct probelab_iova, iova), 24);
+	assert_int_equal(offsetof(struct probelab_iova, paddr), 32);
+	assert_int_equal(sizeof(struct probelab_iova), 40);
+	assert_int_equal(offsetof(struct probelab_violation, seq), 16);
+	assert_int_equal(offsetof(struct probelab_violation, seqs), 32);
+	assert_int_equal(offsetof(struct probelab_violation, what), 96);
+	assert_int_equal(sizeof(struct probelab_violation), 224);
+	assert_int_equal(offsetof(struct probelab_check, entries_uptr), 16);
+	assert_int_equal(offsetof(struct probelab_check, total), 40);
+	assert_int_equal(sizeof(struct probelab_check), 48);
+}
+
 static void ioctl_number(void **state)
 {
 	(void)state;
@@ -71,7 +99,9 @@ static void ioctl_number(void **state)
 	assert_int_equal(PROBELAB_IOCTL, 0xB900);
 	assert_int_equal(PROBELAB_OP_GET_INFO, 1);
 	assert_int_equal(PROBELAB_OP_STATS, 11);
+	assert_int_equal(PROBELAB_OP_CHECK, 22);
 	assert_int_equal(PROBELAB_EV_VIOLATION, 17);
+	assert_int_equal(PROBELAB_EV_HW_WRITE, 22);
 	assert_int_equal(PROBELAB_ATTR_DETAIL, 14);
 	assert_int_equal(PROBELAB_POLICY_FIXED, 0);
 	assert_int_equal(PROBELAB_POLICY_LINUX_6_1, 1);
@@ -83,6 +113,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(info_layout),
 		cmocka_unit_test(op_layouts),
+		cmocka_unit_test(ownership_domain_layouts),
 		cmocka_unit_test(ioctl_number),
 	};
 

@@ -51,6 +51,17 @@
  * @PROBELAB_OP_DRV_UNBIND: struct probelab_dev_ref
  * @PROBELAB_OP_QUERY: struct probelab_query
  * @PROBELAB_OP_STATS: struct probelab_stats
+ * @PROBELAB_OP_OWNER_CLAIM_GROUP: struct probelab_owner (VFIO-style claim)
+ * @PROBELAB_OP_OWNER_CLAIM_DEVICE: struct probelab_owner (iommufd-style)
+ * @PROBELAB_OP_OWNER_RELEASE: struct probelab_owner
+ * @PROBELAB_OP_DOMAIN_ALLOC: struct probelab_domain_alloc
+ * @PROBELAB_OP_DOMAIN_FREE: struct probelab_domain_ref
+ * @PROBELAB_OP_ATTACH: struct probelab_attach
+ * @PROBELAB_OP_DETACH: struct probelab_attach
+ * @PROBELAB_OP_MAP: struct probelab_map
+ * @PROBELAB_OP_UNMAP: struct probelab_map
+ * @PROBELAB_OP_IOVA_TO_PHYS: struct probelab_iova
+ * @PROBELAB_OP_CHECK: struct probelab_check
  *
  * GET_INFO's @ops says which of these the running module implements; the
  * others answer -EOPNOTSUPP.
@@ -67,6 +78,17 @@ enum probelab_op {
 	PROBELAB_OP_DRV_UNBIND = 9,
 	PROBELAB_OP_QUERY = 10,
 	PROBELAB_OP_STATS = 11,
+	PROBELAB_OP_OWNER_CLAIM_GROUP = 12,
+	PROBELAB_OP_OWNER_CLAIM_DEVICE = 13,
+	PROBELAB_OP_OWNER_RELEASE = 14,
+	PROBELAB_OP_DOMAIN_ALLOC = 15,
+	PROBELAB_OP_DOMAIN_FREE = 16,
+	PROBELAB_OP_ATTACH = 17,
+	PROBELAB_OP_DETACH = 18,
+	PROBELAB_OP_MAP = 19,
+	PROBELAB_OP_UNMAP = 20,
+	PROBELAB_OP_IOVA_TO_PHYS = 21,
+	PROBELAB_OP_CHECK = 22,
 };
 
 /**
@@ -467,6 +489,216 @@ struct probelab_stats {
 	__u64 violations;
 };
 
+/* probelab_owner.flags, OWNER_RELEASE: @id is a device, not a group */
+#define PROBELAB_OWNER_DEVICE		0x1
+
+/**
+ * struct probelab_owner - OWNER_CLAIM_GROUP, OWNER_CLAIM_DEVICE,
+ *	OWNER_RELEASE
+ * @size: sizeof(struct probelab_owner)
+ * @op: the operation
+ * @flags: OWNER_RELEASE: PROBELAB_OWNER_DEVICE to release a device claim;
+ *	0 otherwise
+ * @__reserved: must be 0
+ * @id: group id (group claims and releases) or lab device id (device
+ *	claims and releases)
+ * @__reserved2: must be 0
+ *
+ * The owner token is the open file of /dev/probelab: closing it releases
+ * its claims and frees its domains.  As mainline iommu.c: a claim fails
+ * with -EBUSY while a DMA-API driver is bound in the group, while another
+ * token owns it, or while the group is off its default domain.  A group
+ * claim is one claim; device claims by one token are counted.  The first
+ * claim moves the group to the blocking domain, the last release restores
+ * its default domain.
+ */
+struct probelab_owner {
+	__u32 size;
+	__u32 op;
+	__u32 flags;
+	__u32 __reserved;
+	__u32 id;
+	__u32 __reserved2;
+};
+
+/**
+ * struct probelab_domain_alloc - PROBELAB_OP_DOMAIN_ALLOC
+ * @size: sizeof(struct probelab_domain_alloc)
+ * @op: PROBELAB_OP_DOMAIN_ALLOC
+ * @flags: must be 0
+ * @__reserved: must be 0
+ * @dev_id: a probed lab device: the domain uses its instance's page-table
+ *	format (as iommufd's IOMMU_HWPT_ALLOC names a device)
+ * @type: PROBELAB_DOMAIN_UNMANAGED, PROBELAB_DOMAIN_IDENTITY or
+ *	PROBELAB_DOMAIN_BLOCKED
+ * @domain_id: out: the new domain, owned by this file
+ * @__reserved2: must be 0
+ */
+struct probelab_domain_alloc {
+	__u32 size;
+	__u32 op;
+	__u32 flags;
+	__u32 __reserved;
+	__u32 dev_id;
+	__u32 type;
+	__u32 domain_id;
+	__u32 __reserved2;
+};
+
+/**
+ * struct probelab_domain_ref - PROBELAB_OP_DOMAIN_FREE
+ * @size: sizeof(struct probelab_domain_ref)
+ * @op: PROBELAB_OP_DOMAIN_FREE
+ * @flags: must be 0
+ * @__reserved: must be 0
+ * @domain_id: a domain this file allocated and no group is attached to
+ * @__reserved2: must be 0
+ */
+struct probelab_domain_ref {
+	__u32 size;
+	__u32 op;
+	__u32 flags;
+	__u32 __reserved;
+	__u32 domain_id;
+	__u32 __reserved2;
+};
+
+/* probelab_attach.flags: @target is a device (its group is attached) */
+#define PROBELAB_ATTACH_DEVICE		0x1
+
+/**
+ * struct probelab_attach - PROBELAB_OP_ATTACH, PROBELAB_OP_DETACH
+ * @size: sizeof(struct probelab_attach)
+ * @op: the operation
+ * @flags: PROBELAB_ATTACH_DEVICE or 0
+ * @__reserved: must be 0
+ * @target: group id, or lab device id with PROBELAB_ATTACH_DEVICE
+ * @domain_id: ATTACH: a domain of this file's; DETACH: must be 0
+ *
+ * Only the group's owner attaches and detaches; a detached claimed group
+ * goes back to the blocking domain.
+ */
+struct probelab_attach {
+	__u32 size;
+	__u32 op;
+	__u32 flags;
+	__u32 __reserved;
+	__u32 target;
+	__u32 domain_id;
+};
+
+/* probelab_map.prot */
+#define PROBELAB_PROT_READ		0x1
+#define PROBELAB_PROT_WRITE		0x2
+
+/**
+ * struct probelab_map - PROBELAB_OP_MAP, PROBELAB_OP_UNMAP
+ * @size: sizeof(struct probelab_map)
+ * @op: the operation
+ * @flags: must be 0
+ * @__reserved: must be 0
+ * @domain_id: an UNMANAGED domain of this file's
+ * @prot: MAP: PROBELAB_PROT_*, at least one; UNMAP: must be 0
+ * @iova: first IOVA, 4K aligned, below 2^48
+ * @paddr: MAP: the (model) physical address, 4K aligned; UNMAP: must be 0
+ * @length: bytes, a non-zero multiple of 4K
+ * @done: out: bytes mapped or unmapped
+ */
+struct probelab_map {
+	__u32 size;
+	__u32 op;
+	__u32 flags;
+	__u32 __reserved;
+	__u32 domain_id;
+	__u32 prot;
+	__u64 iova;
+	__u64 paddr;
+	__u64 length;
+	__u64 done;
+};
+
+/**
+ * struct probelab_iova - PROBELAB_OP_IOVA_TO_PHYS
+ * @size: sizeof(struct probelab_iova)
+ * @op: PROBELAB_OP_IOVA_TO_PHYS
+ * @flags: must be 0
+ * @__reserved: must be 0
+ * @domain_id: a paging domain
+ * @__reserved2: must be 0
+ * @iova: the IOVA
+ * @paddr: out: its physical address; -ENOENT when unmapped
+ */
+struct probelab_iova {
+	__u32 size;
+	__u32 op;
+	__u32 flags;
+	__u32 __reserved;
+	__u32 domain_id;
+	__u32 __reserved2;
+	__u64 iova;
+	__u64 paddr;
+};
+
+/* probelab_check.flags */
+#define PROBELAB_CHECK_AUTO_ON		0x1	/* check after every op */
+#define PROBELAB_CHECK_AUTO_OFF		0x2
+
+#define PROBELAB_VIOLATION_TEXT		128
+#define PROBELAB_VIOLATION_SEQS		8
+
+/**
+ * struct probelab_violation - one invariant violation
+ * @invariant: the invariant of DESIGN.md section 3 (1..9)
+ * @dev_id: the lab device involved, 0 when none
+ * @group_id: the group involved, 0 when none
+ * @domain_id: the domain involved, 0 when none
+ * @seq: event sequence number when it was detected
+ * @nr_seqs: valid entries of @seqs
+ * @__reserved: 0
+ * @seqs: sequence numbers of the last events of @dev_id (or of the lab)
+ *	before the detection, oldest first: the trace that led there
+ * @what: NUL-terminated description
+ */
+struct probelab_violation {
+	__u32 invariant;
+	__u32 dev_id;
+	__u32 group_id;
+	__u32 domain_id;
+	__u64 seq;
+	__u32 nr_seqs;
+	__u32 __reserved;
+	__u64 seqs[PROBELAB_VIOLATION_SEQS];
+	char what[PROBELAB_VIOLATION_TEXT];
+};
+
+/**
+ * struct probelab_check - PROBELAB_OP_CHECK: run the invariant checker
+ * @size: sizeof(struct probelab_check)
+ * @op: PROBELAB_OP_CHECK
+ * @flags: PROBELAB_CHECK_AUTO_ON or _OFF, or 0
+ * @__reserved: must be 0
+ * @entries_uptr: user pointer to an array of struct probelab_violation
+ * @nr_entries: in: its capacity; out: violations found by this run (only
+ *	the first capacity are written)
+ * @entry_size: in: sizeof(struct probelab_violation) as userspace knows it
+ * @auto_check: out: 1 when checking after every op is on
+ * @__reserved2: must be 0
+ * @total: out: violations detected since the lab was reset, by this run,
+ *	by automatic runs and by the layer itself
+ */
+struct probelab_check {
+	__u32 size;
+	__u32 op;
+	__u32 flags;
+	__u32 __reserved;
+	__u64 entries_uptr;
+	__u32 nr_entries;
+	__u32 entry_size;
+	__u32 auto_check;
+	__u32 __reserved2;
+	__u64 total;
+};
+
 /*
  * Generic netlink: family PROBELAB_GENL_NAME, multicast group "events".
  * Every state change of the lab is one PROBELAB_CMD_EVENT message carrying
@@ -498,6 +730,7 @@ enum probelab_genl_attr {
 	PROBELAB_ATTR_DRIVER,		/* u32: enum probelab_driver */
 	PROBELAB_ATTR_POLICY,		/* u32: enum probelab_policy */
 	PROBELAB_ATTR_DETAIL,		/* string: human-readable detail */
+	PROBELAB_ATTR_INVARIANT,	/* u32: violated invariant (1..9) */
 	__PROBELAB_ATTR_MAX,
 };
 
@@ -522,6 +755,12 @@ enum probelab_genl_attr {
  * @PROBELAB_EV_DOMAIN_ATTACH: a group moved to a domain
  * @PROBELAB_EV_DMA_OPS: dma_ops installed or restored on a device
  * @PROBELAB_EV_VIOLATION: an invariant violation (detail names it)
+ * @PROBELAB_EV_CLAIM: a DMA ownership claim (group and owner count)
+ * @PROBELAB_EV_RELEASE: a DMA ownership release
+ * @PROBELAB_EV_DOMAIN_ALLOC: a domain was allocated
+ * @PROBELAB_EV_DOMAIN_FREE: a domain was freed
+ * @PROBELAB_EV_HW_WRITE: an STE or context entry was rewritten (detail:
+ *	the number of steps and invalidations)
  */
 enum probelab_event {
 	PROBELAB_EV_FW_LOAD = 1,
@@ -541,6 +780,11 @@ enum probelab_event {
 	PROBELAB_EV_DOMAIN_ATTACH,
 	PROBELAB_EV_DMA_OPS,
 	PROBELAB_EV_VIOLATION,
+	PROBELAB_EV_CLAIM,
+	PROBELAB_EV_RELEASE,
+	PROBELAB_EV_DOMAIN_ALLOC,
+	PROBELAB_EV_DOMAIN_FREE,
+	PROBELAB_EV_HW_WRITE,
 };
 
 #endif /* _UAPI_LINUX_PROBELAB_H */

@@ -1,0 +1,290 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * probelab: group DMA ownership, with mainline iommu.c's rules.
+ *
+ *  - A bound DMA-API driver is an implicit owner: owner NULL, owner_cnt
+ *    counts such drivers (iommu_device_use_default_domain()).
+ *  - An explicit owner claims a whole group (VFIO:
+ *    iommu_group_claim_dma_owner()) or devices one by one, counted under
+ *    one token (iommufd: iommu_device_claim_dma_owner()).  The token is the
+ *    open file of /dev/probelab; closing it releases its claims.
+ *  - A claim fails with -EBUSY while a DMA-API driver is bound in the
+ *    group, while another token owns it, or while the group is off its
+ *    default domain; a DMA-API bind into an owned group fails with -EBUSY.
+ *  - The first claim moves the group to its blocking domain
+ *    (__iommu_take_dma_ownership()); the last release restores the
+ *    default domain (__iommu_release_dma_ownership()).
+ *
+ * Every function runs under pl_lab.lock (the lab lock protects the group
+ * fields; probelab has no per-group mutex).
+ */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
+#include <linux/slab.h>
+
+#include "probelab.h"
+
+struct pl_group *pl_group_find(u32 id)
+{
+	struct pl_group *group;
+
+	lockdep_assert_held(&pl_lab.lock);
+	list_for_each_entry(group, &pl_lab.groups, node)
+		if (group->id == id)
+			return group;
+	return NULL;
+}
+
+static bool pl_driver_dma_api(struct pl_dev *pdev)
+{
+	return !to_pl_driver(pdev->dev.driver)->driver_managed_dma;
+}
+
+/**
+ * pl_owner_get() - a DMA-API driver is binding: it owns its group
+ * @pdev: the device being bound (device lock held by the driver core)
+ *
+ * Return: 0, or -EBUSY when the group is owned explicitly or off its
+ * default domain.
+ */
+int pl_owner_get(struct pl_dev *pdev)
+{
+	struct pl_group *group = pdev->group;
+
+	lockdep_assert_held(&pl_lab.lock);
+	if (!group || !pl_driver_dma_api(pdev))
+		return 0;
+	if (group->owner_cnt &&
+	    (group->owner || group->domain != group->default_domain)) {
+		dev_notice(&pdev->dev, "DMA-API bind refused: group %u is owned\n",
+			   group->id);
+		return -EBUSY;
+	}
+	group->owner_cnt++;
+	pdev->dma_owner = true;
+	return 0;
+}
+
+/* iommu_device_unuse_default_domain() */
+void pl_owner_put(struct pl_dev *pdev)
+{
+	struct pl_group *group = pdev->group;
+
+	lockdep_assert_held(&pl_lab.lock);
+	if (!pdev->dma_owner)
+		return;
+	pdev->dma_owner = false;
+	if (!group || !group->owner_cnt || group->owner)
+		pl_violation(4, pdev, "DMA-API unbind with owner_cnt %u, owner %s",
+			     group ? group->owner_cnt : 0,
+			     group && group->owner ? "set" : "none");
+	else
+		group->owner_cnt--;
+}
+
+static void pl_ev_claim(u32 event, struct pl_dev *pdev, struct pl_group *group)
+{
+	char detail[48];
+	struct pl_ev ev = { .event = event, .dev = pdev, .group = group->id,
+			    .iommu = group->iommu, .detail = detail,
+			    .domain = group->domain->id,
+			    .domain_type = group->domain->type };
+
+	snprintf(detail, sizeof(detail), "owner_cnt %u", group->owner_cnt);
+	pl_event(&ev);
+}
+
+/* __iommu_take_dma_ownership(): to the blocking domain, owned by @pf */
+static int pl_take_ownership(struct pl_group *group, struct pl_file *pf)
+{
+	lockdep_assert_held(&pl_lab.lock);
+	if (group->domain != group->default_domain)
+		return -EBUSY;
+	if (!group->blocking_domain) {
+		struct pl_domain *blocking;
+
+		blocking = pl_domain_alloc(group->iommu, PROBELAB_DOMAIN_BLOCKED);
+		if (IS_ERR(blocking))
+			return PTR_ERR(blocking);
+		group->blocking_domain = blocking;
+	}
+	pl_group_set_domain(group, group->blocking_domain);
+	group->owner = pf;
+	group->owner_cnt = 1;
+	return 0;
+}
+
+/* __iommu_release_dma_ownership(): back to the default domain */
+static void pl_release_ownership(struct pl_group *group)
+{
+	lockdep_assert_held(&pl_lab.lock);
+	group->owner = NULL;
+	group->owner_cnt = 0;
+	group->group_claimed = false;
+	pl_group_set_domain(group, group->default_domain);
+}
+
+int pl_op_owner_claim_group(struct probelab_ucmd *ucmd)
+{
+	struct probelab_owner *cmd = &ucmd->cmd->owner;
+	struct pl_group *group;
+	int ret;
+
+	if (cmd->__reserved2)
+		return -EINVAL;
+	mutex_lock(&pl_lab.lock);
+	group = pl_group_find(cmd->id);
+	if (!group) {
+		ret = -ENOENT;
+		goto out_unlock;
+	}
+	/* iommu_group_claim_dma_owner(): any owner at all refuses */
+	if (group->owner_cnt) {
+		ret = -EBUSY;
+		goto out_unlock;
+	}
+	ret = pl_take_ownership(group, ucmd->pf);
+	if (ret)
+		goto out_unlock;
+	group->group_claimed = true;
+	pl_ev_claim(PROBELAB_EV_CLAIM, NULL, group);
+out_unlock:
+	mutex_unlock(&pl_lab.lock);
+	return ret;
+}
+
+/* A probed device of the lab, lab lock held. */
+static struct pl_dev *pl_dev_find_probed(u32 id, int *err)
+{
+	struct pl_dev *pdev;
+
+	lockdep_assert_held(&pl_lab.lock);
+	list_for_each_entry(pdev, &pl_lab.devices, node) {
+		if (pdev->id != id || pdev->removing)
+			continue;
+		*err = pdev->group ? 0 : -ENODEV;
+		return pdev->group ? pdev : NULL;
+	}
+	*err = -ENOENT;
+	return NULL;
+}
+
+int pl_op_owner_claim_device(struct probelab_ucmd *ucmd)
+{
+	struct probelab_owner *cmd = &ucmd->cmd->owner;
+	struct pl_group *group;
+	struct pl_dev *pdev;
+	int ret;
+
+	if (cmd->__reserved2)
+		return -EINVAL;
+	mutex_lock(&pl_lab.lock);
+	pdev = pl_dev_find_probed(cmd->id, &ret);
+	if (!pdev)
+		goto out_unlock;
+	group = pdev->group;
+	/* iommu_device_claim_dma_owner() */
+	if (group->owner_cnt) {
+		if (group->owner != ucmd->pf) {
+			ret = -EBUSY;
+			goto out_unlock;
+		}
+		group->owner_cnt++;
+	} else {
+		ret = pl_take_ownership(group, ucmd->pf);
+		if (ret)
+			goto out_unlock;
+	}
+	pdev->dev_claims++;
+	pl_ev_claim(PROBELAB_EV_CLAIM, pdev, group);
+out_unlock:
+	mutex_unlock(&pl_lab.lock);
+	return ret;
+}
+
+/* One claim fewer; the last one restores the default domain. */
+static void pl_release_one(struct pl_group *group, struct pl_dev *pdev)
+{
+	lockdep_assert_held(&pl_lab.lock);
+	if (--group->owner_cnt == 0)
+		pl_release_ownership(group);
+	pl_ev_claim(PROBELAB_EV_RELEASE, pdev, group);
+}
+
+int pl_op_owner_release(struct probelab_ucmd *ucmd)
+{
+	struct probelab_owner *cmd = &ucmd->cmd->owner;
+	struct pl_group *group;
+	struct pl_dev *pdev;
+	int ret = 0;
+
+	if (cmd->__reserved2)
+		return -EINVAL;
+	mutex_lock(&pl_lab.lock);
+	if (cmd->flags & PROBELAB_OWNER_DEVICE) {
+		pdev = pl_dev_find_probed(cmd->id, &ret);
+		if (!pdev)
+			goto out_unlock;
+		group = pdev->group;
+		if (group->owner != ucmd->pf || !pdev->dev_claims) {
+			ret = -EINVAL;
+			goto out_unlock;
+		}
+		pdev->dev_claims--;
+		pl_release_one(group, pdev);
+	} else {
+		group = pl_group_find(cmd->id);
+		if (!group) {
+			ret = -ENOENT;
+			goto out_unlock;
+		}
+		if (group->owner != ucmd->pf || !group->group_claimed) {
+			ret = -EINVAL;
+			goto out_unlock;
+		}
+		group->group_claimed = false;
+		pl_release_one(group, NULL);
+	}
+out_unlock:
+	mutex_unlock(&pl_lab.lock);
+	return ret;
+}
+
+struct pl_file *pl_file_open(void)
+{
+	struct pl_file *pf = kzalloc(sizeof(*pf), GFP_KERNEL);
+
+	if (pf)
+		INIT_LIST_HEAD(&pf->domains);
+	return pf;
+}
+
+/* Closing the token releases its claims, then frees its domains. */
+void pl_file_release(struct pl_file *pf)
+{
+	struct pl_domain *domain, *tmp;
+	struct pl_group *group;
+	struct pl_dev *pdev;
+
+	mutex_lock(&pl_lab.lock);
+	list_for_each_entry(group, &pl_lab.groups, node) {
+		if (group->owner != pf)
+			continue;
+		list_for_each_entry(pdev, &group->devices, group_node)
+			pdev->dev_claims = 0;
+		pl_release_ownership(group);
+		pl_ev_claim(PROBELAB_EV_RELEASE, NULL, group);
+	}
+	list_for_each_entry_safe(domain, tmp, &pf->domains, fnode) {
+		if (domain->nr_attached) {
+			pl_violation(5, NULL, "closed file's domain %u still on %u groups",
+				     domain->id, domain->nr_attached);
+			list_del_init(&domain->fnode);
+			domain->owner = NULL;
+			continue;
+		}
+		pl_domain_free(domain);
+	}
+	mutex_unlock(&pl_lab.lock);
+	kfree(pf);
+}
