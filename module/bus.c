@@ -277,6 +277,7 @@ static int pl_iommu_drv_probe(struct pl_dev *pdev)
 	mutex_lock(&pl_lab.lock);
 	iommu->registered = true;
 	iommu->going = false;
+	pl_inject(PL_INJ_REGISTER, NULL);
 	pl_policy()->iommu_registered(iommu);
 	mutex_unlock(&pl_lab.lock);
 	pl_ev_iommu(PROBELAB_EV_IOMMU_REGISTER, iommu, NULL);
@@ -545,6 +546,7 @@ int pl_op_iommu_unregister(struct probelab_ucmd *ucmd)
 	for (i = 0; i < batch.n; i++)
 		device_release_driver(&batch.devs[i]->dev);
 
+	pl_inject(PL_INJ_UNREGISTER, NULL);
 	WRITE_ONCE(ipdev->want_driver, 0);
 	device_release_driver(&ipdev->dev);
 	put_device(&ipdev->dev);

@@ -8,6 +8,7 @@
  *	groups		groups: instance, devices, domains, owner_cnt
  *	stats		probe-layer counters
  *	check		runs the invariant checker and prints its findings
+ *	inject/<point>	one injection point: its step, arming and counts
  *	iommus/<name>/ste	SMMUv3 stream table (SMMUv3 instances)
  *	iommus/<name>/context	VT-d root/context tables (VT-d instances)
  *
@@ -191,6 +192,7 @@ void __init probelab_debugfs_init(void)
 			    &check_fops);
 	probelab_debugfs_iommus = debugfs_create_dir("iommus",
 						     probelab_debugfs_root);
+	pl_inject_debugfs(probelab_debugfs_root);
 }
 
 void probelab_debugfs_exit(void)

@@ -154,6 +154,7 @@ void pl_group_set_domain(struct pl_group *group, struct pl_domain *domain)
 	lockdep_assert_held(&pl_lab.lock);
 	if (group->domain == domain)
 		return;
+	pl_inject(PL_INJ_ATTACH, NULL);
 	list_for_each_entry(pdev, &group->devices, group_node)
 		pl_attach_dev(pdev, domain);
 	group->domain->nr_attached--;

@@ -162,6 +162,7 @@ static void pl_ste_commit(struct pl_iommu *iommu, struct pl_ste *ste,
 	iommu->hw.writes++;
 	iommu->hw.invalidations++;	/* CMD_CFGI_STE + CMD_SYNC */
 	w->steps++;
+	pl_inject(PL_INJ_HW_STEP, NULL);
 	if (pl_ste_translates(e) && !pl_ste_same(e, w->old) &&
 	    !pl_ste_same(e, w->target))
 		w->torn++;

@@ -82,6 +82,8 @@ static void pl_lab_drop_fw(void)
 void pl_lab_reset_locked(void)
 {
 	lockdep_assert_held(&pl_lab.lock);
+	pl_inject_reset();
+	atomic64_set(&pl_lab.violations, 0);
 	pl_lab_drop_fw();
 	pl_quarantine_empty();
 }

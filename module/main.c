@@ -39,6 +39,7 @@ PROBELAB_ASSERT_HDR(struct probelab_drv_bind);
 PROBELAB_ASSERT_HDR(struct probelab_query);
 PROBELAB_ASSERT_HDR(struct probelab_stats);
 PROBELAB_ASSERT_HDR(struct probelab_check);
+PROBELAB_ASSERT_HDR(struct probelab_inject);
 PROBELAB_ASSERT_HDR(struct probelab_iova);
 PROBELAB_ASSERT_HDR(struct probelab_map);
 PROBELAB_ASSERT_HDR(struct probelab_attach);
@@ -122,6 +123,8 @@ static const struct probelab_op_desc probelab_ops[] = {
 	PROBELAB_OP(PROBELAB_OP_CHECK, pl_op_check,
 		    struct probelab_check, total,
 		    PROBELAB_CHECK_AUTO_ON | PROBELAB_CHECK_AUTO_OFF),
+	PROBELAB_OP(PROBELAB_OP_INJECT, pl_op_inject,
+		    struct probelab_inject, fired, PROBELAB_INJECT_QUERY),
 };
 
 void probelab_fill_info(struct probelab_info *info)

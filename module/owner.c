@@ -132,6 +132,9 @@ int pl_op_owner_claim_group(struct probelab_ucmd *ucmd)
 
 	if (cmd->__reserved2)
 		return -EINVAL;
+	ret = pl_inject(PL_INJ_CLAIM, NULL);
+	if (ret)
+		return ret;
 	mutex_lock(&pl_lab.lock);
 	group = pl_group_find(cmd->id);
 	if (!group) {
@@ -178,6 +181,9 @@ int pl_op_owner_claim_device(struct probelab_ucmd *ucmd)
 
 	if (cmd->__reserved2)
 		return -EINVAL;
+	ret = pl_inject(PL_INJ_CLAIM, NULL);
+	if (ret)
+		return ret;
 	mutex_lock(&pl_lab.lock);
 	pdev = pl_dev_find_probed(cmd->id, &ret);
 	if (!pdev)

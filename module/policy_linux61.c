@@ -168,6 +168,7 @@ static int pl_l61_of_iommu_configure(struct pl_dev *pdev)
 			return 0;
 		/* in the deferred case, start again from scratch */
 		WRITE_ONCE(pdev->di, NULL);
+		pl_inject(PL_INJ_FWSPEC_FREE, pdev);
 		mutex_lock(&pl_lab.lock);
 		pl_quarantine_dev_iommu(di);
 		mutex_unlock(&pl_lab.lock);
@@ -177,6 +178,7 @@ static int pl_l61_of_iommu_configure(struct pl_dev *pdev)
 	if (ret)
 		return ret;
 	WRITE_ONCE(pdev->di, di);
+	pl_inject(PL_INJ_FWSPEC_USE, pdev);
 	/* the otherwise-empty fwspec stays: it names what we wait for */
 	return pl_fwspecs_ready(di) ? 0 : -EPROBE_DEFER;
 }

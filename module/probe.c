@@ -96,7 +96,9 @@ int pl_build_fwspecs(struct pl_dev *pdev, struct pl_dev_iommu **out)
 	unsigned int n, i, j;
 	int ret;
 
-	ret = pl_xlate(pdev, refs, &n);
+	ret = pl_inject(PL_INJ_PROBE_XLATE, pdev);
+	if (!ret)
+		ret = pl_xlate(pdev, refs, &n);
 	if (ret)
 		return ret;
 	di = kzalloc(sizeof(*di), GFP_KERNEL);
@@ -169,7 +171,9 @@ int pl_iommu_probe(struct pl_dev *pdev)
 			     pdev->di ? "freed" : "missing");
 		return -EFAULT;
 	}
-	ret = pl_group_add_device(pdev);
+	ret = pl_inject(PL_INJ_PROBE_GROUP, pdev);
+	if (!ret)
+		ret = pl_group_add_device(pdev);
 	if (ret) {
 		dev_err(&pdev->dev, "cannot join an IOMMU group: %d\n", ret);
 		pl_set_state(pdev, PROBELAB_DEV_FAILED, ret);
@@ -223,6 +227,7 @@ static void pl_fixed_device_added(struct pl_dev *pdev)
 void pl_release_device(struct pl_dev *pdev)
 {
 	lockdep_assert_held(&pl_lab.lock);
+	pl_inject(PL_INJ_RELEASE, pdev);
 	if (pdev->group)
 		pl_group_remove_device(pdev);
 	if (pdev->di) {
@@ -282,6 +287,7 @@ void pl_dma_ops_install(struct pl_dev *pdev)
 	lockdep_assert_held(&pl_lab.lock);
 	if (!group || group->domain->type != PROBELAB_DOMAIN_DMA)
 		return;
+	pl_inject(PL_INJ_DMA_OPS, pdev);
 	pdev->dma_domain = group->domain;
 	set_dma_ops(&pdev->dev, &pl_dma_ops);
 	pdev->ops_installed = true;
@@ -353,11 +359,15 @@ const struct pl_policy pl_policy_fixed = {
 int pl_dma_configure(struct device *dev)
 {
 	struct pl_dev *pdev = to_pl_dev(dev);
+	int ret;
 
 	if (pdev->iommu)
 		return 0;
 	device_lock_assert(dev);
 	atomic64_inc(&pl_lab.stats.bind_attempts);
+	ret = pl_inject(PL_INJ_DMA_CONFIGURE, pdev);
+	if (ret)
+		return ret;
 	return pl_policy()->dma_configure(pdev);
 }
 
@@ -369,5 +379,6 @@ void pl_dma_cleanup(struct device *dev)
 	if (pdev->iommu)
 		return;
 	device_lock_assert(dev);
+	pl_inject(PL_INJ_DMA_CLEANUP, pdev);
 	pl_policy()->dma_cleanup(pdev);
 }

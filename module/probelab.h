@@ -375,6 +375,7 @@ union probelab_cmd_buffer {
 	struct probelab_map map;
 	struct probelab_iova iova;
 	struct probelab_check check;
+	struct probelab_inject inject;
 };
 
 struct probelab_ucmd {
@@ -509,6 +510,29 @@ void pl_groups_free_quarantine(void);
 void pl_group_set_domain(struct pl_group *group, struct pl_domain *domain);
 struct pl_domain *pl_domain_alloc(struct pl_iommu *iommu, u32 type);
 void pl_domain_free(struct pl_domain *domain);
+
+/* inject.c: injection points (debugfs inject/ lists them) */
+enum pl_inject_point {
+	PL_INJ_PROBE_XLATE,
+	PL_INJ_PROBE_GROUP,
+	PL_INJ_RELEASE,
+	PL_INJ_FWSPEC_FREE,
+	PL_INJ_FWSPEC_USE,
+	PL_INJ_DMA_CONFIGURE,
+	PL_INJ_DMA_OPS,
+	PL_INJ_DMA_CLEANUP,
+	PL_INJ_REGISTER,
+	PL_INJ_UNREGISTER,
+	PL_INJ_CLAIM,
+	PL_INJ_ATTACH,
+	PL_INJ_HW_STEP,
+	PL_NR_INJECT
+};
+
+int pl_inject(enum pl_inject_point id, const struct pl_dev *pdev);
+int pl_op_inject(struct probelab_ucmd *ucmd);
+void pl_inject_reset(void);
+void pl_inject_debugfs(struct dentry *root);
 
 /* check.c: the invariant checker (DESIGN.md section 3) */
 void pl_report(u32 invariant, struct pl_dev *pdev, u32 group, u32 domain,

@@ -92,6 +92,17 @@ static void ownership_domain_layouts(void **state)
 	assert_int_equal(sizeof(struct probelab_check), 48);
 }
 
+static void inject_layout(void **state)
+{
+	(void)state;
+	assert_int_equal(offsetof(struct probelab_inject, point), 16);
+	assert_int_equal(offsetof(struct probelab_inject, action), 48);
+	assert_int_equal(offsetof(struct probelab_inject, seed), 80);
+	assert_int_equal(offsetof(struct probelab_inject, fired), 96);
+	assert_int_equal(sizeof(struct probelab_inject), 104);
+	assert_int_equal(PROBELAB_OP_INJECT, 23);
+}
+
 static void ioctl_number(void **state)
 {
 	(void)state;
@@ -114,6 +125,7 @@ int main(void)
 		cmocka_unit_test(info_layout),
 		cmocka_unit_test(op_layouts),
 		cmocka_unit_test(ownership_domain_layouts),
+		cmocka_unit_test(inject_layout),
 		cmocka_unit_test(ioctl_number),
 	};
 

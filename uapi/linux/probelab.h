@@ -62,6 +62,7 @@
  * @PROBELAB_OP_UNMAP: struct probelab_map
  * @PROBELAB_OP_IOVA_TO_PHYS: struct probelab_iova
  * @PROBELAB_OP_CHECK: struct probelab_check
+ * @PROBELAB_OP_INJECT: struct probelab_inject
  *
  * GET_INFO's @ops says which of these the running module implements; the
  * others answer -EOPNOTSUPP.
@@ -89,6 +90,7 @@ enum probelab_op {
 	PROBELAB_OP_UNMAP = 20,
 	PROBELAB_OP_IOVA_TO_PHYS = 21,
 	PROBELAB_OP_CHECK = 22,
+	PROBELAB_OP_INJECT = 23,
 };
 
 /**
@@ -697,6 +699,60 @@ struct probelab_check {
 	__u32 auto_check;
 	__u32 __reserved2;
 	__u64 total;
+};
+
+/* probelab_inject.action */
+#define PROBELAB_INJECT_OFF		0	/* disarm the point */
+#define PROBELAB_INJECT_DELAY		1	/* sleep, or spin in atomic context */
+#define PROBELAB_INJECT_FAIL		2	/* make the step fail: error */
+
+#define PROBELAB_INJECT_MAX_DELAY_US	1000000	/* 1 s */
+#define PROBELAB_INJECT_MAX_ATOMIC_US	1000	/* spun, not slept */
+#define PROBELAB_INJECT_PPM		1000000	/* probability unit */
+
+/* probelab_inject.flags */
+#define PROBELAB_INJECT_QUERY		0x1	/* read the point, change nothing */
+
+/**
+ * struct probelab_inject - PROBELAB_OP_INJECT: arm, disarm or read one
+ *	injection point (debugfs inject/ lists them all)
+ * @size: sizeof(struct probelab_inject)
+ * @op: PROBELAB_OP_INJECT
+ * @flags: PROBELAB_INJECT_QUERY or 0
+ * @__reserved: must be 0
+ * @point: NUL-terminated name of the point ("probe.xlate", ...)
+ * @action: PROBELAB_INJECT_OFF, _DELAY or _FAIL
+ * @error: FAIL: the negative errno the step returns (-4095..-1)
+ * @delay_us: DELAY: microseconds, at most PROBELAB_INJECT_MAX_DELAY_US
+ *	(PROBELAB_INJECT_MAX_ATOMIC_US for points in atomic context)
+ * @jitter_us: DELAY: a further 0..jitter_us, from the point's generator
+ * @every_nth: fire on every Nth hit (0 or 1: every hit)
+ * @ppm: fire with this probability in parts per million (0: always);
+ *	combined with @every_nth: every Nth hit is a candidate
+ * @dev_id: only hits for this lab device count (0: any)
+ * @__reserved2: must be 0
+ * @seed: seed of the point's generator (jitter and probability), so that
+ *	a run with the same seed and the same sequence of hits fires alike
+ * @hits: out: hits since the point was armed
+ * @fired: out: hits that delayed or failed
+ */
+struct probelab_inject {
+	__u32 size;
+	__u32 op;
+	__u32 flags;
+	__u32 __reserved;
+	char point[PROBELAB_NAME_LEN];
+	__u32 action;
+	__s32 error;
+	__u32 delay_us;
+	__u32 jitter_us;
+	__u32 every_nth;
+	__u32 ppm;
+	__u32 dev_id;
+	__u32 __reserved2;
+	__u64 seed;
+	__u64 hits;
+	__u64 fired;
 };
 
 /*
