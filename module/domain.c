@@ -84,6 +84,19 @@ void pl_domain_free(struct pl_domain *domain)
 	kfree(domain);
 }
 
+/*
+ * The description goes away (reset, new FW_LOAD): the domains owners still
+ * hold refer to its instances, so they go too.  No group exists any more.
+ */
+void pl_domains_free_all(void)
+{
+	struct pl_domain *domain, *tmp;
+
+	lockdep_assert_held(&pl_lab.lock);
+	list_for_each_entry_safe(domain, tmp, &pl_lab.domains, node)
+		pl_domain_free(domain);
+}
+
 static struct pl_domain *pl_domain_find(u32 id, struct pl_file *pf)
 {
 	struct pl_domain *domain;

@@ -74,6 +74,7 @@ static void pl_quarantine_empty(void)
 static void pl_lab_drop_fw(void)
 {
 	lockdep_assert_held(&pl_lab.lock);
+	pl_domains_free_all();
 	pl_instances_destroy();
 	pl_fwdesc_free(pl_lab.fw);
 	pl_lab.fw = NULL;

@@ -510,6 +510,7 @@ void pl_groups_free_quarantine(void);
 void pl_group_set_domain(struct pl_group *group, struct pl_domain *domain);
 struct pl_domain *pl_domain_alloc(struct pl_iommu *iommu, u32 type);
 void pl_domain_free(struct pl_domain *domain);
+void pl_domains_free_all(void);
 
 /* inject.c: injection points (debugfs inject/ lists them) */
 enum pl_inject_point {
