@@ -832,7 +832,9 @@ static int pl_bind(struct pl_dev *pdev, u32 driver)
 int pl_op_drv_bind(struct probelab_ucmd *ucmd)
 {
 	struct probelab_drv_bind *cmd = &ucmd->cmd->drv_bind;
+	bool prev_pending;
 	struct pl_dev *pdev;
+	u32 prev_driver;
 	int ret;
 
 	if (cmd->__reserved2 || cmd->result)
@@ -846,11 +848,25 @@ int pl_op_drv_bind(struct probelab_ucmd *ucmd)
 		return -ENOENT;
 
 	mutex_lock(&pl_lab.lock);
+	if (pdev->bound) {
+		mutex_unlock(&pl_lab.lock);
+		put_device(&pdev->dev);
+		return -EBUSY;
+	}
+	prev_driver = pdev->want_driver;
+	prev_pending = pdev->bind_pending;
 	pdev->want_driver = cmd->driver;
 	pdev->bind_pending = false;
 	mutex_unlock(&pl_lab.lock);
 
 	ret = pl_bind(pdev, cmd->driver);
+	if (ret == -EBUSY && prev_driver) {
+		/* refused: a bind already in place keeps its driver */
+		mutex_lock(&pl_lab.lock);
+		pdev->want_driver = prev_driver;
+		pdev->bind_pending = prev_pending;
+		mutex_unlock(&pl_lab.lock);
+	}
 	if (ret == -EAGAIN) {
 		/* deferred: dma_configure recorded the pending bind */
 		cmd->result = PROBELAB_BIND_DEFERRED;

@@ -66,35 +66,44 @@ static void pl_event_trace(struct pl_dev *pdev, u64 seq)
 	WRITE_ONCE(*head, slot + 1);
 }
 
+/*
+ * Orders events: the sequence number, the timestamp and the delivery to
+ * the listeners' sockets happen together, so that listeners receive the
+ * events in sequence order with timestamps that follow it.
+ */
+static DEFINE_SPINLOCK(pl_event_lock);
+
 /**
  * pl_event() - multicast one lab event
  * @ev: what happened
  *
- * Sleeps (GFP_KERNEL).  Every event takes a sequence number, whether or
- * not anyone listens, so that a listener can see what it missed.
+ * May sleep (the message is allocated with GFP_KERNEL before the lock).
+ * Every event takes a sequence number, whether or not anyone listens, so
+ * that a listener can see what it missed.
  */
 void pl_event(const struct pl_ev *ev)
 {
-	u64 seq = atomic64_inc_return(&pl_lab.seq);
-	struct sk_buff *skb;
-	void *hdr;
+	struct sk_buff *skb = NULL;
+	void *hdr = NULL;
+	u64 seq;
 
+	if (genl_has_listeners(&probelab_genl_family, &init_net, 0))
+		skb = genlmsg_new(NLMSG_GOODSIZE, GFP_KERNEL);
+	spin_lock(&pl_event_lock);
+	seq = atomic64_inc_return(&pl_lab.seq);
 	pl_event_trace(ev->dev, seq);
 	if (ev->dev)
 		pl_event_trace(NULL, seq);
-	if (!genl_has_listeners(&probelab_genl_family, &init_net, 0))
-		return;
-	skb = genlmsg_new(NLMSG_GOODSIZE, GFP_KERNEL);
-	if (!skb)
-		return;
-	hdr = genlmsg_put(skb, 0, 0, &probelab_genl_family, 0,
-			  PROBELAB_CMD_EVENT);
-	if (!hdr || pl_event_fill(skb, ev, seq)) {
-		nlmsg_free(skb);
-		return;
+	if (skb)
+		hdr = genlmsg_put(skb, 0, 0, &probelab_genl_family, 0,
+				  PROBELAB_CMD_EVENT);
+	if (hdr && !pl_event_fill(skb, ev, seq)) {
+		genlmsg_end(skb, hdr);
+		genlmsg_multicast(&probelab_genl_family, skb, 0, 0, GFP_ATOMIC);
+		skb = NULL;
 	}
-	genlmsg_end(skb, hdr);
-	genlmsg_multicast(&probelab_genl_family, skb, 0, 0, GFP_KERNEL);
+	spin_unlock(&pl_event_lock);
+	nlmsg_free(skb);
 }
 
 void pl_ev_dev(u32 event, struct pl_dev *pdev, int err, const char *detail)

@@ -240,13 +240,14 @@ static void pl_fill_iommu_info(struct pl_iommu *iommu,
 	e->registered = iommu->registered;
 	strscpy(e->name, iommu->name, sizeof(e->name));
 	list_for_each_entry(pdev, &pl_lab.devices, node) {
-		if (pdev->state == PROBELAB_DEV_PROBED && pdev->di) {
-			for (i = 0; i < pdev->di->nr_fwspecs; i++)
-				if (pdev->di->fwspecs[i].iommu == iommu)
-					e->nr_devices++;
-		} else if (pdev->state == PROBELAB_DEV_WAITING) {
+		bool behind = false;
+
+		for (i = 0; pdev->di && i < pdev->di->nr_fwspecs; i++)
+			behind |= pdev->di->fwspecs[i].iommu == iommu;
+		if (behind && pdev->state == PROBELAB_DEV_PROBED)
+			e->nr_devices++;
+		else if (behind && pdev->state == PROBELAB_DEV_WAITING)
 			e->nr_waiting++;
-		}
 	}
 }
 

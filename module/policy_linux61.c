@@ -65,14 +65,7 @@ static int pl_l61_model(struct pl_dev *pdev)
 	unsigned int n;
 	int ret;
 
-	if (pdev->kind == PROBELAB_DEV_NAMED)
-		ret = pl_fwdesc_xlate_named(pl_lab.fw, pdev->name, refs,
-					    PL_MAX_REFS, &n);
-	else
-		ret = pl_fwdesc_xlate_pci_aliases(pl_lab.fw, pdev->segment,
-						  pl_fw_rid(pdev->bus, pdev->devfn),
-						  pdev->aliases, pdev->nr_aliases,
-						  refs, PL_MAX_REFS, &n);
+	ret = pl_xlate(pdev, refs, &n);
 	if (ret)
 		return ret;
 	return pl_lab.iommus[refs[0].iommu].model;

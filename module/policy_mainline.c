@@ -107,6 +107,11 @@ static int pl_ml_dma_configure(struct pl_dev *pdev)
 		pl_defer(pdev);
 		return ret;
 	}
+	if (ret) {
+		/* of_dma_configure_id(): "continue without IOMMU" */
+		dev_dbg(&pdev->dev, "Adding to IOMMU failed: %d\n", ret);
+		return 0;
+	}
 
 	/* lock dropped: check device_iommu_mapped() again */
 	mutex_lock(&pl_lab.lock);

@@ -28,6 +28,7 @@
 
 #include "probelab.h"
 #include "core/idmap.h"
+#include "core/scope.h"
 
 const struct pl_policy *pl_policy(void)
 {
@@ -65,20 +66,39 @@ bool pl_dev_ready(struct pl_dev *pdev)
 	       pl_fwspecs_ready(pdev->di);
 }
 
-/* The of_xlate step: resolve the device into (instance, ID) pairs. */
-static int pl_xlate(struct pl_dev *pdev, struct pl_fw_ref *refs,
-		    unsigned int *n)
+/**
+ * pl_xlate() - the of_xlate step: resolve a device into (instance, ID) pairs
+ * @pdev: the device
+ * @refs: PL_MAX_REFS entries
+ * @n: receives the number of pairs
+ *
+ * A PCI function's DMA carries its own requester ID, those the topology
+ * adds (PCIe-to-PCI bridges above it, pci_for_each_dma_alias()) and the
+ * quirk aliases the device lists.  The description cannot change while
+ * lab devices exist, so no lock is needed.
+ * Return: 0, -ENODEV (no IOMMU), or an error.
+ */
+int pl_xlate(struct pl_dev *pdev, struct pl_fw_ref *refs, unsigned int *n)
 {
-	/* the description cannot change while lab devices exist */
 	const struct pl_fwdesc *fw = pl_lab.fw;
+	u16 rids[PL_FW_MAX_ALIASES + 1];
+	unsigned int nr, i;
+	int ret;
 
 	if (pdev->kind == PROBELAB_DEV_NAMED)
 		return pl_fwdesc_xlate_named(fw, pdev->name, refs, PL_MAX_REFS,
 					     n);
-	return pl_fwdesc_xlate_pci_aliases(fw, pdev->segment,
-					   pl_fw_rid(pdev->bus, pdev->devfn),
-					   pdev->aliases, pdev->nr_aliases,
-					   refs, PL_MAX_REFS, n);
+	ret = pl_fwdesc_pci_dma_aliases(fw, pdev->segment, pdev->bus,
+					pdev->devfn, rids,
+					ARRAY_SIZE(rids) - pdev->nr_aliases,
+					&nr);
+	if (ret)
+		return ret;
+	for (i = 0; i < pdev->nr_aliases; i++)
+		rids[nr++] = pdev->aliases[i];
+	return pl_fwdesc_xlate_pci_aliases(fw, pdev->segment, rids[0],
+					   rids + 1, nr - 1, refs, PL_MAX_REFS,
+					   n);
 }
 
 /**
@@ -300,6 +320,11 @@ static int pl_fixed_dma_configure(struct pl_dev *pdev)
 	int ret;
 
 	mutex_lock(&pl_lab.lock);
+	if (pdev->state == PROBELAB_DEV_FAILED) {
+		mutex_unlock(&pl_lab.lock);
+		dev_notice(&pdev->dev, "bind refused: its IOMMU probe failed\n");
+		return -ENODEV;
+	}
 	if (!pl_dev_ready(pdev)) {
 		mutex_unlock(&pl_lab.lock);
 		pl_defer(pdev);

@@ -482,6 +482,8 @@ extern const struct pl_policy pl_policy_mainline;
 const struct pl_policy *pl_policy(void);
 
 /* probe.c: steps shared by the policies, and the policy "fixed" */
+struct pl_fw_ref;
+int pl_xlate(struct pl_dev *pdev, struct pl_fw_ref *refs, unsigned int *n);
 int pl_build_fwspecs(struct pl_dev *pdev, struct pl_dev_iommu **out);
 bool pl_fwspecs_ready(const struct pl_dev_iommu *di);
 int pl_iommu_probe(struct pl_dev *pdev);

@@ -55,4 +55,214 @@ int pl_module_unload(unsigned int wait_ms, unsigned int *attempts, char *err,
 		     size_t errlen);
 int pl_module_state(void);
 
+/* ======================================================================
+ * Lab operations (tools/lib/ops.c): FW_LOAD, LAB_RESET, DEV_ADD/REMOVE,
+ * IOMMU_REGISTER/UNREGISTER, DRV_BIND/UNBIND, QUERY, STATS, and the name
+ * tables of their enums.  Same conventions as above: 0 or a non-negative
+ * value on success, a negative errno on failure, nothing printed.
+ * ====================================================================== */
+
+/*
+ * Names of uapi enum values; NULL (or "none" where said) when unknown.
+ * pl_driver_name: "dma", "user", "ownops" (enum probelab_driver);
+ * pl_driver_kname: the kernel driver's name, "probelab-dma", ...
+ * pl_driver_from_name accepts both spellings.
+ */
+const char *pl_driver_name(unsigned int driver);
+const char *pl_driver_kname(unsigned int driver);
+int pl_driver_from_name(const char *name);		/* -EINVAL unknown */
+const char *pl_dev_state_name(unsigned int state);	/* "waiting", ... */
+const char *pl_dev_kind_name(unsigned int kind);	/* "pci", "named" */
+/* "identity", "dma", "blocked", "unmanaged"; 0 gives "none" */
+const char *pl_domain_type_name(unsigned int type);
+int pl_domain_type_from_name(const char *name);	/* -EINVAL unknown */
+const char *pl_iommu_model_name(unsigned int model);	/* "smmuv3", "vtd" */
+const char *pl_bind_result_name(unsigned int result);	/* "bound", ... */
+const char *pl_event_name(unsigned int event);		/* "BIND", ... */
+int pl_event_from_name(const char *name);		/* -EINVAL unknown */
+const char *pl_fw_rec_type_name(unsigned int type);	/* "IOMMU", ... */
+/* Symbolic errno ("EBUSY", "EPROBE_DEFER"); @err positive or negative. */
+const char *pl_errno_name(int err);
+
+/*
+ * PCI addresses: "SEG:BUS:DEV.FN" or "BUS:DEV.FN", hexadecimal (segment
+ * up to 4 digits, bus 2, device 2 (<= 0x1f), function 1 (<= 7)).
+ * @segment is left alone when the string has none.  -EINVAL otherwise.
+ */
+int pl_parse_bdf(const char *s, uint16_t *segment, uint8_t *bus,
+		 uint8_t *devfn);
+
+/*
+ * Where FW_LOAD found a description at fault.  @valid is 0 when the
+ * operation failed for another reason (busy lab, policy, length...).
+ * @record is the index of the record in blob order, ~0U for the header;
+ * @offset the byte offset of the offending field in the blob.
+ */
+struct pl_fw_reject {
+	int valid;
+	uint32_t record;
+	uint32_t offset;
+};
+
+/*
+ * FW_LOAD: @policy is an enum probelab_policy, @default_domain
+ * PROBELAB_DOMAIN_DMA or PROBELAB_DOMAIN_IDENTITY.  @rej may be NULL.
+ * -EOPNOTSUPP for a policy the module does not implement, -EBUSY while
+ * lab devices exist or an instance is registered.
+ */
+int pl_fw_load(struct pl_handle *h, const void *blob, size_t len,
+	       unsigned int policy, unsigned int default_domain,
+	       struct pl_fw_reject *rej);
+
+/*
+ * Type (enum probelab_fw_rec_type), per-type ordinal and blob offset of
+ * record @index of a description blob, walking its framing; -ENOENT
+ * when the blob has no such record (or its framing is broken before it).
+ */
+int pl_fw_blob_locate(const void *blob, size_t len, uint32_t index,
+		      unsigned int *type, unsigned int *ordinal,
+		      size_t *offset);
+
+int pl_lab_reset(struct pl_handle *h);
+
+/* DEV_ADD of a PCI function (at most PROBELAB_MAX_ALIASES aliases,
+ * requester IDs (bus << 8) | devfn) or of a named device. */
+int pl_dev_add_pci(struct pl_handle *h, uint16_t segment, uint8_t bus,
+		   uint8_t devfn, const uint16_t *aliases,
+		   unsigned int nr_aliases, uint32_t *dev_id);
+int pl_dev_add_named(struct pl_handle *h, const char *name,
+		     uint32_t *dev_id);
+int pl_dev_remove(struct pl_handle *h, uint32_t dev_id);
+
+int pl_iommu_register(struct pl_handle *h, const char *name);
+int pl_iommu_unregister(struct pl_handle *h, const char *name);
+
+/* DRV_BIND: *result (may be NULL) gets PROBELAB_BIND_BOUND or _DEFERRED. */
+int pl_drv_bind(struct pl_handle *h, uint32_t dev_id, unsigned int driver,
+		uint32_t *result);
+/* DRV_UNBIND: -ENODEV when no driver was bound. */
+int pl_drv_unbind(struct pl_handle *h, uint32_t dev_id);
+
+/* STATS into @st; @reset zeroes the counters after reading them. */
+int pl_stats(struct pl_handle *h, struct probelab_stats *st, int reset);
+
+/*
+ * QUERY, one call: up to @cap entries of @entry_size bytes into @entries;
+ * *nr gets the number of objects (may exceed @cap).
+ */
+int pl_query(struct pl_handle *h, unsigned int what, void *entries,
+	     size_t entry_size, unsigned int cap, unsigned int *nr);
+/*
+ * QUERY every object of a kind into a malloc()ed array (*out, NULL when
+ * none, free() it), retrying while the set grows under us.
+ */
+int pl_query_devices(struct pl_handle *h, struct probelab_dev_info **out,
+		     unsigned int *nr);
+int pl_query_iommus(struct pl_handle *h, struct probelab_iommu_info **out,
+		    unsigned int *nr);
+int pl_query_groups(struct pl_handle *h, struct probelab_group_info **out,
+		    unsigned int *nr);
+
+/*
+ * A lab device by reference: a decimal id, the driver-core name
+ * ("pci-0000:00:02.0", or a named device's name) or a PCI address as
+ * pl_parse_bdf() reads it (segment 0 when absent).  @info (may be NULL)
+ * gets its QUERY entry.  -ENOENT when no device matches.
+ */
+int pl_dev_lookup(struct pl_handle *h, const char *ref, uint32_t *dev_id,
+		  struct probelab_dev_info *info);
+
+/* ======================================================================
+ * Lab events (tools/lib/events.c): a subscriber of the generic netlink
+ * family PROBELAB_GENL_NAME, multicast group "events" (libnl-genl).
+ * ====================================================================== */
+
+/* struct pl_event.has: which optional attributes the event carried */
+#define PL_EV_HAS_DEV		0x001	/* dev_id and dev_name */
+#define PL_EV_HAS_IOMMU		0x002
+#define PL_EV_HAS_GROUP		0x004
+#define PL_EV_HAS_DOMAIN	0x008	/* domain and domain_type */
+#define PL_EV_HAS_ERRNO		0x010
+#define PL_EV_HAS_DRIVER	0x020
+#define PL_EV_HAS_POLICY	0x040
+#define PL_EV_HAS_DETAIL	0x080
+#define PL_EV_HAS_INVARIANT	0x100
+
+/**
+ * struct pl_event - one decoded lab event
+ * @seq: the lab's event sequence number (every event takes one, listened
+ *	to or not)
+ * @timestamp_ns: ktime_get_ns() (CLOCK_MONOTONIC) when it happened
+ * @event: enum probelab_event
+ * @has: PL_EV_HAS_* bits
+ * @missed: sequence numbers skipped between the previous event this
+ *	monitor received and this one (0 for the first event): events lost
+ *	(socket overrun) or still to arrive out of order
+ * @late: 1 when @seq is not above every sequence number received before
+ *	(delivered out of order, after being counted in @missed)
+ * @err: 0 or a negative errno, the result of the step
+ */
+struct pl_event {
+	uint64_t seq;
+	uint64_t timestamp_ns;
+	uint32_t event;
+	uint32_t has;
+	uint64_t missed;
+	int late;
+	uint32_t dev_id;
+	uint32_t group;
+	uint32_t domain;
+	uint32_t domain_type;
+	uint32_t driver;
+	uint32_t policy;
+	int32_t err;
+	uint32_t invariant;
+	char dev_name[64];
+	char iommu[PROBELAB_NAME_LEN];
+	char detail[256];
+};
+
+/* Counters of one monitor since it was opened. */
+struct pl_monitor_stats {
+	uint64_t events;	/* events delivered to the callback */
+	uint64_t missed;	/* sum of pl_event.missed */
+	uint64_t gaps;		/* events with missed != 0 */
+	uint64_t late;		/* events with late set */
+	uint64_t overruns;	/* receive buffer overruns (ENOBUFS) */
+	uint64_t malformed;	/* messages dropped: not a decodable event */
+};
+
+/* A monitor is one socket: use it from one thread at a time. */
+struct pl_monitor;
+
+/*
+ * Called once per event, in arrival order.  Return 0 to go on, non-zero
+ * to make pl_monitor_poll() return 1 after this event (events still
+ * queued stay queued for the next call).
+ */
+typedef int (*pl_event_fn)(const struct pl_event *ev, void *arg);
+
+/*
+ * Resolve the family and its group by name and subscribe.  Events
+ * multicast from now on are queued on the socket.  -ENOENT (with a
+ * message) when the family is not registered (probelab.ko not loaded).
+ */
+int pl_monitor_open(struct pl_monitor **out, char *err, size_t errlen);
+void pl_monitor_close(struct pl_monitor *m);
+/* The socket, for poll()ing beside other descriptors (non-blocking). */
+int pl_monitor_fd(const struct pl_monitor *m);
+/* SO_RCVBUF of the socket in bytes (lower it to provoke overruns). */
+int pl_monitor_set_rcvbuf(struct pl_monitor *m, int bytes);
+/*
+ * Wait up to @timeout_ms (-1: forever, 0: do not wait) for events, then
+ * deliver every queued one to @fn.  Returns 0 (timeout or all queued
+ * events delivered), 1 when @fn asked to stop, or a negative errno
+ * (-EINTR when a signal interrupted the wait).  *@delivered (may be
+ * NULL) gets the number of events delivered by this call.
+ */
+int pl_monitor_poll(struct pl_monitor *m, int timeout_ms, pl_event_fn fn,
+		    void *arg, unsigned int *delivered);
+void pl_monitor_get_stats(const struct pl_monitor *m,
+			  struct pl_monitor_stats *st);
+
 #endif /* LIBPROBELAB_H */

@@ -42,4 +42,39 @@ extern const struct cli_cmd cli_cmd_info;
 extern const struct cli_cmd cli_cmd_load;
 extern const struct cli_cmd cli_cmd_unload;
 
+/* ---- the lab commands (issue 3) ---- */
+extern const struct cli_cmd cli_cmd_topo;
+extern const struct cli_cmd cli_cmd_dev;
+extern const struct cli_cmd cli_cmd_iommu;
+extern const struct cli_cmd cli_cmd_bind;
+extern const struct cli_cmd cli_cmd_unbind;
+extern const struct cli_cmd cli_cmd_status;
+extern const struct cli_cmd cli_cmd_reset;
+extern const struct cli_cmd cli_cmd_stats;
+extern const struct cli_cmd cli_cmd_monitor;
+extern const struct cli_cmd cli_cmd_bench;
+
+/* Shared by the lab commands (cmd_status.c). */
+struct probelab_dev_info;
+struct probelab_iommu_info;
+struct probelab_group_info;
+/*
+ * Resolve a device reference (id, name or PCI address) or report why it
+ * cannot be: CLI_OK or CLI_FAIL (already reported).
+ */
+int cli_dev_ref(struct cli *cli, struct pl_handle *h, const char *ref,
+		struct probelab_dev_info *info);
+/* A device, an instance, a group as JSON (@iommus names the ordinals). */
+json_object *cli_dev_json(const struct probelab_dev_info *d,
+			  const struct probelab_iommu_info *iommus,
+			  unsigned int nr_iommus);
+json_object *cli_iommu_json(const struct probelab_iommu_info *i);
+json_object *cli_group_json(const struct probelab_group_info *g,
+			    const struct probelab_iommu_info *iommus,
+			    unsigned int nr_iommus);
+/* "fixed: EBUSY (Device or resource busy)" style errno text */
+const char *cli_errstr(int err, char *buf, unsigned long len);
+/* The NUL-terminated copy of a fixed-size name field. */
+void cli_name(char *dst, const char *src, unsigned long srclen);
+
 #endif /* PROBELAB_CLI_H */

@@ -13,6 +13,16 @@ static const struct cli_cmd *const commands[] = {
 	&cli_cmd_info,
 	&cli_cmd_load,
 	&cli_cmd_unload,
+	&cli_cmd_topo,
+	&cli_cmd_dev,
+	&cli_cmd_iommu,
+	&cli_cmd_bind,
+	&cli_cmd_unbind,
+	&cli_cmd_status,
+	&cli_cmd_reset,
+	&cli_cmd_stats,
+	&cli_cmd_monitor,
+	&cli_cmd_bench,
 };
 
 #define NR_COMMANDS (sizeof(commands) / sizeof(commands[0]))
@@ -34,6 +44,14 @@ static const char *errno_name(int err)
 	case ENOTTY: return "ENOTTY";
 	case ERANGE: return "ERANGE";
 	case EOVERFLOW: return "EOVERFLOW";
+	case ENODATA: return "ENODATA";
+	case ENOSPC: return "ENOSPC";
+	case ETIMEDOUT: return "ETIMEDOUT";
+	case EIO: return "EIO";
+	case EFAULT: return "EFAULT";
+	case EPROTO: return "EPROTO";
+	case EINTR: return "EINTR";
+	case ENXIO: return "ENXIO";
 	default: return NULL;
 	}
 }
@@ -117,9 +135,10 @@ static void usage(FILE *f)
 		"Drive probelab.ko: the IOMMU fwspec/probe-layer laboratory.\n\n"
 		"commands:\n");
 	for (size_t i = 0; i < NR_COMMANDS; i++)
-		fprintf(f, "  %-8s %-28s %s\n", commands[i]->name,
-			commands[i]->args, commands[i]->summary);
-	fprintf(f, "\n--json prints one JSON document on stdout, for machines.\n"
+		fprintf(f, "  %-8s %s\n  %-8s   %s\n", commands[i]->name,
+			commands[i]->args, "", commands[i]->summary);
+	fprintf(f, "\n--json prints one JSON document on stdout, for machines\n"
+		"(monitor --json: one JSON object per line, per event).\n"
 		"probelab --version prints the tool's version.\n");
 }
 
