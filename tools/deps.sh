@@ -96,6 +96,8 @@ k=$(kabi)
 say "Debian kernel ABI: $k"
 
 mkdir -p "$cache/debs" "$cache/amd64" "$cache/arm64"
+# apt-get download drops privileges to _apt: let it write the folder
+chown _apt "$cache/debs" 2>/dev/null || true
 fetch() {	# fetch PKG...: download into the cache unless already there
 	local p f
 	for p in "$@"; do
