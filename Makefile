@@ -172,7 +172,7 @@ FIXTURE_BINS := $(patsubst tests/fixtures/fw/%.dsl,$(FIXTURES)/%.aml,$(wildcard 
 
 $(FIXTURES)/%.aml: tests/fixtures/fw/%.dsl | deps-check
 	@mkdir -p $(dir $@)
-	iasl -vs -p $(FIXTURES)/$* $< >$(FIXTURES)/$*.iasl.log 2>&1 || \
+	timeout 60 iasl -vs -p $(FIXTURES)/$* $< </dev/null >$(FIXTURES)/$*.iasl.log 2>&1 || \
 		{ cat $(FIXTURES)/$*.iasl.log; exit 1; }
 
 $(FIXTURES)/%.dtb: tests/fixtures/fw/%.dts | deps-check

@@ -29,7 +29,9 @@
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
 #include <linux/dma-map-ops.h>
+#include <linux/llist.h>
 #include <linux/sched.h>
+#include <linux/workqueue.h>
 #include <linux/seq_file.h>
 #include <linux/slab.h>
 
@@ -105,6 +107,66 @@ void pl_report(u32 invariant, struct pl_dev *pdev, u32 group, u32 domain,
 		l->n++;
 	ev.detail = msg;
 	pl_event(&ev);
+}
+
+/*
+ * Violations seen where pl_report() cannot run (atomic context: the dma
+ * ops): queued without a lock and reported from a work item.
+ */
+struct pl_atomic_report {
+	struct llist_node node;
+	u32 invariant;
+	char what[PROBELAB_VIOLATION_TEXT];
+};
+
+static LLIST_HEAD(pl_atomic_reports);
+
+static void pl_atomic_report_fn(struct work_struct *work)
+{
+	struct llist_node *list = llist_reverse_order(llist_del_all(&pl_atomic_reports));
+	struct pl_atomic_report *r, *tmp;
+
+	llist_for_each_entry_safe(r, tmp, list, node) {
+		pl_report(r->invariant, NULL, 0, 0, "%s", r->what);
+		kfree(r);
+	}
+}
+
+static DECLARE_WORK(pl_atomic_report_work, pl_atomic_report_fn);
+
+/**
+ * pl_report_atomic() - report a violation from any context
+ * @invariant: 1..9
+ * @pdev: the device involved, or NULL (named in the text)
+ * @fmt: what is wrong
+ */
+void pl_report_atomic(u32 invariant, const struct pl_dev *pdev,
+		      const char *fmt, ...)
+{
+	struct pl_atomic_report *r = kmalloc(sizeof(*r), GFP_ATOMIC);
+	va_list ap;
+	int n = 0;
+
+	if (!r) {
+		atomic64_inc(&pl_lab.stats.violations);
+		atomic64_inc(&pl_lab.violations);
+		return;
+	}
+	r->invariant = invariant;
+	if (pdev)
+		n = scnprintf(r->what, sizeof(r->what), "%s: ",
+			      dev_name(&pdev->dev));
+	va_start(ap, fmt);
+	vscnprintf(r->what + n, sizeof(r->what) - n, fmt, ap);
+	va_end(ap);
+	llist_add(&r->node, &pl_atomic_reports);
+	schedule_work(&pl_atomic_report_work);
+}
+
+/* Waits until every queued report is out (before a check, at exit). */
+void pl_report_flush(void)
+{
+	flush_work(&pl_atomic_report_work);
 }
 
 static bool pl_fwspec_has(const struct pl_dev_iommu *di, u32 *missing)
@@ -286,6 +348,7 @@ int pl_op_check(struct probelab_ucmd *ucmd)
 				      cmd->entry_size, ksize, PAGE_SIZE);
 		return -EINVAL;
 	}
+	pl_report_flush();
 	l.cap = min_t(u32, cmd->nr_entries, PL_CHECK_MAX);
 	if (l.cap) {
 		l.v = kcalloc(l.cap, ksize, GFP_KERNEL);

@@ -9,6 +9,8 @@
  *	stats		probe-layer counters
  *	check		runs the invariant checker and prints its findings
  *	inject/<point>	one injection point: its step, arming and counts
+ *	domains/<id>/pgtable	a paging domain's page table, walked under RCU
+ *	pgtable_selftest	write N: page-table self-test, N ms of stress
  *	iommus/<name>/ste	SMMUv3 stream table (SMMUv3 instances)
  *	iommus/<name>/context	VT-d root/context tables (VT-d instances)
  *
@@ -21,6 +23,7 @@
 #include <linux/seq_file.h>
 
 #include "probelab.h"
+#include "pgtable.h"
 
 static struct dentry *probelab_debugfs_root;
 static struct dentry *probelab_debugfs_iommus;
@@ -155,6 +158,64 @@ static int hw_show(struct seq_file *m, void *unused)
 }
 DEFINE_SHOW_ATTRIBUTE(hw);
 
+static int pgtable_show(struct seq_file *m, void *unused)
+{
+	struct pl_domain *domain = m->private;
+
+	seq_printf(m, "# domain %u (%s) of %s\n", domain->id,
+		   pl_domain_type_name(domain->type), domain->iommu->name);
+	pl_pgtable_show(m, domain->pgt);
+	return 0;
+}
+DEFINE_SHOW_ATTRIBUTE(pgtable);
+
+static struct dentry *probelab_debugfs_domains;
+
+/*
+ * domains/<id>/pgtable walks a paging domain's page table under RCU,
+ * without the lab lock: it runs concurrently with map and unmap.
+ */
+void pl_debugfs_add_domain(struct pl_domain *domain)
+{
+	char name[16];
+
+	lockdep_assert_held(&pl_lab.lock);
+	snprintf(name, sizeof(name), "%u", domain->id);
+	domain->debugfs = debugfs_create_dir(name, probelab_debugfs_domains);
+	debugfs_create_file("pgtable", 0400, domain->debugfs, domain,
+			    &pgtable_fops);
+}
+
+/* Waits for readers still in the walk: call before freeing the table. */
+void pl_debugfs_remove_domain(struct pl_domain *domain)
+{
+	debugfs_remove_recursive(domain->debugfs);
+	domain->debugfs = NULL;
+}
+
+/* Writing N runs the page-table self-test with an N ms stress phase. */
+static ssize_t pgtable_selftest_write(struct file *file,
+				      const char __user *ubuf, size_t count,
+				      loff_t *ppos)
+{
+	unsigned int ms;
+	int ret;
+
+	ret = kstrtouint_from_user(ubuf, count, 0, &ms);
+	if (ret)
+		return ret;
+	if (ms > 60000)
+		return -ERANGE;
+	ret = pl_pgtable_selftest(ms);
+	return ret ? ret : count;
+}
+
+static const struct file_operations pgtable_selftest_fops = {
+	.owner = THIS_MODULE,
+	.write = pgtable_selftest_write,
+	.llseek = noop_llseek,
+};
+
 void pl_debugfs_add_iommu(struct pl_iommu *iommu)
 {
 	struct dentry *dir;
@@ -193,6 +254,10 @@ void __init probelab_debugfs_init(void)
 	probelab_debugfs_iommus = debugfs_create_dir("iommus",
 						     probelab_debugfs_root);
 	pl_inject_debugfs(probelab_debugfs_root);
+	probelab_debugfs_domains = debugfs_create_dir("domains",
+						      probelab_debugfs_root);
+	debugfs_create_file("pgtable_selftest", 0200, probelab_debugfs_root,
+			    NULL, &pgtable_selftest_fops);
 }
 
 void probelab_debugfs_exit(void)

@@ -18,6 +18,7 @@
 #include <linux/scatterlist.h>
 
 #include "probelab.h"
+#include "pgtable.h"
 
 #define PL_IOVA_SHIFT		PAGE_SHIFT
 
@@ -28,6 +29,7 @@ int pl_domain_dma_init(struct pl_domain *domain)
 	ret = iova_cache_get();
 	if (ret)
 		return ret;
+	xa_init(&domain->maps);
 	init_iova_domain(&domain->iovad, PAGE_SIZE, 1);
 	ret = iova_domain_init_rcaches(&domain->iovad);
 	if (ret) {
@@ -39,6 +41,7 @@ int pl_domain_dma_init(struct pl_domain *domain)
 
 void pl_domain_dma_destroy(struct pl_domain *domain)
 {
+	xa_destroy(&domain->maps);
 	put_iova_domain(&domain->iovad);
 	iova_cache_put();
 }
@@ -49,22 +52,40 @@ static struct pl_domain *pl_dev_domain(struct device *dev)
 }
 
 static dma_addr_t pl_map_phys(struct device *dev, phys_addr_t phys,
-			      size_t size)
+			      size_t size, enum dma_data_direction dir)
 {
 	struct pl_domain *domain = pl_dev_domain(dev);
 	unsigned long offset = phys & ~PAGE_MASK;
 	unsigned long npages = PAGE_ALIGN(offset + size) >> PL_IOVA_SHIFT;
 	u64 limit = min_not_zero(*dev->dma_mask, dev->bus_dma_limit);
+	int prot = PL_PROT_READ;
 	unsigned long pfn;
 
 	if (!domain || !size)
 		return DMA_MAPPING_ERROR;
+	/* the page tables translate 48-bit IOVAs */
+	limit = min_t(u64, limit, BIT_ULL(48) - 1);
+	if (dir != DMA_TO_DEVICE)
+		prot |= PL_PROT_WRITE;
 	pfn = alloc_iova_fast(&domain->iovad, npages, limit >> PL_IOVA_SHIFT,
 			      true);
 	if (!pfn)
 		return DMA_MAPPING_ERROR;
+	if (xa_err(xa_store(&domain->maps, pfn, xa_mk_value(npages),
+			    GFP_ATOMIC)))
+		goto err_free_iova;
+	if (pl_pgtable_map(domain->pgt, (u64)pfn << PL_IOVA_SHIFT,
+			   phys & PAGE_MASK, npages << PL_IOVA_SHIFT, prot,
+			   GFP_ATOMIC)) {
+		xa_erase(&domain->maps, pfn);
+		goto err_free_iova;
+	}
 	atomic_inc(&domain->mappings);
 	return ((dma_addr_t)pfn << PL_IOVA_SHIFT) + offset;
+
+err_free_iova:
+	free_iova_fast(&domain->iovad, pfn, npages);
+	return DMA_MAPPING_ERROR;
 }
 
 static void pl_unmap_iova(struct device *dev, dma_addr_t addr, size_t size)
@@ -73,8 +94,27 @@ static void pl_unmap_iova(struct device *dev, dma_addr_t addr, size_t size)
 	unsigned long offset = addr & ~PAGE_MASK;
 	unsigned long npages = PAGE_ALIGN(offset + size) >> PL_IOVA_SHIFT;
 
+	void *entry;
+
 	if (!domain)
 		return;
+	/*
+	 * Only what these ops mapped goes back to the allocator: a handle
+	 * made through other dma_ops (ops replaced under a bound driver) is
+	 * reported, never fed to free_iova_fast().
+	 */
+	entry = xa_erase(&domain->maps, addr >> PL_IOVA_SHIFT);
+	if (!entry || xa_to_value(entry) != npages) {
+		pl_report_atomic(7, to_pl_dev(dev),
+				 "unmap of 0x%llx+0x%zx, which the lab dma_ops did not map",
+				 (u64)addr, size);
+		if (entry)
+			xa_store(&domain->maps, addr >> PL_IOVA_SHIFT, entry,
+				 GFP_ATOMIC);
+		return;
+	}
+	pl_pgtable_unmap(domain->pgt, addr & PAGE_MASK,
+			 npages << PL_IOVA_SHIFT);
 	free_iova_fast(&domain->iovad, addr >> PL_IOVA_SHIFT, npages);
 	atomic_dec(&domain->mappings);
 }
@@ -84,7 +124,7 @@ static dma_addr_t pl_dma_map_page(struct device *dev, struct page *page,
 				  enum dma_data_direction dir,
 				  unsigned long attrs)
 {
-	return pl_map_phys(dev, page_to_phys(page) + offset, size);
+	return pl_map_phys(dev, page_to_phys(page) + offset, size, dir);
 }
 
 static void pl_dma_unmap_page(struct device *dev, dma_addr_t addr,
@@ -116,7 +156,8 @@ static int pl_dma_map_sg(struct device *dev, struct scatterlist *sgl,
 	int i;
 
 	for_each_sg(sgl, sg, nents, i) {
-		sg_dma_address(sg) = pl_map_phys(dev, sg_phys(sg), sg->length);
+		sg_dma_address(sg) = pl_map_phys(dev, sg_phys(sg), sg->length,
+						 dir);
 		if (sg_dma_address(sg) == DMA_MAPPING_ERROR)
 			goto err_unmap;
 		sg_dma_len(sg) = sg->length;
@@ -138,7 +179,8 @@ static void *pl_dma_alloc(struct device *dev, size_t size, dma_addr_t *handle,
 	page = alloc_pages(gfp | __GFP_ZERO, order);
 	if (!page)
 		return NULL;
-	*handle = pl_map_phys(dev, page_to_phys(page), size);
+	*handle = pl_map_phys(dev, page_to_phys(page), size,
+			      DMA_BIDIRECTIONAL);
 	if (*handle == DMA_MAPPING_ERROR) {
 		__free_pages(page, order);
 		return NULL;

@@ -8,18 +8,84 @@
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
-#include <linux/gfp.h>
+#include <linux/bitfield.h>
 #include <linux/slab.h>
 
 #include "probelab.h"
+#include "pgtable.h"
+
+/* Context descriptor fields (arm-smmu-v3.h, CTXDESC_CD_*) */
+#define CD0_T0SZ		GENMASK_ULL(5, 0)
+#define CD0_IRGN0		GENMASK_ULL(9, 8)
+#define CD0_ORGN0		GENMASK_ULL(11, 10)
+#define CD0_SH0			GENMASK_ULL(13, 12)
+#define CD0_EPD1		BIT_ULL(30)
+#define CD0_V			BIT_ULL(31)
+#define CD0_IPS			GENMASK_ULL(34, 32)
+#define CD0_AA64		BIT_ULL(41)
+#define CD0_R			BIT_ULL(45)
+#define CD0_A			BIT_ULL(46)
+#define CD0_ASET		BIT_ULL(47)
+#define CD0_ASID		GENMASK_ULL(63, 48)
+#define CD1_TTB0		GENMASK_ULL(51, 4)
+#define CD_MAIR			0x0004ff44ULL	/* attr 1: WBWA, as the PTEs use */
+
+/* Page-table errors a walker meets: any context, so reported deferred. */
+static void pl_domain_pgtable_violation(void *cookie, const char *what)
+{
+	struct pl_domain *domain = cookie;
+
+	pl_report_atomic(8, NULL, "domain %u: %s", domain->id, what);
+}
+
+/* A paging domain's page table and, for SMMUv3, its context descriptor. */
+static int pl_domain_paging_init(struct pl_domain *domain)
+{
+	bool smmu = domain->iommu->model == PROBELAB_FW_IOMMU_SMMUV3;
+
+	/* the VT-d debugfs race is open upstream: only "fixed" RCU-frees */
+	domain->pgt = pl_pgtable_alloc(smmu ? PL_PGTABLE_LPAE_S1_4K :
+					      PL_PGTABLE_VTD_SL4,
+				       pl_lab.policy == PROBELAB_POLICY_FIXED,
+				       GFP_KERNEL);
+	domain->cd = kzalloc(8 * sizeof(*domain->cd), GFP_KERNEL);
+	if (!domain->pgt || !domain->cd)
+		return -ENOMEM;
+	pl_pgtable_set_violation(domain->pgt, pl_domain_pgtable_violation,
+				 domain);
+	domain->cd[0] = cpu_to_le64(FIELD_PREP(CD0_T0SZ, 16) |
+				    FIELD_PREP(CD0_IRGN0, 1) |
+				    FIELD_PREP(CD0_ORGN0, 1) |
+				    FIELD_PREP(CD0_SH0, 3) | CD0_EPD1 | CD0_V |
+				    FIELD_PREP(CD0_IPS, 5) | CD0_AA64 | CD0_R |
+				    CD0_A | CD0_ASET |
+				    FIELD_PREP(CD0_ASID, domain->did));
+	domain->cd[1] = cpu_to_le64(pl_pgtable_root_phys(domain->pgt) &
+				    CD1_TTB0);
+	domain->cd[3] = cpu_to_le64(CD_MAIR);
+	return 0;
+}
+
+static void pl_domain_paging_destroy(struct pl_domain *domain)
+{
+	kfree(domain->cd);
+	if (domain->pgt)
+		pl_pgtable_free(domain->pgt);
+}
+
+static bool pl_domain_paging(const struct pl_domain *domain)
+{
+	return domain->type == PROBELAB_DOMAIN_DMA ||
+	       domain->type == PROBELAB_DOMAIN_UNMANAGED;
+}
 
 /**
  * pl_domain_alloc() - allocate a domain in an instance's format
  * @iommu: the instance
  * @type: enum probelab_domain_type
  *
- * Paging domains (DMA, UNMANAGED) get a page-table root and, for
- * SMMUv3, a context descriptor; DMA domains an IOVA space.
+ * Paging domains (DMA, UNMANAGED) get a page table in the instance's
+ * format and, for SMMUv3, a context descriptor; DMA domains an IOVA space.
  * Return: the domain or an ERR_PTR().
  */
 struct pl_domain *pl_domain_alloc(struct pl_iommu *iommu, u32 type)
@@ -35,32 +101,26 @@ struct pl_domain *pl_domain_alloc(struct pl_iommu *iommu, u32 type)
 	domain->iommu = iommu;
 	INIT_LIST_HEAD(&domain->fnode);
 	atomic_set(&domain->mappings, 0);
-	if (type == PROBELAB_DOMAIN_DMA || type == PROBELAB_DOMAIN_UNMANAGED) {
+	if (pl_domain_paging(domain)) {
 		domain->did = ++iommu->next_did;
-		domain->pgd = (void *)get_zeroed_page(GFP_KERNEL);
-		domain->cd = kzalloc(8 * sizeof(*domain->cd), GFP_KERNEL);
-		if (!domain->pgd || !domain->cd) {
-			ret = -ENOMEM;
-			goto err_free_tables;
-		}
-		/* CD word 0: V, T0SZ 16 (48-bit), 4K granule, ASID in [63:48] */
-		domain->cd[0] = cpu_to_le64(BIT_ULL(31) | 16ULL |
-					    ((u64)domain->did << 48));
-		domain->cd[1] = cpu_to_le64(virt_to_phys(domain->pgd));
+		ret = pl_domain_paging_init(domain);
+		if (ret)
+			goto err_destroy_paging;
 	}
 	if (type == PROBELAB_DOMAIN_DMA) {
 		ret = pl_domain_dma_init(domain);
 		if (ret)
-			goto err_free_tables;
+			goto err_destroy_paging;
 	}
 	domain->id = pl_lab.next_domain_id++;
 	list_add_tail(&domain->node, &pl_lab.domains);
+	if (pl_domain_paging(domain))
+		pl_debugfs_add_domain(domain);
 	pl_ev_dev(PROBELAB_EV_DOMAIN_ALLOC, NULL, 0, NULL);
 	return domain;
 
-err_free_tables:
-	kfree(domain->cd);
-	free_page((unsigned long)domain->pgd);
+err_destroy_paging:
+	pl_domain_paging_destroy(domain);
 	kfree(domain);
 	return ERR_PTR(ret);
 }
@@ -75,12 +135,13 @@ void pl_domain_free(struct pl_domain *domain)
 	if (atomic_read(&domain->mappings))
 		pl_violation(7, NULL, "domain %u freed with %d live DMA-API mappings",
 			     domain->id, atomic_read(&domain->mappings));
+	/* no reader may be left in its debugfs walk when the table goes */
+	pl_debugfs_remove_domain(domain);
 	if (domain->type == PROBELAB_DOMAIN_DMA)
 		pl_domain_dma_destroy(domain);
 	list_del(&domain->node);
 	list_del(&domain->fnode);
-	kfree(domain->cd);
-	free_page((unsigned long)domain->pgd);
+	pl_domain_paging_destroy(domain);
 	kfree(domain);
 }
 
@@ -227,4 +288,110 @@ int pl_op_detach(struct probelab_ucmd *ucmd)
 		pl_group_set_domain(group, group->blocking_domain);
 	mutex_unlock(&pl_lab.lock);
 	return ret;
+}
+
+/* The paging domain a MAP/UNMAP names: this file's, UNMANAGED. */
+static struct pl_domain *pl_map_domain(u32 id, struct pl_file *pf, int *err)
+{
+	struct pl_domain *domain = pl_domain_find(id, pf);
+
+	lockdep_assert_held(&pl_lab.lock);
+	*err = !domain ? -ENOENT :
+	       domain->type != PROBELAB_DOMAIN_UNMANAGED ? -EINVAL : 0;
+	return *err ? NULL : domain;
+}
+
+static int pl_map_check(const struct probelab_map *cmd)
+{
+	u64 end;
+
+	if ((cmd->iova | cmd->paddr | cmd->length) & (SZ_4K - 1) ||
+	    !cmd->length || check_add_overflow(cmd->iova, cmd->length, &end) ||
+	    end > BIT_ULL(48) || cmd->done) {
+		pr_notice_ratelimited("MAP/UNMAP: iova 0x%llx paddr 0x%llx length 0x%llx: not 4K aligned, empty, or beyond 2^48\n",
+				      cmd->iova, cmd->paddr, cmd->length);
+		return -EINVAL;
+	}
+	return 0;
+}
+
+int pl_op_map(struct probelab_ucmd *ucmd)
+{
+	struct probelab_map *cmd = &ucmd->cmd->map;
+	struct pl_domain *domain;
+	int ret, prot = 0;
+
+	ret = pl_map_check(cmd);
+	if (ret)
+		return ret;
+	if (cmd->prot & PROBELAB_PROT_READ)
+		prot |= PL_PROT_READ;
+	if (cmd->prot & PROBELAB_PROT_WRITE)
+		prot |= PL_PROT_WRITE;
+	/* stage-1 LPAE has no write-only mapping */
+	if (cmd->prot & ~(PROBELAB_PROT_READ | PROBELAB_PROT_WRITE) ||
+	    !(prot & PL_PROT_READ))
+		return -EINVAL;
+	mutex_lock(&pl_lab.lock);
+	domain = pl_map_domain(cmd->domain_id, ucmd->pf, &ret);
+	if (domain)
+		ret = pl_pgtable_map(domain->pgt, cmd->iova, cmd->paddr,
+				     cmd->length, prot, GFP_KERNEL);
+	mutex_unlock(&pl_lab.lock);
+	if (ret)
+		return ret;
+	cmd->done = cmd->length;
+	return probelab_respond(ucmd, sizeof(*cmd));
+}
+
+int pl_op_unmap(struct probelab_ucmd *ucmd)
+{
+	struct probelab_map *cmd = &ucmd->cmd->map;
+	struct pl_domain *domain;
+	int ret;
+
+	ret = pl_map_check(cmd);
+	if (ret)
+		return ret;
+	if (cmd->prot || cmd->paddr)
+		return -EINVAL;
+	mutex_lock(&pl_lab.lock);
+	domain = pl_map_domain(cmd->domain_id, ucmd->pf, &ret);
+	if (domain)
+		cmd->done = pl_pgtable_unmap(domain->pgt, cmd->iova,
+					     cmd->length);
+	mutex_unlock(&pl_lab.lock);
+	if (ret)
+		return ret;
+	return probelab_respond(ucmd, sizeof(*cmd));
+}
+
+/* Any paging domain: the owner's, or a group's DMA domain. */
+int pl_op_iova_to_phys(struct probelab_ucmd *ucmd)
+{
+	struct probelab_iova *cmd = &ucmd->cmd->iova;
+	struct pl_domain *domain;
+	unsigned int lvl;
+	int ret = -ENOENT;
+
+	if (cmd->__reserved2 || cmd->paddr)
+		return -EINVAL;
+	mutex_lock(&pl_lab.lock);
+	list_for_each_entry(domain, &pl_lab.domains, node) {
+		if (domain->id != cmd->domain_id)
+			continue;
+		if (!pl_domain_paging(domain)) {
+			ret = -EINVAL;
+			break;
+		}
+		if (cmd->iova < BIT_ULL(48) &&
+		    pl_pgtable_leaf(domain->pgt, cmd->iova, &lvl)) {
+			cmd->paddr = pl_pgtable_iova_to_phys(domain->pgt,
+							     cmd->iova);
+			ret = 0;
+		}
+		break;
+	}
+	mutex_unlock(&pl_lab.lock);
+	return ret ? ret : probelab_respond(ucmd, sizeof(*cmd));
 }

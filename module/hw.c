@@ -20,6 +20,7 @@
 #include <linux/slab.h>
 
 #include "probelab.h"
+#include "pgtable.h"
 
 /* STE word 0 and word 1 fields the model uses (SMMUv3 spec, 5.2) */
 #define STE_V			BIT_ULL(0)
@@ -252,7 +253,7 @@ static void pl_ctx_make(const struct pl_domain *domain, u64 *lo, u64 *hi)
 		return;
 	}
 	*lo = CTX_P | FIELD_PREP(CTX_TT, CTX_TT_SL) |
-	      (virt_to_phys(domain->pgd) & CTX_SLPTPTR);
+	      (pl_pgtable_root_phys(domain->pgt) & CTX_SLPTPTR);
 	*hi = FIELD_PREP(CTX_AW, CTX_AW_48) | FIELD_PREP(CTX_DID, domain->did);
 }
 

@@ -408,6 +408,8 @@ void pl_lab_exit(void)
 {
 	pl_devices_remove_all();
 	pl_instances_unregister_all();
+	/* device removal may have queued reports from the dma ops */
+	pl_report_flush();
 	mutex_lock(&pl_lab.lock);
 	pl_lab_reset_locked();
 	mutex_unlock(&pl_lab.lock);

@@ -308,6 +308,8 @@ void pl_dma_ops_install(struct pl_dev *pdev)
 	if (!group || group->domain->type != PROBELAB_DOMAIN_DMA)
 		return;
 	pl_inject(PL_INJ_DMA_OPS, pdev);
+	if (pdev->bound)
+		pl_violation(7, pdev, "dma_ops replaced under a bound driver");
 	pdev->dma_domain = group->domain;
 	set_dma_ops(&pdev->dev, &pl_dma_ops);
 	pdev->ops_installed = true;

@@ -215,10 +215,14 @@ struct pl_driver {
  * @type: enum probelab_domain_type
  * @iommu: the instance whose format it uses
  * @did: VT-d domain ID / SMMUv3 ASID
- * @pgd: page-table root (paging domains), a zeroed page
+ * @pgt: page table of a paging domain, in the instance's format
+ *	(pgtable.h); levels are RCU-freed under "fixed", at once otherwise
  * @cd: SMMUv3 context descriptor of a paging domain (64 bytes, as the
- *	hardware reads it): TTB0 = @pgd, ASID = @did
+ *	hardware reads it): TTB0 = the page table's root, ASID = @did
+ * @debugfs: its debugfs folder domains/<id>/, for paging domains
  * @iovad: IOVA space of a DMA domain
+ * @maps: the IOVAs the lab dma_ops handed out: first pfn -> pages (an
+ *	xarray, its own lock; any context)
  * @mappings: live lab dma_ops mappings in this domain
  * @owner: lab lock; the file that allocated it (DOMAIN_ALLOC), NULL for
  *	default and blocking domains
@@ -231,9 +235,11 @@ struct pl_domain {
 	u32 type;
 	struct pl_iommu *iommu;
 	u32 did;
-	void *pgd;
+	struct pl_pgtable *pgt;
 	__le64 *cd;
+	struct dentry *debugfs;
 	struct iova_domain iovad;
+	struct xarray maps;
 	atomic_t mappings;
 	struct pl_file *owner;
 	u32 nr_attached;
@@ -421,6 +427,8 @@ void pl_ev_group(u32 event, struct pl_dev *pdev,
 /* debugfs.c: /sys/kernel/debug/probelab/ */
 void probelab_debugfs_init(void);
 void probelab_debugfs_exit(void);
+void pl_debugfs_add_domain(struct pl_domain *domain);
+void pl_debugfs_remove_domain(struct pl_domain *domain);
 void pl_debugfs_add_iommu(struct pl_iommu *iommu);
 void pl_debugfs_remove_iommus(void);
 
@@ -540,6 +548,9 @@ void pl_inject_debugfs(struct dentry *root);
 /* check.c: the invariant checker (DESIGN.md section 3) */
 void pl_report(u32 invariant, struct pl_dev *pdev, u32 group, u32 domain,
 	       const char *fmt, ...) __printf(5, 6);
+void pl_report_atomic(u32 invariant, const struct pl_dev *pdev,
+		      const char *fmt, ...) __printf(3, 4);
+void pl_report_flush(void);
 int pl_op_check(struct probelab_ucmd *ucmd);
 void pl_check_auto(void);
 struct seq_file;
@@ -550,6 +561,9 @@ int pl_op_domain_alloc(struct probelab_ucmd *ucmd);
 int pl_op_domain_free(struct probelab_ucmd *ucmd);
 int pl_op_attach(struct probelab_ucmd *ucmd);
 int pl_op_detach(struct probelab_ucmd *ucmd);
+int pl_op_map(struct probelab_ucmd *ucmd);
+int pl_op_unmap(struct probelab_ucmd *ucmd);
+int pl_op_iova_to_phys(struct probelab_ucmd *ucmd);
 
 /* hw.c: SMMUv3 and VT-d hardware models */
 void pl_hw_init(struct pl_iommu *iommu);
