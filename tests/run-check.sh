@@ -108,6 +108,8 @@ guest() {
 start_all=$(date +%s)
 section build build_both
 section unit bash -c "$MAKE -s unit-build && tests/run-unit.sh build/x86_64/tests/unit"
+section fw-corpus tests/fw-corpus.sh
+section fuzz tests/fuzz-check.sh
 section guest-x86_64 guest x86_64
 section guest-arm64 guest arm64
 section dkms tests/dkms-check.sh

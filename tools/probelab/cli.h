@@ -39,6 +39,7 @@ struct pl_handle;
 int cli_open(struct cli *cli, struct pl_handle **h);
 
 extern const struct cli_cmd cli_cmd_info;
+extern const struct cli_cmd cli_cmd_fw;
 extern const struct cli_cmd cli_cmd_load;
 extern const struct cli_cmd cli_cmd_unload;
 

@@ -23,6 +23,7 @@ static const struct cli_cmd *const commands[] = {
 	&cli_cmd_stats,
 	&cli_cmd_monitor,
 	&cli_cmd_bench,
+	&cli_cmd_fw,
 };
 
 #define NR_COMMANDS (sizeof(commands) / sizeof(commands[0]))
