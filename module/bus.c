@@ -229,9 +229,7 @@ static int pl_bus_notify(struct notifier_block *nb, unsigned long action,
 		return NOTIFY_DONE;
 	switch (action) {
 	case BUS_NOTIFY_ADD_DEVICE:
-		mutex_lock(&pl_lab.lock);
 		pl_policy()->device_added(pdev);
-		mutex_unlock(&pl_lab.lock);
 		break;
 	case BUS_NOTIFY_REMOVED_DEVICE:
 		mutex_lock(&pl_lab.lock);
@@ -270,17 +268,31 @@ static struct pl_dev *pl_dev_alloc(void)
 
 /* ---- instances ---------------------------------------------------------- */
 
+/*
+ * The instance driver's probe, in two steps as real drivers register:
+ * iommu_device_register() publishes the instance (registered), then the
+ * driver finishes its setup - here, resetting its stream or context
+ * tables - and marks it ready (6.16's iommu->ready).  Probing the devices
+ * behind it comes last, through the policy.
+ */
 static int pl_iommu_drv_probe(struct pl_dev *pdev)
 {
 	struct pl_iommu *iommu = pdev->iommu;
 
 	mutex_lock(&pl_lab.lock);
 	iommu->registered = true;
+	iommu->ready = false;
 	iommu->going = false;
-	pl_inject(PL_INJ_REGISTER, NULL);
-	pl_policy()->iommu_registered(iommu);
 	mutex_unlock(&pl_lab.lock);
 	pl_ev_iommu(PROBELAB_EV_IOMMU_REGISTER, iommu, NULL);
+
+	pl_inject(PL_INJ_REGISTER, NULL);
+	pl_hw_setup(iommu);
+	mutex_lock(&pl_lab.lock);
+	WRITE_ONCE(iommu->ready, true);
+	mutex_unlock(&pl_lab.lock);
+
+	pl_policy()->iommu_registered(iommu);
 	return 0;
 }
 
@@ -301,6 +313,7 @@ static void pl_iommu_drv_remove(struct pl_dev *ipdev)
 			pl_release_device(pdev);
 	}
 	iommu->registered = false;
+	iommu->ready = false;
 	iommu->going = false;
 	mutex_unlock(&pl_lab.lock);
 	pl_ev_iommu(PROBELAB_EV_IOMMU_UNREGISTER, iommu, NULL);
@@ -859,6 +872,7 @@ int pl_op_drv_bind(struct probelab_ucmd *ucmd)
 	pdev->bind_pending = false;
 	mutex_unlock(&pl_lab.lock);
 
+	pdev->bind_err = 0;
 	ret = pl_bind(pdev, cmd->driver);
 	if (ret == -EBUSY && prev_driver) {
 		/* refused: a bind already in place keeps its driver */
@@ -867,7 +881,7 @@ int pl_op_drv_bind(struct probelab_ucmd *ucmd)
 		pdev->bind_pending = prev_pending;
 		mutex_unlock(&pl_lab.lock);
 	}
-	if (ret == -EAGAIN) {
+	if (ret == -EAGAIN && pdev->bind_err == -EPROBE_DEFER) {
 		/* deferred: dma_configure recorded the pending bind */
 		cmd->result = PROBELAB_BIND_DEFERRED;
 		ret = 0;

@@ -36,6 +36,7 @@
 #include <linux/slab.h>
 
 #include "probelab.h"
+#include "core/idmap.h"
 
 /* Where a run collects its violations (NULL: only report them). */
 struct pl_check_list {
@@ -169,16 +170,22 @@ void pl_report_flush(void)
 	flush_work(&pl_atomic_report_work);
 }
 
-static bool pl_fwspec_has(const struct pl_dev_iommu *di, u32 *missing)
+/*
+ * Invariant 9 from the description's view, not the layer's: every
+ * instance the firmware puts in front of the device (whatever the policy
+ * kept in its fwspecs) must be registered while the device is probed.
+ */
+static struct pl_iommu *pl_missing_instance(struct pl_dev *pdev)
 {
-	u32 i;
+	struct pl_fw_ref refs[PL_MAX_REFS];
+	unsigned int n, i;
 
-	for (i = 0; i < di->nr_fwspecs; i++)
-		if (!di->fwspecs[i].iommu->registered) {
-			*missing = i;
-			return false;
-		}
-	return true;
+	if (pl_xlate(pdev, refs, &n))
+		return NULL;
+	for (i = 0; i < n; i++)
+		if (!pl_lab.iommus[refs[i].iommu].registered)
+			return &pl_lab.iommus[refs[i].iommu];
+	return NULL;
 }
 
 /* What an unbound device's dma_ops must be (invariant 7). */
@@ -191,7 +198,8 @@ static void pl_check_device(struct pl_dev *pdev)
 {
 	struct pl_group *group = pdev->group;
 	const struct dma_map_ops *ops;
-	u32 gid = group ? group->id : 0, i;
+	struct pl_iommu *missing;
+	u32 gid = group ? group->id : 0;
 
 	lockdep_assert_held(&pl_lab.lock);
 	/* 1 */
@@ -225,10 +233,11 @@ static void pl_check_device(struct pl_dev *pdev)
 	    (ops == &pl_dma_ops || !ops))
 		pl_report(7, pdev, gid, 0, "the driver's own dma_ops were replaced");
 	/* 9 */
-	if (pdev->state == PROBELAB_DEV_PROBED && pdev->di &&
-	    !pl_fwspec_has(pdev->di, &i))
+	missing = pdev->state == PROBELAB_DEV_PROBED ?
+		  pl_missing_instance(pdev) : NULL;
+	if (missing)
 		pl_report(9, pdev, gid, 0, "probed while instance %s is not registered",
-			  pdev->di->fwspecs[i].iommu->name);
+			  missing->name);
 }
 
 static void pl_check_group(struct pl_group *group)

@@ -116,7 +116,7 @@ struct pl_domain *pl_domain_alloc(struct pl_iommu *iommu, u32 type)
 	list_add_tail(&domain->node, &pl_lab.domains);
 	if (pl_domain_paging(domain))
 		pl_debugfs_add_domain(domain);
-	pl_ev_dev(PROBELAB_EV_DOMAIN_ALLOC, NULL, 0, NULL);
+	pl_ev_domain(PROBELAB_EV_DOMAIN_ALLOC, domain);
 	return domain;
 
 err_destroy_paging:
@@ -135,6 +135,7 @@ void pl_domain_free(struct pl_domain *domain)
 	if (atomic_read(&domain->mappings))
 		pl_violation(7, NULL, "domain %u freed with %d live DMA-API mappings",
 			     domain->id, atomic_read(&domain->mappings));
+	pl_ev_domain(PROBELAB_EV_DOMAIN_FREE, domain);
 	/* no reader may be left in its debugfs walk when the table goes */
 	pl_debugfs_remove_domain(domain);
 	if (domain->type == PROBELAB_DOMAIN_DMA)

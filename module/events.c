@@ -130,6 +130,16 @@ void pl_ev_iommu(u32 event, const struct pl_iommu *iommu,
 	pl_event(&ev);
 }
 
+/* A domain event names the domain, its type and its instance. */
+void pl_ev_domain(u32 event, const struct pl_domain *domain)
+{
+	struct pl_ev ev = { .event = event, .iommu = domain->iommu,
+			    .domain = domain->id,
+			    .domain_type = domain->type };
+
+	pl_event(&ev);
+}
+
 /* A group event names the group's instance and current domain. */
 void pl_ev_group(u32 event, struct pl_dev *pdev,
 		 const struct pl_group *group)

@@ -89,8 +89,13 @@ int pl_group_add_device(struct pl_dev *pdev)
 	list_add_tail(&pdev->group_node, &group->devices);
 	group->nr_devices++;
 	pdev->group = group;
-	/* a device joining a group gets the group's current domain */
-	pl_attach_dev(pdev, group->domain);
+	/*
+	 * A device joining a group gets the group's current domain - except
+	 * with 6.1's iommu_probe_device(), which attaches only the default
+	 * domain, and nothing when the group is claimed.
+	 */
+	if (!(group->owner && pl_policy()->hotadd_no_attach))
+		pl_attach_dev(pdev, group->domain);
 	pl_ev_group(PROBELAB_EV_DOMAIN_ATTACH, pdev, group);
 	return 0;
 }
@@ -114,6 +119,7 @@ void pl_group_remove_device(struct pl_dev *pdev)
 			group->owner = NULL;
 			group->group_claimed = false;
 			pl_group_set_domain(group, group->default_domain);
+			pl_ev_group(PROBELAB_EV_RELEASE, NULL, group);
 		}
 	}
 	if (group->nr_devices)

@@ -77,6 +77,24 @@ void pl_hw_destroy(struct pl_iommu *iommu)
 	}
 }
 
+/* An STE or context entry was rewritten, in @steps visible states. */
+static void pl_ev_hw(const struct pl_iommu *iommu, u32 id,
+		     const struct pl_domain *domain, u32 steps)
+{
+	char detail[64];
+	struct pl_ev ev = { .event = PROBELAB_EV_HW_WRITE, .iommu = iommu,
+			    .detail = detail };
+
+	if (domain) {
+		ev.domain = domain->id;
+		ev.domain_type = domain->type;
+	}
+	snprintf(detail, sizeof(detail), "%s 0x%x: %u steps",
+		 iommu->model == PROBELAB_FW_IOMMU_SMMUV3 ? "ste" : "context",
+		 id, steps);
+	pl_event(&ev);
+}
+
 /* The STE a domain needs (NULL or blocking: abort). */
 static void pl_ste_make(const struct pl_domain *domain, u64 *t)
 {
@@ -235,6 +253,8 @@ static void pl_smmu_write(struct pl_iommu *iommu, u32 sid,
 	if (memcmp(w.old, w.target, sizeof(w.old)))
 		pl_ste_update(iommu, ste, &w);
 	spin_unlock(&iommu->hw_lock);
+	if (w.steps)
+		pl_ev_hw(iommu, sid, domain, w.steps);
 	if (w.torn)
 		pl_violation(6, NULL, "%s: STE 0x%x: %u states translated with old and new mixed",
 			     iommu->name, sid, w.torn);
@@ -296,6 +316,9 @@ static void pl_vtd_write(struct pl_iommu *iommu, u16 sid,
 	iommu->hw.writes++;
 	if (lo)
 		iommu->hw.invalidations++;
+	spin_unlock(&iommu->hw_lock);
+	pl_ev_hw(iommu, sid, domain, (old_lo & CTX_P) ? 2 : 1);
+	return;
 out_unlock:
 	spin_unlock(&iommu->hw_lock);
 }
@@ -324,6 +347,34 @@ void pl_hw_attach(struct pl_iommu *iommu, const struct pl_fwspec *fs,
 void pl_hw_detach(struct pl_iommu *iommu, const struct pl_fwspec *fs)
 {
 	pl_hw_write(iommu, fs, NULL);
+}
+
+/**
+ * pl_hw_setup() - the instance driver's setup at registration
+ * @iommu: the instance
+ *
+ * Resets the tables as a driver does before enabling translation: every
+ * STE aborts, every context entry is absent.  An entry a policy wrote
+ * before the instance was ready is lost here - which is what 6.16's
+ * iommu->ready closes.  No lab lock: it runs in the instance's probe.
+ */
+void pl_hw_setup(struct pl_iommu *iommu)
+{
+	u64 abort0 = STE_V | FIELD_PREP(STE_CFG, STE_CFG_ABORT);
+	struct pl_ste *ste;
+	unsigned long sid;
+	u32 bus;
+
+	spin_lock(&iommu->hw_lock);
+	xa_for_each(&iommu->hw.strtab, sid, ste) {
+		WRITE_ONCE(ste->data[0], cpu_to_le64(abort0));
+		WRITE_ONCE(ste->data[1], 0);
+	}
+	for (bus = 0; bus < ARRAY_SIZE(iommu->hw.root); bus++)
+		if (iommu->hw.root[bus])
+			memset(iommu->hw.root[bus], 0, sizeof(*iommu->hw.root[bus]));
+	iommu->hw.invalidations++;	/* CFGI_ALL / global invalidation */
+	spin_unlock(&iommu->hw_lock);
 }
 
 static const char *pl_ste_cfg_name(u64 w0)

@@ -226,6 +226,7 @@ static void pl_fill_dev_info(struct pl_dev *pdev, struct probelab_dev_info *e)
 			e->ids[i] = pdev->di->fwspecs[0].ids[i];
 	}
 	strscpy(e->name, dev_name(&pdev->dev), sizeof(e->name));
+	e->claims = pdev->dev_claims;
 }
 
 static void pl_fill_iommu_info(struct pl_iommu *iommu,
@@ -267,6 +268,8 @@ static void pl_fill_group_info(struct pl_group *group,
 		e->domain_type = group->domain->type;
 	}
 	e->owner_cnt = group->owner_cnt;
+	e->owned = !!group->owner;
+	e->group_claimed = group->group_claimed;
 }
 
 union pl_query_entry {

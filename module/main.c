@@ -40,6 +40,7 @@ PROBELAB_ASSERT_HDR(struct probelab_query);
 PROBELAB_ASSERT_HDR(struct probelab_stats);
 PROBELAB_ASSERT_HDR(struct probelab_check);
 PROBELAB_ASSERT_HDR(struct probelab_inject);
+PROBELAB_ASSERT_HDR(struct probelab_race);
 PROBELAB_ASSERT_HDR(struct probelab_iova);
 PROBELAB_ASSERT_HDR(struct probelab_map);
 PROBELAB_ASSERT_HDR(struct probelab_attach);
@@ -131,6 +132,8 @@ static const struct probelab_op_desc probelab_ops[] = {
 		    PROBELAB_CHECK_AUTO_ON | PROBELAB_CHECK_AUTO_OFF),
 	PROBELAB_OP(PROBELAB_OP_INJECT, pl_op_inject,
 		    struct probelab_inject, fired, PROBELAB_INJECT_QUERY),
+	PROBELAB_OP(PROBELAB_OP_RACE, pl_op_race,
+		    struct probelab_race, violations, 0),
 };
 
 void probelab_fill_info(struct probelab_info *info)

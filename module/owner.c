@@ -293,4 +293,5 @@ void pl_file_release(struct pl_file *pf)
 	}
 	mutex_unlock(&pl_lab.lock);
 	kfree(pf);
+	pl_check_auto();
 }

@@ -54,6 +54,7 @@
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
 #include <linux/dma-map-ops.h>
+#include <linux/slab.h>
 
 #include "probelab.h"
 #include "core/idmap.h"
@@ -71,64 +72,89 @@ static int pl_l61_model(struct pl_dev *pdev)
 	return pl_lab.iommus[refs[0].iommu].model;
 }
 
-/* VT-d: iommu_probe_device() through the bus ops, dma_ops at finalize. */
+/*
+ * VT-d: iommu_probe_device() through the bus ops.  6.1 serialises only
+ * __iommu_probe_device()'s first half: whether the device already has a
+ * group is decided before the IOMMU driver's probe_device() and the group
+ * add, with no lock held across them - two callers (the bus notifier and
+ * bus_iommu_probe() at registration) can both pass the check.
+ */
 static void pl_l61_vtd_probe(struct pl_dev *pdev)
 {
 	int ret;
 
-	lockdep_assert_held(&pl_lab.lock);
+	mutex_lock(&pl_lab.lock);
+	if (pdev->state == PROBELAB_DEV_PROBED || pdev->removing)
+		goto out_unlock;		/* iommu_group_get(dev) */
 	if (!pdev->di) {
 		ret = pl_build_fwspecs(pdev, &pdev->di);
 		if (ret) {
 			pl_set_state(pdev, PROBELAB_DEV_FAILED, ret);
-			return;
+			goto out_unlock;
 		}
 	}
 	if (!pl_fwspecs_ready(pdev->di)) {
 		pl_set_state(pdev, PROBELAB_DEV_WAITING, 0);
-		return;
+		goto out_unlock;
 	}
-	if (pl_iommu_probe(pdev))
-		return;
-	pdev->saved_ops = get_dma_ops(&pdev->dev);
-	pl_dma_ops_install(pdev);
+	mutex_unlock(&pl_lab.lock);
+
+	pl_inject(PL_INJ_PROBE_UNLOCKED, pdev);	/* ops->probe_device() */
+
+	mutex_lock(&pl_lab.lock);
+	if (!pdev->removing && !pl_iommu_probe(pdev)) {
+		/* intel_iommu_probe_finalize() -> iommu_setup_dma_ops() */
+		pdev->saved_ops = get_dma_ops(&pdev->dev);
+		pl_dma_ops_install(pdev);
+	}
+out_unlock:
+	mutex_unlock(&pl_lab.lock);
 }
 
 static void pl_l61_device_added(struct pl_dev *pdev)
 {
-	int model;
+	int model = pl_l61_model(pdev);
 
-	lockdep_assert_held(&pl_lab.lock);
-	model = pl_l61_model(pdev);
-	if (model == -ENODEV) {
-		pl_set_state(pdev, PROBELAB_DEV_NO_IOMMU, 0);
-		return;
-	}
-	if (model < 0) {
-		pl_set_state(pdev, PROBELAB_DEV_FAILED, model);
-		return;
-	}
 	if (model == PROBELAB_FW_IOMMU_VTD) {
 		pl_l61_vtd_probe(pdev);
 		return;
 	}
-	/* SMMUv3: __iommu_probe_device() finds no fwspec: -ENODEV */
-	pl_set_state(pdev, PROBELAB_DEV_WAITING, 0);
+	mutex_lock(&pl_lab.lock);
+	if (model == -ENODEV)
+		pl_set_state(pdev, PROBELAB_DEV_NO_IOMMU, 0);
+	else if (model < 0)
+		pl_set_state(pdev, PROBELAB_DEV_FAILED, model);
+	else	/* SMMUv3: __iommu_probe_device() finds no fwspec: -ENODEV */
+		pl_set_state(pdev, PROBELAB_DEV_WAITING, 0);
+	mutex_unlock(&pl_lab.lock);
 }
 
 static void pl_l61_iommu_registered(struct pl_iommu *iommu)
 {
+	struct pl_dev **devs;
 	struct pl_dev *pdev;
+	u32 n = 0, i;
 
-	lockdep_assert_held(&pl_lab.lock);
 	/* arm_smmu_probe_device() refuses fwspecs without ops: nothing */
 	if (iommu->model != PROBELAB_FW_IOMMU_VTD)
 		return;
-	/* bus_iommu_probe() */
-	list_for_each_entry(pdev, &pl_lab.devices, node)
-		if (pdev->state == PROBELAB_DEV_WAITING && !pdev->removing &&
-		    pl_l61_model(pdev) == PROBELAB_FW_IOMMU_VTD)
-			pl_l61_vtd_probe(pdev);
+	/* bus_iommu_probe(): walks the bus, probing each device unlocked */
+	mutex_lock(&pl_lab.lock);
+	devs = kcalloc(max_t(u32, pl_lab.nr_devices, 1), sizeof(*devs),
+		       GFP_KERNEL);
+	list_for_each_entry(pdev, &pl_lab.devices, node) {
+		if (!devs || pdev->state != PROBELAB_DEV_WAITING || pdev->removing)
+			continue;
+		get_device(&pdev->dev);
+		devs[n++] = pdev;
+	}
+	mutex_unlock(&pl_lab.lock);
+	for (i = 0; i < n; i++) {
+		if (pl_l61_model(devs[i]) == PROBELAB_FW_IOMMU_VTD)
+			pl_l61_vtd_probe(devs[i]);
+		put_device(&devs[i]->dev);
+	}
+	kfree(devs);
 }
 
 static bool pl_l61_match_ready(struct pl_dev *pdev)
@@ -172,6 +198,15 @@ static int pl_l61_of_iommu_configure(struct pl_dev *pdev)
 		return ret;
 	WRITE_ONCE(pdev->di, di);
 	pl_inject(PL_INJ_FWSPEC_USE, pdev);
+	/*
+	 * of_iommu_configure() goes on with the fwspec it published: another
+	 * caller may have found it "without ops" meanwhile and freed it.
+	 */
+	if (READ_ONCE(di->state) != PL_OBJ_LIVE) {
+		pl_violation(1, pdev, "of_iommu_configure(): fwspec freed by another (gen %u)",
+			     di->gen);
+		return -EFAULT;
+	}
 	/* the otherwise-empty fwspec stays: it names what we wait for */
 	return pl_fwspecs_ready(di) ? 0 : -EPROBE_DEFER;
 }
@@ -219,6 +254,15 @@ static int pl_l61_dma_configure(struct pl_dev *pdev)
 	return ret;
 }
 
+/* of_dma_configure() called by a driver itself: the fwspec step alone */
+static int pl_l61_of_configure(struct pl_dev *pdev)
+{
+	if (READ_ONCE(pdev->removing) ||
+	    pl_l61_model(pdev) != PROBELAB_FW_IOMMU_SMMUV3)
+		return 0;
+	return pl_l61_of_iommu_configure(pdev);
+}
+
 static void pl_l61_dma_cleanup(struct pl_dev *pdev)
 {
 	mutex_lock(&pl_lab.lock);
@@ -235,5 +279,9 @@ const struct pl_policy pl_policy_linux61 = {
 	.match_ready = pl_l61_match_ready,
 	.dma_configure = pl_l61_dma_configure,
 	.dma_cleanup = pl_l61_dma_cleanup,
+	.of_configure = pl_l61_of_configure,
 	.deferred_list = true,
+	.ready_flag = false,
+	.one_fwspec = true,
+	.hotadd_no_attach = true,
 };

@@ -73,21 +73,24 @@ static int pl_ml_probe(struct pl_dev *pdev)
 	return 0;
 }
 
+/* iommu_probe_device() under iommu_probe_device_lock */
 static void pl_ml_device_added(struct pl_dev *pdev)
 {
-	lockdep_assert_held(&pl_lab.lock);
+	mutex_lock(&pl_lab.lock);
 	pl_ml_probe(pdev);
+	mutex_unlock(&pl_lab.lock);
 }
 
 static void pl_ml_iommu_registered(struct pl_iommu *iommu)
 {
 	struct pl_dev *pdev;
 
-	lockdep_assert_held(&pl_lab.lock);
-	/* bus_iommu_probe(): every device without a group */
+	/* bus_iommu_probe(): every device without a group, under the lock */
+	mutex_lock(&pl_lab.lock);
 	list_for_each_entry(pdev, &pl_lab.devices, node)
 		if (pdev->state == PROBELAB_DEV_WAITING && !pdev->removing)
 			pl_ml_probe(pdev);
+	mutex_unlock(&pl_lab.lock);
 }
 
 static bool pl_ml_match_ready(struct pl_dev *pdev)
@@ -127,6 +130,17 @@ static int pl_ml_dma_configure(struct pl_dev *pdev)
 	return ret;
 }
 
+/* of_iommu_configure(): the replay under iommu_probe_device_lock */
+static int pl_ml_of_configure(struct pl_dev *pdev)
+{
+	int ret;
+
+	mutex_lock(&pl_lab.lock);
+	ret = pdev->removing ? -ENODEV : pl_ml_probe(pdev);
+	mutex_unlock(&pl_lab.lock);
+	return ret;
+}
+
 static void pl_ml_dma_cleanup(struct pl_dev *pdev)
 {
 	mutex_lock(&pl_lab.lock);
@@ -141,5 +155,8 @@ const struct pl_policy pl_policy_mainline = {
 	.match_ready = pl_ml_match_ready,
 	.dma_configure = pl_ml_dma_configure,
 	.dma_cleanup = pl_ml_dma_cleanup,
+	.of_configure = pl_ml_of_configure,
 	.deferred_list = true,
+	.ready_flag = true,
+	.one_fwspec = true,
 };

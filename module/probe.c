@@ -41,12 +41,17 @@ const struct pl_policy *pl_policy(void)
 	return &pl_policy_fixed;
 }
 
+/* Present for the policy: ready (or, for linux-6.1, registered). */
 static bool pl_iommu_ready(const struct pl_iommu *iommu)
 {
-	return READ_ONCE(iommu->registered) && !READ_ONCE(iommu->going);
+	if (READ_ONCE(iommu->going))
+		return false;
+	if (pl_policy()->ready_flag)
+		return READ_ONCE(iommu->ready);
+	return READ_ONCE(iommu->registered);
 }
 
-/* All instances in front of the device are registered (and staying). */
+/* Every instance of the device's fwspecs is present (and staying). */
 bool pl_fwspecs_ready(const struct pl_dev_iommu *di)
 {
 	u32 i;
@@ -134,6 +139,9 @@ int pl_build_fwspecs(struct pl_dev *pdev, struct pl_dev_iommu **out)
 		for (j = 0; j < di->nr_fwspecs; j++)
 			if (di->fwspecs[j].iommu == iommu)
 				fs = &di->fwspecs[j];
+		/* iommu_fwspec_add_ids() into the one fwspec there is */
+		if (!fs && di->nr_fwspecs && pl_policy()->one_fwspec)
+			fs = &di->fwspecs[0];
 		if (!fs) {
 			if (di->nr_fwspecs == PROBELAB_DEV_MAX_IOMMUS) {
 				kfree(di);
@@ -207,7 +215,7 @@ int pl_iommu_probe(struct pl_dev *pdev)
 }
 
 /* fixed: build the fwspecs once, probe when every instance is ready. */
-static void pl_fixed_device_added(struct pl_dev *pdev)
+static void pl_fixed_probe(struct pl_dev *pdev)
 {
 	int ret;
 
@@ -269,13 +277,21 @@ void pl_release_device(struct pl_dev *pdev)
 	pdev->state = PROBELAB_DEV_WAITING;
 }
 
-/* fixed: an instance registered - probe the devices waiting for it. */
+/* fixed: the probe at device add runs entirely under the lab lock. */
+static void pl_fixed_device_added(struct pl_dev *pdev)
+{
+	mutex_lock(&pl_lab.lock);
+	pl_fixed_probe(pdev);
+	mutex_unlock(&pl_lab.lock);
+}
+
+/* fixed: an instance is ready - probe the devices waiting for it. */
 static void pl_fixed_iommu_registered(struct pl_iommu *iommu)
 {
 	struct pl_dev *pdev;
 	u32 i;
 
-	lockdep_assert_held(&pl_lab.lock);
+	mutex_lock(&pl_lab.lock);
 	list_for_each_entry(pdev, &pl_lab.devices, node) {
 		if (pdev->state != PROBELAB_DEV_WAITING || pdev->removing)
 			continue;
@@ -286,8 +302,9 @@ static void pl_fixed_iommu_registered(struct pl_iommu *iommu)
 			if (i == pdev->di->nr_fwspecs)
 				continue;
 		}
-		pl_fixed_device_added(pdev);
+		pl_fixed_probe(pdev);
 	}
+	mutex_unlock(&pl_lab.lock);
 }
 
 /* A driver probe is deferred: counted, remembered, announced. */
@@ -367,6 +384,23 @@ static void pl_fixed_dma_cleanup(struct pl_dev *pdev)
 	mutex_unlock(&pl_lab.lock);
 }
 
+/*
+ * fixed: the firmware step belongs to the probe at device add; a driver
+ * calling of_dma_configure() itself only reads, under the device lock the
+ * layer's rules require of every dma_configure.
+ */
+static int pl_fixed_of_configure(struct pl_dev *pdev)
+{
+	int ret;
+
+	device_lock(&pdev->dev);
+	mutex_lock(&pl_lab.lock);
+	ret = pl_dev_ready(pdev) ? 0 : -EPROBE_DEFER;
+	mutex_unlock(&pl_lab.lock);
+	device_unlock(&pdev->dev);
+	return ret;
+}
+
 static bool pl_fixed_match_ready(struct pl_dev *pdev)
 {
 	return pl_dev_ready(pdev);
@@ -379,7 +413,10 @@ const struct pl_policy pl_policy_fixed = {
 	.match_ready = pl_fixed_match_ready,
 	.dma_configure = pl_fixed_dma_configure,
 	.dma_cleanup = pl_fixed_dma_cleanup,
+	.of_configure = pl_fixed_of_configure,
 	.deferred_list = false,
+	.ready_flag = true,
+	.one_fwspec = false,
 };
 
 /* bus->dma_configure: really_probe(), device lock held. */

@@ -72,6 +72,10 @@ struct pl_iommu_hw {
  * @registered: lab lock; the instance driver is bound and ready
  * @going: lab lock; unregistration is in progress, no new probe may use it
  * @registering: lab lock; IOMMU_REGISTER is binding the instance device
+ * @ready: lab lock (read locklessly by the kernels' policies); the
+ *	driver's setup after registration is done (6.16's iommu->ready): its
+ *	tables were reset.  "fixed" and "mainline" wait for it, "linux-6.1"
+ *	only for @registered
  * @hw_lock: protects @hw
  * @hw: the hardware model
  * @next_did: lab lock; VT-d domain IDs / SMMUv3 ASIDs handed out
@@ -84,6 +88,7 @@ struct pl_iommu {
 	bool registered;
 	bool going;
 	bool registering;
+	bool ready;
 	spinlock_t hw_lock;		/* protects @hw */
 	struct pl_iommu_hw hw;
 	u32 next_did;
@@ -382,6 +387,7 @@ union probelab_cmd_buffer {
 	struct probelab_iova iova;
 	struct probelab_check check;
 	struct probelab_inject inject;
+	struct probelab_race race;
 };
 
 struct probelab_ucmd {
@@ -423,6 +429,7 @@ void pl_ev_iommu(u32 event, const struct pl_iommu *iommu,
 		 struct pl_dev *pdev);
 void pl_ev_group(u32 event, struct pl_dev *pdev,
 		 const struct pl_group *group);
+void pl_ev_domain(u32 event, const struct pl_domain *domain);
 
 /* debugfs.c: /sys/kernel/debug/probelab/ */
 void probelab_debugfs_init(void);
@@ -464,11 +471,22 @@ const char *pl_driver_name(u32 driver);
  * struct pl_policy - one probe-layer ordering (probe.c: "fixed";
  *	policy_linux61.c: "linux-6.1"; policy_mainline.c: "mainline")
  * @name: the policy's name
- * @device_added: bus notifier, BUS_NOTIFY_ADD_DEVICE; lab lock held
- * @iommu_registered: the instance's driver bound; lab lock held
+ * @device_added: bus notifier, BUS_NOTIFY_ADD_DEVICE; no lock held (each
+ *	policy takes the locks its kernel takes)
+ * @iommu_registered: the instance's driver bound and its setup done; no
+ *	lock held
  * @match_ready: may bus->match offer @pdev to its driver now; lab lock held
  * @dma_configure: bus->dma_configure; device lock held, lab lock not
  * @dma_cleanup: bus->dma_cleanup; device lock held, lab lock not
+ * @of_configure: the firmware step of dma_configure alone, as drivers
+ *	that call of_dma_configure() themselves run it: no lock held, the
+ *	device possibly bound or binding (PROBELAB_RACE_OF_CONFIGURE)
+ * @ready_flag: instances count as present once @ready, not @registered
+ * @one_fwspec: a device has one fwspec naming the first instance found
+ *	(Linux's fwspec has one iommu_fwnode: IDs of a second instance are
+ *	added to the first's); "fixed" keeps one per instance
+ * @hotadd_no_attach: a device joining a claimed group is attached to no
+ *	domain (6.1 attaches only a default domain, and not when owned)
  * @deferred_list: DRV_BIND goes through device_attach(): a deferred
  *	probe joins the driver core's deferred list and is retried by its
  *	global trigger.  Otherwise DRV_BIND uses device_driver_attach() and
@@ -481,7 +499,11 @@ struct pl_policy {
 	bool (*match_ready)(struct pl_dev *pdev);
 	int (*dma_configure)(struct pl_dev *pdev);
 	void (*dma_cleanup)(struct pl_dev *pdev);
+	int (*of_configure)(struct pl_dev *pdev);
 	bool deferred_list;
+	bool ready_flag;
+	bool one_fwspec;
+	bool hotadd_no_attach;
 };
 
 extern const struct pl_policy pl_policy_fixed;
@@ -526,6 +548,7 @@ void pl_domains_free_all(void);
 enum pl_inject_point {
 	PL_INJ_PROBE_XLATE,
 	PL_INJ_PROBE_GROUP,
+	PL_INJ_PROBE_UNLOCKED,
 	PL_INJ_RELEASE,
 	PL_INJ_FWSPEC_FREE,
 	PL_INJ_FWSPEC_USE,
@@ -544,6 +567,9 @@ int pl_inject(enum pl_inject_point id, const struct pl_dev *pdev);
 int pl_op_inject(struct probelab_ucmd *ucmd);
 void pl_inject_reset(void);
 void pl_inject_debugfs(struct dentry *root);
+
+/* race.c: kernel threads of the race engine */
+int pl_op_race(struct probelab_ucmd *ucmd);
 
 /* check.c: the invariant checker (DESIGN.md section 3) */
 void pl_report(u32 invariant, struct pl_dev *pdev, u32 group, u32 domain,
@@ -571,6 +597,7 @@ void pl_hw_destroy(struct pl_iommu *iommu);
 void pl_hw_attach(struct pl_iommu *iommu, const struct pl_fwspec *fwspec,
 		  const struct pl_domain *domain);
 void pl_hw_detach(struct pl_iommu *iommu, const struct pl_fwspec *fwspec);
+void pl_hw_setup(struct pl_iommu *iommu);
 bool pl_hw_verify(struct pl_iommu *iommu, u32 id,
 		  const struct pl_domain *domain, char *why, size_t len);
 struct seq_file;

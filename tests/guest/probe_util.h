@@ -393,4 +393,122 @@ static inline const char *dma_ops_owner(uint32_t id, char *out, size_t len)
 	return debugfs_field(DEBUGFS "/devices", key, 5, out, len);
 }
 
+/* ---- TAP skips ---------------------------------------------------------- */
+
+static inline __attribute__((format(printf, 1, 2)))
+void tap_skip(const char *fmt, ...)
+{
+	va_list ap;
+
+	printf("ok %d # SKIP ", ++tap_n);
+	va_start(ap, fmt);
+	vprintf(fmt, ap);
+	va_end(ap);
+	printf("\n");
+	fflush(stdout);
+}
+
+/* ---- the hardware models (debugfs iommus/<name>/ste, /context) ---------- */
+
+/**
+ * struct hw_entry - one STE or context entry as debugfs shows it
+ * @state: SMMUv3 "abort", "bypass", "translate" (a never-written STE:
+ *	"abort" too, it aborts); VT-d "absent", "pass-through",
+ *	"second-level"
+ * @sig: what names the paging domain: the STE's word 0 (S1ContextPtr:
+ *	the domain's context descriptor) or the context entry's DID; 0 for
+ *	other states
+ */
+struct hw_entry {
+	char state[24];
+	unsigned long long sig;
+};
+
+/* Entry of requester/stream ID @id on instance @inst. */
+static inline struct hw_entry hw_get(bool vtd, const char *inst,
+				     unsigned int id)
+{
+	struct hw_entry e = { "", 0 };
+	char path[128], key[32], f[40];
+
+	if (vtd) {
+		snprintf(path, sizeof(path), DEBUGFS "/iommus/%s/context", inst);
+		snprintf(key, sizeof(key), "%02x:%02x.%u", id >> 8,
+			 (id >> 3) & 0x1f, id & 7);
+		debugfs_field(path, key, 1, e.state, sizeof(e.state));
+		if (!e.state[0]) {
+			snprintf(e.state, sizeof(e.state), "absent");
+			return e;
+		}
+		debugfs_field(path, key, 2, f, sizeof(f));
+		if (!strcmp(e.state, "second-level"))
+			e.sig = strtoull(f, NULL, 10);
+		return e;
+	}
+	snprintf(path, sizeof(path), DEBUGFS "/iommus/%s/ste", inst);
+	snprintf(key, sizeof(key), "0x%x", id);
+	debugfs_field(path, key, 1, e.state, sizeof(e.state));
+	if (!e.state[0] || !strcmp(e.state, "invalid"))
+		snprintf(e.state, sizeof(e.state), "abort");
+	debugfs_field(path, key, 2, f, sizeof(f));
+	if (!strcmp(e.state, "translate"))
+		e.sig = strtoull(f, NULL, 16);
+	return e;
+}
+
+/* The entry state a domain type gives on each model. */
+static inline const char *hw_want(bool vtd, unsigned int domain_type)
+{
+	switch (domain_type) {
+	case PROBELAB_DOMAIN_BLOCKED:
+		return vtd ? "absent" : "abort";
+	case PROBELAB_DOMAIN_IDENTITY:
+		return vtd ? "pass-through" : "bypass";
+	case PROBELAB_DOMAIN_DMA:
+	case PROBELAB_DOMAIN_UNMANAGED:
+		return vtd ? "second-level" : "translate";
+	}
+	return "?";
+}
+
+/* ---- the invariant checker ---------------------------------------------- */
+
+/* CHECK with @flags; bails out when the op fails. */
+static inline struct pl_check_result check_run(unsigned int flags)
+{
+	struct pl_check_result r;
+
+	must(pl_check(lab, flags, 8, &r), "CHECK");
+	return r;
+}
+
+/*
+ * One TAP line: CHECK finds nothing now, nothing was found since the lab
+ * was reset (automatic checking after every op included) and automatic
+ * checking is on.
+ */
+static inline void check_clean(const char *what)
+{
+	struct pl_check_result r = check_run(0);
+
+	tap_ok(r.found == 0 && r.total == 0 && r.auto_check,
+	       "%s: CHECK finds no violation (found %u, total since reset %llu, auto-check %s)%s%s",
+	       what, r.found, (unsigned long long)r.total,
+	       r.auto_check ? "on" : "off", r.nr ? ": first: " : "",
+	       r.nr ? r.v[0].what : "");
+	pl_check_result_free(&r);
+}
+
+/* A second owner token (another open /dev/probelab). */
+static inline struct pl_handle *token_open(void)
+{
+	struct pl_handle *h;
+	int ret = pl_open(&h);
+
+	if (ret)
+		bail("cannot open a second %s: %s", PL_DEVICE_PATH,
+		     strerror(-ret));
+	return h;
+}
+
 #endif

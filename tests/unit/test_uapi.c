@@ -101,6 +101,13 @@ static void inject_layout(void **state)
 	assert_int_equal(offsetof(struct probelab_inject, fired), 96);
 	assert_int_equal(sizeof(struct probelab_inject), 104);
 	assert_int_equal(PROBELAB_OP_INJECT, 23);
+	assert_int_equal(offsetof(struct probelab_race, actor), 16);
+	assert_int_equal(offsetof(struct probelab_race, iterations), 32);
+	assert_int_equal(offsetof(struct probelab_race, violations), 48);
+	assert_int_equal(sizeof(struct probelab_race), 56);
+	assert_int_equal(PROBELAB_OP_RACE, 24);
+	assert_int_equal(offsetof(struct probelab_group_info, group_claimed), 36);
+	assert_int_equal(offsetof(struct probelab_dev_info, claims), 124);
 }
 
 static void ioctl_number(void **state)

@@ -173,6 +173,180 @@ int pl_dev_lookup(struct pl_handle *h, const char *ref, uint32_t *dev_id,
 		  struct probelab_dev_info *info);
 
 /* ======================================================================
+ * DMA ownership, domains, page tables, the invariant checker and the
+ * injection points (tools/lib/own.c).  The owner token is the handle:
+ * claims last while it is open, the domains it allocated are freed when
+ * it is closed.  Same conventions: 0 or a negative errno, nothing printed.
+ * ====================================================================== */
+
+/* Whether the running module implements @op (GET_INFO's ops): 1, 0 or -errno. */
+int pl_has_op(struct pl_handle *h, unsigned int op);
+
+/*
+ * OWNER_CLAIM_GROUP / _DEVICE and OWNER_RELEASE.  -EBUSY while a DMA-API
+ * driver is bound in the group, another token owns it or it is off its
+ * default domain; release: -EINVAL when this handle holds no such claim.
+ */
+int pl_claim_group(struct pl_handle *h, uint32_t group_id);
+int pl_claim_device(struct pl_handle *h, uint32_t dev_id);
+int pl_release_group(struct pl_handle *h, uint32_t group_id);
+int pl_release_device(struct pl_handle *h, uint32_t dev_id);
+
+/*
+ * Who owns a group, from its QUERY entry: nobody (owner_cnt 0), bound
+ * DMA-API drivers (owner_cnt of them), or an explicit owner (owner_cnt
+ * claims).  A group off its default domain counts as claimed even when
+ * the module leaves @owned at 0: only an explicit owner moves it.
+ */
+enum pl_owner_kind {
+	PL_OWNER_NONE,
+	PL_OWNER_DMA_API,
+	PL_OWNER_CLAIMED,
+};
+enum pl_owner_kind pl_group_owner(const struct probelab_group_info *g);
+const char *pl_owner_kind_name(enum pl_owner_kind kind); /* "none", ... */
+
+/* DOMAIN_ALLOC in @dev_id's instance format; @type UNMANAGED, IDENTITY
+ * or BLOCKED.  DOMAIN_FREE: -EBUSY while attached, -ENOENT when the
+ * domain is not this handle's. */
+int pl_domain_alloc(struct pl_handle *h, uint32_t dev_id, unsigned int type,
+		    uint32_t *domain_id);
+int pl_domain_free(struct pl_handle *h, uint32_t domain_id);
+/* ATTACH / DETACH a group (or the group of device @target when
+ * @is_device); only its owner may (-EPERM).  DETACH goes back to the
+ * blocking domain. */
+int pl_attach(struct pl_handle *h, uint32_t target, int is_device,
+	      uint32_t domain_id);
+int pl_detach(struct pl_handle *h, uint32_t target, int is_device);
+
+/*
+ * MAP / UNMAP / IOVA_TO_PHYS on an UNMANAGED domain of this handle's.
+ * *done (may be NULL) gets the bytes mapped or unmapped, also on failure.
+ * -EOPNOTSUPP from a module without page tables (see pl_has_op()).
+ */
+int pl_map(struct pl_handle *h, uint32_t domain_id, uint64_t iova,
+	   uint64_t paddr, uint64_t length, unsigned int prot,
+	   uint64_t *done);
+int pl_unmap(struct pl_handle *h, uint32_t domain_id, uint64_t iova,
+	     uint64_t length, uint64_t *done);
+int pl_iova_to_phys(struct pl_handle *h, uint32_t domain_id, uint64_t iova,
+		    uint64_t *paddr);
+
+/* The kernel returns at most this many violations per CHECK. */
+#define PL_CHECK_MAX_ENTRIES	256
+
+/**
+ * struct pl_check_result - one CHECK run
+ * @found: violations this run found (may exceed @nr)
+ * @nr: entries of @v
+ * @auto_check: 1 when the module checks after every op
+ * @total: violations since the lab was reset (runs, auto runs, the layer)
+ * @v: the first @nr violations, malloc()ed (NULL when none)
+ */
+struct pl_check_result {
+	unsigned int found;
+	unsigned int nr;
+	int auto_check;
+	uint64_t total;
+	struct probelab_violation *v;
+};
+
+/*
+ * CHECK: @flags 0, PROBELAB_CHECK_AUTO_ON or _AUTO_OFF; up to @max
+ * violations (at most PL_CHECK_MAX_ENTRIES) are returned.
+ */
+int pl_check(struct pl_handle *h, unsigned int flags, unsigned int max,
+	     struct pl_check_result *r);
+void pl_check_result_free(struct pl_check_result *r);
+/* Short name of invariant 1..9 of DESIGN.md section 3, NULL otherwise. */
+const char *pl_invariant_name(unsigned int invariant);
+
+/*
+ * INJECT: @c has point, action, error, delay_us, jitter_us, every_nth,
+ * ppm, dev_id, seed and flags set by the caller (size and op are filled
+ * in); hits and fired come back.  pl_inject_query reads one point
+ * (-ENOENT: no such point), pl_inject_off disarms it.
+ */
+int pl_inject(struct pl_handle *h, struct probelab_inject *c);
+int pl_inject_query(struct pl_handle *h, const char *point,
+		    struct probelab_inject *out);
+int pl_inject_off(struct pl_handle *h, const char *point);
+/* The points this library knows of by index, NULL past the last. */
+const char *pl_inject_point_name(unsigned int i);
+const char *pl_inject_action_name(unsigned int action); /* "off", ... */
+
+#define PL_INJECT_DEBUGFS	"/sys/kernel/debug/probelab/inject"
+
+/**
+ * struct pl_inject_point - one injection point as pl_inject_list() found it
+ * @name: its name
+ * @state: its QUERY answer (action, error, delay..., hits, fired)
+ * @has_debugfs: 1 when @step, @context and @can_fail come from debugfs
+ * @can_fail: 1 or 0 from debugfs, -1 unknown
+ * @step: the step it sits at ("" unknown)
+ * @context: "sleeps" or "atomic" ("" unknown)
+ */
+struct pl_inject_point {
+	char name[PROBELAB_NAME_LEN];
+	struct probelab_inject state;
+	int has_debugfs;
+	int can_fail;
+	char step[128];
+	char context[16];
+};
+
+/*
+ * Every injection point: the files of @debugfs_dir (NULL or unreadable:
+ * only the points this library knows) plus the known ones, each QUERYed
+ * (a name the module does not know is left out).  *out is malloc()ed.
+ */
+int pl_inject_list(struct pl_handle *h, const char *debugfs_dir,
+		   struct pl_inject_point **out, unsigned int *nr);
+
+/* ======================================================================
+ * Parsers of command-line values (tools/lib/parse.c); -EINVAL for what
+ * they do not understand, -ERANGE for a number that does not fit.
+ * ====================================================================== */
+
+/* "EIO", "eio", "5" or "-5" -> 5; also EPROBE_DEFER, ENOTSUP, ...;
+ * errnos are 1..4095. */
+int pl_errno_from_name(const char *s);
+/* Decimal or 0x hexadecimal, no sign, no blanks. */
+int pl_parse_u64(const char *s, uint64_t *out);
+/* pl_parse_u64 with an optional binary suffix K, M, G or T (decimal
+ * only: "4K", "2M", "0x1000"). */
+int pl_parse_size(const char *s, uint64_t *out);
+/* "r", "w", "rw" (either order) or "read", "write", "read,write":
+ * PROBELAB_PROT_* bits (never 0). */
+int pl_parse_prot(const char *s, unsigned int *prot);
+const char *pl_prot_name(unsigned int prot);	/* "rw", "r", "w", "-" */
+
+/**
+ * struct pl_inject_args - `probelab inject` arguments
+ * @list: --list
+ * @query: a point and no action: show it (cmd.flags has INJECT_QUERY)
+ * @point: the point (points into argv), NULL with --list
+ * @dev: --dev reference (points into argv), NULL for any device
+ * @cmd: the INJECT operation, ready but for dev_id
+ */
+struct pl_inject_args {
+	int list;
+	int query;
+	const char *point;
+	const char *dev;
+	struct probelab_inject cmd;
+};
+
+/*
+ * Parses POINT (--delay US [--jitter US] | --fail ERRNO | --off)
+ * [--every N] [--ppm P] [--dev ID] [--seed S], or POINT alone, or
+ * --list; "--opt VALUE" or "--opt=VALUE".  @argv holds the arguments
+ * after the command name.  -EINVAL with a message in @err.
+ */
+int pl_inject_parse_args(int argc, char *const argv[],
+			 struct pl_inject_args *a, char *err, size_t errlen);
+
+/* ======================================================================
  * Lab events (tools/lib/events.c): a subscriber of the generic netlink
  * family PROBELAB_GENL_NAME, multicast group "events" (libnl-genl).
  * ====================================================================== */

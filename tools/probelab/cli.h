@@ -6,9 +6,27 @@
 #include <stdbool.h>
 #include <json-c/json.h>
 
+#include <stdint.h>
+
+struct pl_handle;
+
+#define CLI_SESSION_DOMAINS	64
+
+/*
+ * probelab session: the /dev/probelab file every command of the session
+ * shares - the owner token of its claims and domains - and the domains
+ * `domain alloc` made in it, which later lines name $1, $2, ...
+ */
+struct cli_session {
+	struct pl_handle *h;
+	uint32_t domains[CLI_SESSION_DOMAINS];
+	unsigned int nr_domains;
+};
+
 struct cli {
 	bool json;		/* --json: one JSON document on stdout */
 	const char *cmd;	/* name of the running command */
+	struct cli_session *session;	/* inside probelab session */
 };
 
 struct cli_cmd {
@@ -34,9 +52,26 @@ int cli_usage(struct cli *cli, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 /* Print @obj (consumed) as the command's JSON document. */
 void cli_json_print(json_object *obj);
+/* Sessions print each document on one line. */
+void cli_json_set_lines(bool lines);
 /* Open /dev/probelab or explain why it cannot be opened. */
-struct pl_handle;
 int cli_open(struct cli *cli, struct pl_handle **h);
+/*
+ * The owner token: the session's file inside `probelab session`, else a
+ * file of its own (whose claims and domains end with the process).
+ * cli_token_close() leaves the session's file open.
+ */
+int cli_token_open(struct cli *cli, struct pl_handle **h);
+void cli_token_close(struct cli *cli, struct pl_handle *h);
+/*
+ * A session remembers the domains allocated in it: returns N for $N, 0
+ * outside a session or when it holds CLI_SESSION_DOMAINS already.
+ */
+unsigned int cli_session_domain(struct cli *cli, uint32_t domain_id);
+/* Run one command line (argv[0] the command); its exit status. */
+int cli_dispatch(struct cli *cli, int argc, char **argv);
+/* Symbolic errno name for JSON, NULL when unknown. */
+const char *cli_errno_name(int err);
 
 extern const struct cli_cmd cli_cmd_info;
 extern const struct cli_cmd cli_cmd_fw;
@@ -54,6 +89,17 @@ extern const struct cli_cmd cli_cmd_reset;
 extern const struct cli_cmd cli_cmd_stats;
 extern const struct cli_cmd cli_cmd_monitor;
 extern const struct cli_cmd cli_cmd_bench;
+
+/* ---- ownership, domains, page tables, checker, injection (issue 4) ---- */
+extern const struct cli_cmd cli_cmd_claim;
+extern const struct cli_cmd cli_cmd_release;
+extern const struct cli_cmd cli_cmd_domain;
+extern const struct cli_cmd cli_cmd_map;
+extern const struct cli_cmd cli_cmd_unmap;
+extern const struct cli_cmd cli_cmd_iova;
+extern const struct cli_cmd cli_cmd_check;
+extern const struct cli_cmd cli_cmd_inject;
+extern const struct cli_cmd cli_cmd_session;
 
 /* Shared by the lab commands (cmd_status.c). */
 struct probelab_dev_info;
@@ -73,6 +119,12 @@ json_object *cli_iommu_json(const struct probelab_iommu_info *i);
 json_object *cli_group_json(const struct probelab_group_info *g,
 			    const struct probelab_iommu_info *iommus,
 			    unsigned int nr_iommus);
+/* A group by its decimal id, or report why not: CLI_OK or CLI_FAIL. */
+int cli_group_ref(struct cli *cli, struct pl_handle *h, const char *ref,
+		  struct probelab_group_info *info);
+/* "none", "DMA-API (2)", "claimed (1 claim)" */
+const char *cli_owner_str(const struct probelab_group_info *g, char *buf,
+			  unsigned long len);
 /* "fixed: EBUSY (Device or resource busy)" style errno text */
 const char *cli_errstr(int err, char *buf, unsigned long len);
 /* The NUL-terminated copy of a fixed-size name field. */

@@ -177,8 +177,63 @@ json_object *cli_group_json(const struct probelab_group_info *g,
 							g->domain_type));
 	json_object_object_add(o, "owner_cnt",
 			       json_object_new_int64(g->owner_cnt));
-	json_object_object_add(o, "owned", json_object_new_boolean(g->owned));
+	json_object_object_add(o, "owner", json_object_new_string(
+		pl_owner_kind_name(pl_group_owner(g))));
+	json_object_object_add(o, "owned", json_object_new_boolean(
+		pl_group_owner(g) == PL_OWNER_CLAIMED));
 	return o;
+}
+
+const char *cli_owner_str(const struct probelab_group_info *g, char *buf,
+			  unsigned long len)
+{
+	switch (pl_group_owner(g)) {
+	case PL_OWNER_DMA_API:
+		snprintf(buf, len, "DMA-API (%u)", g->owner_cnt);
+		break;
+	case PL_OWNER_CLAIMED:
+		if (g->group_claimed && g->owner_cnt == 1)
+			snprintf(buf, len, "claimed (group)");
+		else if (g->group_claimed)
+			snprintf(buf, len, "claimed (group + %u device claim%s)",
+				 g->owner_cnt - 1, g->owner_cnt == 2 ? "" : "s");
+		else
+			snprintf(buf, len, "claimed (%u device claim%s)",
+				 g->owner_cnt, g->owner_cnt == 1 ? "" : "s");
+		break;
+	default:
+		snprintf(buf, len, "none");
+	}
+	return buf;
+}
+
+int cli_group_ref(struct cli *cli, struct pl_handle *h, const char *ref,
+		  struct probelab_group_info *info)
+{
+	struct probelab_group_info *v;
+	unsigned int n, i;
+	uint64_t id;
+	char e[96];
+	int ret;
+
+	if (pl_parse_u64(ref, &id) || !id || id > UINT32_MAX)
+		return cli_fail(cli, -EINVAL, "'%s' is not a group id (a decimal number, see probelab status)",
+				ref);
+	ret = pl_query_groups(h, &v, &n);
+	if (ret)
+		return cli_fail(cli, ret, "QUERY groups: %s",
+				cli_errstr(ret, e, sizeof(e)));
+	for (i = 0; i < n && v[i].group_id != id; i++)
+		;
+	if (i == n) {
+		free(v);
+		return cli_fail(cli, -ENOENT, "no group %s (see probelab status)",
+				ref);
+	}
+	if (info)
+		*info = v[i];
+	free(v);
+	return CLI_OK;
 }
 
 /* "smmu0:0x10,0x11 smmu1" - IDs are known for the first instance only */
@@ -285,20 +340,21 @@ static int status_run(struct cli *cli, int argc, char **argv)
 	}
 	printf("groups: %u\n", ng);
 	if (ng)
-		printf("  %-6s %-20s %-14s %-14s %6s %7s\n", "GROUP",
-		       "INSTANCE", "DOMAIN", "DEFAULT", "OWNERS", "DEVICES");
+		printf("  %-6s %-20s %-14s %-14s %7s %9s %s\n", "GROUP",
+		       "INSTANCE", "DOMAIN", "DEFAULT", "DEVICES",
+		       "OWNER_CNT", "OWNER");
 	for (i = 0; i < ng; i++) {
-		char in[PROBELAB_NAME_LEN + 1], d1[32], d2[32];
+		char in[PROBELAB_NAME_LEN + 1], d1[32], d2[32], own[48];
 
 		domain_str(d1, sizeof(d1), groups[i].domain_id,
 			   groups[i].domain_type);
 		domain_str(d2, sizeof(d2), groups[i].default_domain_id,
 			   groups[i].default_domain_type);
-		printf("  %-6u %-20s %-14s %-14s %5u%s %7u\n",
+		printf("  %-6u %-20s %-14s %-14s %7u %9u %s\n",
 		       groups[i].group_id,
 		       iommu_name(iommus, ni, groups[i].iommu, in, sizeof(in)),
-		       d1, d2, groups[i].owner_cnt,
-		       groups[i].owned ? "*" : " ", groups[i].nr_devices);
+		       d1, d2, groups[i].nr_devices, groups[i].owner_cnt,
+		       cli_owner_str(&groups[i], own, sizeof(own)));
 	}
 	printf("devices: %u\n", nd);
 	if (nd)

@@ -23,6 +23,15 @@ static const struct cli_cmd *const commands[] = {
 	&cli_cmd_stats,
 	&cli_cmd_monitor,
 	&cli_cmd_bench,
+	&cli_cmd_claim,
+	&cli_cmd_release,
+	&cli_cmd_domain,
+	&cli_cmd_map,
+	&cli_cmd_unmap,
+	&cli_cmd_iova,
+	&cli_cmd_check,
+	&cli_cmd_inject,
+	&cli_cmd_session,
 	&cli_cmd_fw,
 };
 
@@ -53,14 +62,28 @@ static const char *errno_name(int err)
 	case EPROTO: return "EPROTO";
 	case EINTR: return "EINTR";
 	case ENXIO: return "ENXIO";
-	default: return NULL;
+	default: return err > 0 ? pl_errno_name(err) : NULL;
 	}
+}
+
+const char *cli_errno_name(int err)
+{
+	return errno_name(err < 0 ? -err : err);
+}
+
+static bool json_lines;
+
+void cli_json_set_lines(bool lines)
+{
+	json_lines = lines;
 }
 
 void cli_json_print(json_object *obj)
 {
-	puts(json_object_to_json_string_ext(obj, JSON_C_TO_STRING_PRETTY |
-					    JSON_C_TO_STRING_NOSLASHESCAPE));
+	puts(json_object_to_json_string_ext(obj, (json_lines ?
+		JSON_C_TO_STRING_PLAIN : JSON_C_TO_STRING_PRETTY) |
+		JSON_C_TO_STRING_NOSLASHESCAPE));
+	fflush(stdout);
 	json_object_put(obj);
 }
 
@@ -130,6 +153,42 @@ int cli_open(struct cli *cli, struct pl_handle **h)
 	return CLI_OK;
 }
 
+int cli_token_open(struct cli *cli, struct pl_handle **h)
+{
+	if (cli->session) {
+		*h = cli->session->h;
+		return CLI_OK;
+	}
+	return cli_open(cli, h);
+}
+
+void cli_token_close(struct cli *cli, struct pl_handle *h)
+{
+	if (h && (!cli->session || h != cli->session->h))
+		pl_close(h);
+}
+
+unsigned int cli_session_domain(struct cli *cli, uint32_t domain_id)
+{
+	struct cli_session *s = cli->session;
+
+	if (!s || s->nr_domains >= CLI_SESSION_DOMAINS)
+		return 0;
+	s->domains[s->nr_domains++] = domain_id;
+	return s->nr_domains;
+}
+
+int cli_dispatch(struct cli *cli, int argc, char **argv)
+{
+	for (size_t c = 0; c < NR_COMMANDS; c++) {
+		if (strcmp(argv[0], commands[c]->name))
+			continue;
+		cli->cmd = commands[c]->name;
+		return commands[c]->run(cli, argc, argv);
+	}
+	return -1;
+}
+
 static void usage(FILE *f)
 {
 	fprintf(f, "usage: probelab [--json] COMMAND [ARGS]\n\n"
@@ -177,12 +236,9 @@ int main(int argc, char **argv)
 		       PROBELAB_UAPI_VERSION);
 		return CLI_OK;
 	}
-	for (size_t c = 0; c < NR_COMMANDS; c++) {
-		if (strcmp(argv[1], commands[c]->name))
-			continue;
-		cli.cmd = commands[c]->name;
-		return commands[c]->run(&cli, argc - 1, argv + 1);
-	}
+	i = cli_dispatch(&cli, argc - 1, argv + 1);
+	if (i >= 0)
+		return i;
 	fprintf(stderr, "probelab: unknown command '%s'\n\n", argv[1]);
 	usage(stderr);
 	return CLI_USAGE;

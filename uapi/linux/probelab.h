@@ -63,6 +63,7 @@
  * @PROBELAB_OP_IOVA_TO_PHYS: struct probelab_iova
  * @PROBELAB_OP_CHECK: struct probelab_check
  * @PROBELAB_OP_INJECT: struct probelab_inject
+ * @PROBELAB_OP_RACE: struct probelab_race
  *
  * GET_INFO's @ops says which of these the running module implements; the
  * others answer -EOPNOTSUPP.
@@ -91,6 +92,7 @@ enum probelab_op {
 	PROBELAB_OP_IOVA_TO_PHYS = 21,
 	PROBELAB_OP_CHECK = 22,
 	PROBELAB_OP_INJECT = 23,
+	PROBELAB_OP_RACE = 24,
 };
 
 /**
@@ -362,7 +364,7 @@ enum probelab_dev_state {
  * @ids: the first fwspec's IDs (stream IDs or source IDs), first four
  * @aliases: PCI DMA aliases
  * @name: device name as shown by the driver core
- * @__reserved: 0
+ * @claims: device (iommufd-style) claims held on this device
  */
 struct probelab_dev_info {
 	__u32 dev_id;
@@ -382,7 +384,7 @@ struct probelab_dev_info {
 	__u32 ids[4];
 	__u16 aliases[PROBELAB_MAX_ALIASES];
 	char name[PROBELAB_NAME_LEN];
-	__u32 __reserved;
+	__u32 claims;
 };
 
 /**
@@ -416,7 +418,8 @@ struct probelab_iommu_info {
  * @domain_type: enum probelab_domain_type of that domain
  * @owner_cnt: DMA owners: bound DMA-API drivers, or explicit claims
  * @owned: 1 when an explicit owner claimed the group
- * @__reserved: 0
+ * @group_claimed: 1 when the owner holds a group (VFIO-style) claim; the
+ *	other owner_cnt - group_claimed claims are device claims
  */
 struct probelab_group_info {
 	__u32 group_id;
@@ -428,7 +431,7 @@ struct probelab_group_info {
 	__u32 domain_type;
 	__u32 owner_cnt;
 	__u32 owned;
-	__u32 __reserved;
+	__u32 group_claimed;
 };
 
 /**
@@ -753,6 +756,47 @@ struct probelab_inject {
 	__u64 seed;
 	__u64 hits;
 	__u64 fired;
+};
+
+/* probelab_race.actor: what the kernel threads do */
+#define PROBELAB_RACE_OF_CONFIGURE	1	/* of_dma_configure() by a driver */
+
+#define PROBELAB_RACE_MAX_THREADS	8
+#define PROBELAB_RACE_MAX_MS		60000
+
+/**
+ * struct probelab_race - PROBELAB_OP_RACE: run kernel threads against one
+ *	device, for the windows only the kernel reaches
+ * @size: sizeof(struct probelab_race)
+ * @op: PROBELAB_OP_RACE
+ * @flags: must be 0
+ * @__reserved: must be 0
+ * @actor: PROBELAB_RACE_*
+ * @dev_id: the lab device the threads work on
+ * @threads: 1..PROBELAB_RACE_MAX_THREADS kernel threads
+ * @duration_ms: 1..PROBELAB_RACE_MAX_MS; the op returns when it ends
+ *	(or earlier, when @iterations are done or a signal arrives)
+ * @iterations: per thread, 0 for no limit
+ * @cycles: out: actor steps run, all threads together
+ * @violations: out: violations reported while the threads ran
+ *
+ * PROBELAB_RACE_OF_CONFIGURE runs the policy's firmware step of
+ * dma_configure without the device lock, as the drivers that call
+ * of_dma_configure() themselves do, while userspace binds, unbinds and
+ * defers the same device from other threads.
+ */
+struct probelab_race {
+	__u32 size;
+	__u32 op;
+	__u32 flags;
+	__u32 __reserved;
+	__u32 actor;
+	__u32 dev_id;
+	__u32 threads;
+	__u32 duration_ms;
+	__u64 iterations;
+	__u64 cycles;
+	__u64 violations;
 };
 
 /*
