@@ -11,6 +11,7 @@
  *	inject/<point>	one injection point: its step, arming and counts
  *	domains/<id>/pgtable	a paging domain's page table, walked under RCU
  *	pgtable_selftest	write N: page-table self-test, N ms of stress
+ *	host/pci	the real PCI devices' groups and fwspec IDs (host.c)
  *	iommus/<name>/ste	SMMUv3 stream table (SMMUv3 instances)
  *	iommus/<name>/context	VT-d root/context tables (VT-d instances)
  *
@@ -254,6 +255,7 @@ void __init probelab_debugfs_init(void)
 	probelab_debugfs_iommus = debugfs_create_dir("iommus",
 						     probelab_debugfs_root);
 	pl_inject_debugfs(probelab_debugfs_root);
+	pl_host_debugfs(probelab_debugfs_root);
 	probelab_debugfs_domains = debugfs_create_dir("domains",
 						      probelab_debugfs_root);
 	debugfs_create_file("pgtable_selftest", 0200, probelab_debugfs_root,

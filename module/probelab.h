@@ -437,6 +437,7 @@ void probelab_debugfs_exit(void);
 void pl_debugfs_add_domain(struct pl_domain *domain);
 void pl_debugfs_remove_domain(struct pl_domain *domain);
 void pl_debugfs_add_iommu(struct pl_iommu *iommu);
+void pl_host_debugfs(struct dentry *root);
 void pl_debugfs_remove_iommus(void);
 
 /* lab.c: the lab, FW_LOAD, LAB_RESET, QUERY, STATS */
