@@ -255,23 +255,24 @@ static void pl_check_group(struct pl_group *group)
 			pl_report(4, pdev, group->id, 0, "DMA-API owner with no driver");
 	}
 	/* 4 */
-	if (!group->owner && (group->owner_cnt != owners || claims ||
-			      group->group_claimed))
+	if (!group->own.owner &&
+	    (group->own.owner_cnt != owners || claims ||
+	     group->own.group_claimed))
 		pl_report(4, NULL, group->id, 0,
 			  "owner_cnt %u, %u DMA-API drivers bound, %u claims, no owner",
-			  group->owner_cnt, owners, claims);
-	if (group->owner &&
-	    (owners || group->owner_cnt != claims + group->group_claimed ||
-	     !group->owner_cnt))
+			  group->own.owner_cnt, owners, claims);
+	if (group->own.owner &&
+	    (owners || group->own.owner_cnt != claims + group->own.group_claimed ||
+	     !group->own.owner_cnt))
 		pl_report(4, NULL, group->id, 0,
 			  "owned: owner_cnt %u, %u claims, group claim %u, %u DMA-API drivers",
-			  group->owner_cnt, claims, group->group_claimed, owners);
+			  group->own.owner_cnt, claims, group->own.group_claimed, owners);
 	/* 5 */
-	if (!group->owner && domain != group->default_domain)
+	if (!group->own.owner && domain != group->default_domain)
 		pl_report(5, NULL, group->id, domain->id,
 			  "unclaimed group off its default domain");
-	if (group->owner && domain != group->blocking_domain &&
-	    domain->owner != group->owner)
+	if (group->own.owner && domain != group->blocking_domain &&
+	    domain->owner != group->own.owner)
 		pl_report(5, NULL, group->id, domain->id,
 			  "claimed group on a domain its owner does not hold");
 	/* 6 */

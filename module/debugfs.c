@@ -120,7 +120,7 @@ static int groups_show(struct seq_file *m, void *unused)
 			   pl_domain_type_name(group->default_domain->type),
 			   group->domain->id,
 			   pl_domain_type_name(group->domain->type),
-			   group->owner_cnt);
+			   group->own.owner_cnt);
 		list_for_each_entry(pdev, &group->devices, group_node)
 			seq_printf(m, " %s", dev_name(&pdev->dev));
 		seq_putc(m, '\n');

@@ -243,7 +243,7 @@ static struct pl_group *pl_attach_group(struct probelab_attach *cmd,
 	} else {
 		group = pl_group_find(cmd->target);
 	}
-	*err = group ? (group->owner == pf ? 0 : -EPERM) : -ENOENT;
+	*err = group ? (group->own.owner == pf ? 0 : -EPERM) : -ENOENT;
 	return *err ? NULL : group;
 }
 

@@ -94,7 +94,7 @@ int pl_group_add_device(struct pl_dev *pdev)
 	 * with 6.1's iommu_probe_device(), which attaches only the default
 	 * domain, and nothing when the group is claimed.
 	 */
-	if (!(group->owner && pl_policy()->hotadd_no_attach))
+	if (!(group->own.owner && pl_policy()->hotadd_no_attach))
 		pl_attach_dev(pdev, group->domain);
 	pl_ev_group(PROBELAB_EV_DOMAIN_ATTACH, pdev, group);
 	return 0;
@@ -103,6 +103,7 @@ int pl_group_add_device(struct pl_dev *pdev)
 void pl_group_remove_device(struct pl_dev *pdev)
 {
 	struct pl_group *group = pdev->group;
+	enum pl_own_action act;
 	u32 i;
 
 	lockdep_assert_held(&pl_lab.lock);
@@ -112,27 +113,24 @@ void pl_group_remove_device(struct pl_dev *pdev)
 	group->nr_devices--;
 	pdev->group = NULL;
 	/* a departing device takes its device claims with it */
-	if (pdev->dev_claims && group->owner) {
-		group->owner_cnt -= min(group->owner_cnt, pdev->dev_claims);
-		pdev->dev_claims = 0;
-		if (!group->owner_cnt && group->nr_devices) {
-			group->owner = NULL;
-			group->group_claimed = false;
+	while (pdev->dev_claims &&
+	       !pl_own_release_device(&group->own, group->own.owner,
+				      &pdev->dev_claims, &act)) {
+		if (act == PL_OWN_TO_DEFAULT && group->nr_devices) {
 			pl_group_set_domain(group, group->default_domain);
 			pl_ev_group(PROBELAB_EV_RELEASE, NULL, group);
 		}
 	}
+	pdev->dev_claims = 0;
 	if (group->nr_devices)
 		return;
 
 	/* the group goes away: a group claim on it ends with it */
-	if (group->owner && group->group_claimed)
-		group->owner_cnt--;
-	if (group->owner_cnt)
+	pl_own_release_all(&group->own, group->own.owner);
+	if (group->own.owner_cnt)
 		pl_violation(4, NULL, "empty group %u has owner_cnt %u", group->id,
-			     group->owner_cnt);
-	group->owner = NULL;
-	group->owner_cnt = 0;
+			     group->own.owner_cnt);
+	group->own.owner_cnt = 0;
 	pl_ev_group(PROBELAB_EV_GROUP_FREE, NULL, group);
 	group->domain->nr_attached--;
 	pl_domain_free(group->default_domain);

@@ -267,9 +267,9 @@ static void pl_fill_group_info(struct pl_group *group,
 		e->domain_id = group->domain->id;
 		e->domain_type = group->domain->type;
 	}
-	e->owner_cnt = group->owner_cnt;
-	e->owned = !!group->owner;
-	e->group_claimed = group->group_claimed;
+	e->owner_cnt = group->own.owner_cnt;
+	e->owned = !!group->own.owner;
+	e->group_claimed = group->own.group_claimed;
 }
 
 union pl_query_entry {

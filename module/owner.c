@@ -50,17 +50,17 @@ static bool pl_driver_dma_api(struct pl_dev *pdev)
 int pl_owner_get(struct pl_dev *pdev)
 {
 	struct pl_group *group = pdev->group;
+	int ret;
 
 	lockdep_assert_held(&pl_lab.lock);
 	if (!group || !pl_driver_dma_api(pdev))
 		return 0;
-	if (group->owner_cnt &&
-	    (group->owner || group->domain != group->default_domain)) {
+	ret = pl_own_use(&group->own, group->domain == group->default_domain);
+	if (ret) {
 		dev_notice(&pdev->dev, "DMA-API bind refused: group %u is owned\n",
 			   group->id);
-		return -EBUSY;
+		return ret;
 	}
-	group->owner_cnt++;
 	pdev->dma_owner = true;
 	return 0;
 }
@@ -74,12 +74,10 @@ void pl_owner_put(struct pl_dev *pdev)
 	if (!pdev->dma_owner)
 		return;
 	pdev->dma_owner = false;
-	if (!group || !group->owner_cnt || group->owner)
+	if (!group || pl_own_unuse(&group->own))
 		pl_violation(4, pdev, "DMA-API unbind with owner_cnt %u, owner %s",
-			     group ? group->owner_cnt : 0,
-			     group && group->owner ? "set" : "none");
-	else
-		group->owner_cnt--;
+			     group ? group->own.owner_cnt : 0,
+			     group && group->own.owner ? "set" : "none");
 }
 
 static void pl_ev_claim(u32 event, struct pl_dev *pdev, struct pl_group *group)
@@ -90,43 +88,48 @@ static void pl_ev_claim(u32 event, struct pl_dev *pdev, struct pl_group *group)
 			    .domain = group->domain->id,
 			    .domain_type = group->domain->type };
 
-	snprintf(detail, sizeof(detail), "owner_cnt %u", group->owner_cnt);
+	snprintf(detail, sizeof(detail), "owner_cnt %u", group->own.owner_cnt);
 	pl_event(&ev);
 }
 
-/* __iommu_take_dma_ownership(): to the blocking domain, owned by @pf */
-static int pl_take_ownership(struct pl_group *group, struct pl_file *pf)
+/* Carries out the domain change the ownership state machine asks for. */
+static int pl_own_apply(struct pl_group *group, enum pl_own_action act)
 {
 	lockdep_assert_held(&pl_lab.lock);
-	if (group->domain != group->default_domain)
-		return -EBUSY;
-	if (!group->blocking_domain) {
-		struct pl_domain *blocking;
+	switch (act) {
+	case PL_OWN_TO_BLOCKING:
+		if (!group->blocking_domain) {
+			struct pl_domain *blocking;
 
-		blocking = pl_domain_alloc(group->iommu, PROBELAB_DOMAIN_BLOCKED);
-		if (IS_ERR(blocking))
-			return PTR_ERR(blocking);
-		group->blocking_domain = blocking;
+			blocking = pl_domain_alloc(group->iommu,
+						   PROBELAB_DOMAIN_BLOCKED);
+			if (IS_ERR(blocking))
+				return PTR_ERR(blocking);
+			group->blocking_domain = blocking;
+		}
+		pl_group_set_domain(group, group->blocking_domain);
+		break;
+	case PL_OWN_TO_DEFAULT:
+		pl_group_set_domain(group, group->default_domain);
+		break;
+	case PL_OWN_KEEP:
+		break;
 	}
-	pl_group_set_domain(group, group->blocking_domain);
-	group->owner = pf;
-	group->owner_cnt = 1;
 	return 0;
 }
 
-/* __iommu_release_dma_ownership(): back to the default domain */
-static void pl_release_ownership(struct pl_group *group)
+/* The first claim could not get its blocking domain: undo it. */
+static void pl_own_undo_take(struct pl_group *group)
 {
-	lockdep_assert_held(&pl_lab.lock);
-	group->owner = NULL;
-	group->owner_cnt = 0;
-	group->group_claimed = false;
-	pl_group_set_domain(group, group->default_domain);
+	group->own.owner = NULL;
+	group->own.owner_cnt = 0;
+	group->own.group_claimed = false;
 }
 
 int pl_op_owner_claim_group(struct probelab_ucmd *ucmd)
 {
 	struct probelab_owner *cmd = &ucmd->cmd->owner;
+	enum pl_own_action act;
 	struct pl_group *group;
 	int ret;
 
@@ -141,15 +144,16 @@ int pl_op_owner_claim_group(struct probelab_ucmd *ucmd)
 		ret = -ENOENT;
 		goto out_unlock;
 	}
-	/* iommu_group_claim_dma_owner(): any owner at all refuses */
-	if (group->owner_cnt) {
-		ret = -EBUSY;
-		goto out_unlock;
-	}
-	ret = pl_take_ownership(group, ucmd->pf);
+	/* iommu_group_claim_dma_owner() */
+	ret = pl_own_claim_group(&group->own, ucmd->pf,
+				 group->domain == group->default_domain, &act);
 	if (ret)
 		goto out_unlock;
-	group->group_claimed = true;
+	ret = pl_own_apply(group, act);
+	if (ret) {
+		pl_own_undo_take(group);
+		goto out_unlock;
+	}
 	pl_ev_claim(PROBELAB_EV_CLAIM, NULL, group);
 out_unlock:
 	mutex_unlock(&pl_lab.lock);
@@ -175,6 +179,7 @@ static struct pl_dev *pl_dev_find_probed(u32 id, int *err)
 int pl_op_owner_claim_device(struct probelab_ucmd *ucmd)
 {
 	struct probelab_owner *cmd = &ucmd->cmd->owner;
+	enum pl_own_action act;
 	struct pl_group *group;
 	struct pl_dev *pdev;
 	int ret;
@@ -190,16 +195,14 @@ int pl_op_owner_claim_device(struct probelab_ucmd *ucmd)
 		goto out_unlock;
 	group = pdev->group;
 	/* iommu_device_claim_dma_owner() */
-	if (group->owner_cnt) {
-		if (group->owner != ucmd->pf) {
-			ret = -EBUSY;
-			goto out_unlock;
-		}
-		group->owner_cnt++;
-	} else {
-		ret = pl_take_ownership(group, ucmd->pf);
-		if (ret)
-			goto out_unlock;
+	ret = pl_own_claim_device(&group->own, ucmd->pf,
+				  group->domain == group->default_domain, &act);
+	if (ret)
+		goto out_unlock;
+	ret = pl_own_apply(group, act);
+	if (ret) {
+		pl_own_undo_take(group);
+		goto out_unlock;
 	}
 	pdev->dev_claims++;
 	pl_ev_claim(PROBELAB_EV_CLAIM, pdev, group);
@@ -208,20 +211,12 @@ out_unlock:
 	return ret;
 }
 
-/* One claim fewer; the last one restores the default domain. */
-static void pl_release_one(struct pl_group *group, struct pl_dev *pdev)
-{
-	lockdep_assert_held(&pl_lab.lock);
-	if (--group->owner_cnt == 0)
-		pl_release_ownership(group);
-	pl_ev_claim(PROBELAB_EV_RELEASE, pdev, group);
-}
-
 int pl_op_owner_release(struct probelab_ucmd *ucmd)
 {
 	struct probelab_owner *cmd = &ucmd->cmd->owner;
+	enum pl_own_action act = PL_OWN_KEEP;
+	struct pl_dev *pdev = NULL;
 	struct pl_group *group;
-	struct pl_dev *pdev;
 	int ret = 0;
 
 	if (cmd->__reserved2)
@@ -232,25 +227,20 @@ int pl_op_owner_release(struct probelab_ucmd *ucmd)
 		if (!pdev)
 			goto out_unlock;
 		group = pdev->group;
-		if (group->owner != ucmd->pf || !pdev->dev_claims) {
-			ret = -EINVAL;
-			goto out_unlock;
-		}
-		pdev->dev_claims--;
-		pl_release_one(group, pdev);
+		ret = pl_own_release_device(&group->own, ucmd->pf,
+					    &pdev->dev_claims, &act);
 	} else {
 		group = pl_group_find(cmd->id);
 		if (!group) {
 			ret = -ENOENT;
 			goto out_unlock;
 		}
-		if (group->owner != ucmd->pf || !group->group_claimed) {
-			ret = -EINVAL;
-			goto out_unlock;
-		}
-		group->group_claimed = false;
-		pl_release_one(group, NULL);
+		ret = pl_own_release_group(&group->own, ucmd->pf, &act);
 	}
+	if (ret)
+		goto out_unlock;
+	pl_own_apply(group, act);
+	pl_ev_claim(PROBELAB_EV_RELEASE, pdev, group);
 out_unlock:
 	mutex_unlock(&pl_lab.lock);
 	return ret;
@@ -274,11 +264,11 @@ void pl_file_release(struct pl_file *pf)
 
 	mutex_lock(&pl_lab.lock);
 	list_for_each_entry(group, &pl_lab.groups, node) {
-		if (group->owner != pf)
+		if (pl_own_release_all(&group->own, pf) == PL_OWN_KEEP)
 			continue;
 		list_for_each_entry(pdev, &group->devices, group_node)
 			pdev->dev_claims = 0;
-		pl_release_ownership(group);
+		pl_own_apply(group, PL_OWN_TO_DEFAULT);
 		pl_ev_claim(PROBELAB_EV_RELEASE, NULL, group);
 	}
 	list_for_each_entry_safe(domain, tmp, &pf->domains, fnode) {

@@ -32,6 +32,7 @@
 #include <linux/probelab.h>
 
 #include "core/fwdesc.h"
+#include "core/owner_sm.h"
 
 struct pl_ctx_table;
 struct pl_group;
@@ -262,11 +263,9 @@ struct pl_domain {
  * @default_domain: lab lock; its default domain
  * @domain: lab lock; the domain the group is attached to
  * @blocking_domain: lab lock; allocated at the first explicit claim
- * @owner_cnt: lab lock; DMA-API drivers bound in the group (@owner NULL),
- *	or explicit claims by @owner
- * @owner: lab lock; the token (open /dev/probelab file) that claimed the
- *	group, NULL when none
- * @group_claimed: lab lock; @owner holds a group (VFIO-style) claim
+ * @own: lab lock; DMA ownership (module/core/owner_sm.h): owner_cnt, the
+ *	owner token (an open /dev/probelab file, struct pl_file) and whether
+ *	it holds a group claim
  * @node: lab lock; link in pl_lab.groups
  * @qnode: lab lock; link in pl_lab.quarantine_groups once freed
  */
@@ -279,9 +278,7 @@ struct pl_group {
 	struct pl_domain *default_domain;
 	struct pl_domain *domain;
 	struct pl_domain *blocking_domain;
-	u32 owner_cnt;
-	struct pl_file *owner;
-	bool group_claimed;
+	struct pl_own own;
 	struct list_head node;
 	struct list_head qnode;
 };

@@ -33,6 +33,14 @@ section() {
 	if [ "$rc" -ne 0 ] && [ "$f" -eq 0 ]; then
 		f=1
 		echo "not ok - $name: exited $rc (see $logs/$name.log)"
+	elif [ $((p + f + s)) -eq 0 ]; then
+		# a section that ran nothing is a failure, unless it said why
+		if grep -qE '^1\.\.0 # *SKIP' "$logs/$name.log"; then
+			s=1
+		else
+			f=1
+			echo "not ok - $name: ran no test (see $logs/$name.log)"
+		fi
 	fi
 	total_pass=$((total_pass + p))
 	total_fail=$((total_fail + f))
