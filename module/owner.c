@@ -126,40 +126,6 @@ static void pl_own_undo_take(struct pl_group *group)
 	group->own.group_claimed = false;
 }
 
-int pl_op_owner_claim_group(struct probelab_ucmd *ucmd)
-{
-	struct probelab_owner *cmd = &ucmd->cmd->owner;
-	enum pl_own_action act;
-	struct pl_group *group;
-	int ret;
-
-	if (cmd->__reserved2)
-		return -EINVAL;
-	ret = pl_inject(PL_INJ_CLAIM, NULL);
-	if (ret)
-		return ret;
-	mutex_lock(&pl_lab.lock);
-	group = pl_group_find(cmd->id);
-	if (!group) {
-		ret = -ENOENT;
-		goto out_unlock;
-	}
-	/* iommu_group_claim_dma_owner() */
-	ret = pl_own_claim_group(&group->own, ucmd->pf,
-				 group->domain == group->default_domain, &act);
-	if (ret)
-		goto out_unlock;
-	ret = pl_own_apply(group, act);
-	if (ret) {
-		pl_own_undo_take(group);
-		goto out_unlock;
-	}
-	pl_ev_claim(PROBELAB_EV_CLAIM, NULL, group);
-out_unlock:
-	mutex_unlock(&pl_lab.lock);
-	return ret;
-}
-
 /* A probed device of the lab, lab lock held. */
 static struct pl_dev *pl_dev_find_probed(u32 id, int *err)
 {
@@ -176,12 +142,18 @@ static struct pl_dev *pl_dev_find_probed(u32 id, int *err)
 	return NULL;
 }
 
-int pl_op_owner_claim_device(struct probelab_ucmd *ucmd)
+/*
+ * OWNER_CLAIM_GROUP (iommu_group_claim_dma_owner(), VFIO) and
+ * OWNER_CLAIM_DEVICE (iommu_device_claim_dma_owner(), iommufd): the state
+ * machine decides, the first claim moves the group to its blocking domain.
+ */
+static int pl_owner_claim(struct probelab_ucmd *ucmd, bool device)
 {
 	struct probelab_owner *cmd = &ucmd->cmd->owner;
+	bool on_default;
 	enum pl_own_action act;
 	struct pl_group *group;
-	struct pl_dev *pdev;
+	struct pl_dev *pdev = NULL;
 	int ret;
 
 	if (cmd->__reserved2)
@@ -190,13 +162,22 @@ int pl_op_owner_claim_device(struct probelab_ucmd *ucmd)
 	if (ret)
 		return ret;
 	mutex_lock(&pl_lab.lock);
-	pdev = pl_dev_find_probed(cmd->id, &ret);
-	if (!pdev)
+	if (device) {
+		pdev = pl_dev_find_probed(cmd->id, &ret);
+		group = pdev ? pdev->group : NULL;
+	} else {
+		group = pl_group_find(cmd->id);
+		ret = group ? 0 : -ENOENT;
+	}
+	if (ret)
 		goto out_unlock;
-	group = pdev->group;
-	/* iommu_device_claim_dma_owner() */
-	ret = pl_own_claim_device(&group->own, ucmd->pf,
-				  group->domain == group->default_domain, &act);
+	on_default = group->domain == group->default_domain;
+	if (device)
+		ret = pl_own_claim_device(&group->own, ucmd->pf, on_default,
+					  &act);
+	else
+		ret = pl_own_claim_group(&group->own, ucmd->pf, on_default,
+					 &act);
 	if (ret)
 		goto out_unlock;
 	ret = pl_own_apply(group, act);
@@ -204,11 +185,22 @@ int pl_op_owner_claim_device(struct probelab_ucmd *ucmd)
 		pl_own_undo_take(group);
 		goto out_unlock;
 	}
-	pdev->dev_claims++;
+	if (pdev)
+		pdev->dev_claims++;
 	pl_ev_claim(PROBELAB_EV_CLAIM, pdev, group);
 out_unlock:
 	mutex_unlock(&pl_lab.lock);
 	return ret;
+}
+
+int pl_op_owner_claim_group(struct probelab_ucmd *ucmd)
+{
+	return pl_owner_claim(ucmd, false);
+}
+
+int pl_op_owner_claim_device(struct probelab_ucmd *ucmd)
+{
+	return pl_owner_claim(ucmd, true);
 }
 
 int pl_op_owner_release(struct probelab_ucmd *ucmd)
