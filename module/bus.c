@@ -700,6 +700,10 @@ int pl_op_dev_add(struct probelab_ucmd *ucmd)
 	pdev->nr_aliases = cmd->nr_aliases;
 	memcpy(pdev->aliases, cmd->aliases, sizeof(pdev->aliases));
 	strscpy(pdev->name, cmd->name, sizeof(pdev->name));
+	if (cmd->flags & PROBELAB_DEV_ADD_PLATFORM_OPS) {
+		pdev->base_ops = &pl_platform_ops;
+		set_dma_ops(&pdev->dev, pdev->base_ops);
+	}
 	if (pdev->kind == PROBELAB_DEV_PCI)
 		ret = dev_set_name(&pdev->dev, "pci-%04x:%02x:%02x.%u",
 				   pdev->segment, pdev->bus, pdev->devfn >> 3,

@@ -191,7 +191,7 @@ static struct pl_iommu *pl_missing_instance(struct pl_dev *pdev)
 /* What an unbound device's dma_ops must be (invariant 7). */
 static const struct dma_map_ops *pl_unbound_ops(struct pl_dev *pdev)
 {
-	return pdev->ops_installed ? &pl_dma_ops : NULL;
+	return pdev->ops_installed ? &pl_dma_ops : pdev->base_ops;
 }
 
 static void pl_check_device(struct pl_dev *pdev)

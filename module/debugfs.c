@@ -59,6 +59,8 @@ static const char *pl_ops_owner(struct pl_dev *pdev)
 		return "direct";
 	if (ops == &pl_dma_ops)
 		return "lab";
+	if (ops == &pl_platform_ops)
+		return "platform";
 	return "driver";
 }
 

@@ -195,6 +195,30 @@ static void pl_dma_free(struct device *dev, size_t size, void *vaddr,
 	__free_pages(virt_to_page(vaddr), get_order(size));
 }
 
+/*
+ * The dma_ops a device may start with, of its platform rather than of an
+ * IOMMU (as swiotlb-xen installs): a plain physical mapping.  Unbinds and
+ * deferrals must leave them in place (invariant 7).
+ */
+static dma_addr_t pl_platform_map_page(struct device *dev, struct page *page,
+				       unsigned long offset, size_t size,
+				       enum dma_data_direction dir,
+				       unsigned long attrs)
+{
+	return page_to_phys(page) + offset;
+}
+
+static void pl_platform_unmap_page(struct device *dev, dma_addr_t addr,
+				   size_t size, enum dma_data_direction dir,
+				   unsigned long attrs)
+{
+}
+
+const struct dma_map_ops pl_platform_ops = {
+	.map_page = pl_platform_map_page,
+	.unmap_page = pl_platform_unmap_page,
+};
+
 const struct dma_map_ops pl_dma_ops = {
 	.alloc = pl_dma_alloc,
 	.free = pl_dma_free,

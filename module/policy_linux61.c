@@ -162,9 +162,14 @@ static bool pl_l61_match_ready(struct pl_dev *pdev)
 	return true;
 }
 
-/* arch_teardown_dma_ops() on arm64: dev->dma_ops = NULL */
+/*
+ * arch_teardown_dma_ops() on arm64: dev->dma_ops = NULL, whatever the
+ * device had before dma_configure - its platform's ops are lost.
+ */
 static void pl_l61_teardown_dma_ops(struct pl_dev *pdev)
 {
+	if (pdev->base_ops && get_dma_ops(&pdev->dev) == pdev->base_ops)
+		pl_violation(7, pdev, "arch_teardown_dma_ops() dropped the platform's dma_ops");
 	if (get_dma_ops(&pdev->dev))
 		set_dma_ops(&pdev->dev, NULL);
 	pdev->ops_installed = false;

@@ -135,6 +135,8 @@ struct pl_dev_iommu {
  * @aliases: PCI DMA aliases (requester IDs)
  * @name: endpoint name (NAMED)
  * @iommu: the instance, for an instance device; NULL for endpoints
+ * @base_ops: the dma_ops the device was added with (its platform's, or
+ *	NULL for dma-direct): what it must have whenever nothing else is due
  * @dma_mask: backing store of dev.dma_mask
  * @node: lab lock; link in pl_lab.devices
  * @state: lab lock; enum probelab_dev_state
@@ -170,6 +172,7 @@ struct pl_dev {
 	u16 aliases[PROBELAB_MAX_ALIASES];
 	char name[PROBELAB_NAME_LEN];
 	struct pl_iommu *iommu;
+	const struct dma_map_ops *base_ops;
 	u64 dma_mask;
 
 	struct list_head node;
@@ -603,6 +606,7 @@ void pl_hw_show(struct seq_file *m, struct pl_iommu *iommu);
 
 /* dma_ops.c: the lab dma_map_ops */
 extern const struct dma_map_ops pl_dma_ops;
+extern const struct dma_map_ops pl_platform_ops;
 int pl_domain_dma_init(struct pl_domain *domain);
 void pl_domain_dma_destroy(struct pl_domain *domain);
 

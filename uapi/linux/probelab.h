@@ -208,11 +208,17 @@ struct probelab_fw_load {
 #define PROBELAB_NAME_LEN		32
 #define PROBELAB_MAX_ALIASES		8
 
+/* probelab_dev_add.flags: the device starts with dma_ops of its platform
+ * (a bounce-buffer or hypervisor dma_map_ops, as swiotlb-xen installs),
+ * which every unbind or deferral must leave in place
+ */
+#define PROBELAB_DEV_ADD_PLATFORM_OPS	0x1
+
 /**
  * struct probelab_dev_add - PROBELAB_OP_DEV_ADD
  * @size: sizeof(struct probelab_dev_add)
  * @op: PROBELAB_OP_DEV_ADD
- * @flags: must be 0
+ * @flags: PROBELAB_DEV_ADD_PLATFORM_OPS or 0
  * @__reserved: must be 0
  * @kind: PROBELAB_DEV_PCI or PROBELAB_DEV_NAMED
  * @segment: PCI segment (PCI)
