@@ -117,11 +117,13 @@ static int groups_show(struct seq_file *m, void *unused)
 	seq_puts(m, "# group instance default_domain domain owner_cnt devices\n");
 	mutex_lock(&pl_lab.lock);
 	list_for_each_entry(group, &pl_lab.groups, node) {
+		const struct pl_domain *dd = group->default_domain;
+		const struct pl_domain *d = group->domain;
+
 		seq_printf(m, "%u %s %u:%s %u:%s %u", group->id,
-			   group->iommu->name, group->default_domain->id,
-			   pl_domain_type_name(group->default_domain->type),
-			   group->domain->id,
-			   pl_domain_type_name(group->domain->type),
+			   group->iommu->name, dd ? dd->id : 0,
+			   pl_domain_type_name(dd ? dd->type : 0),
+			   d ? d->id : 0, pl_domain_type_name(d ? d->type : 0),
 			   group->own.owner_cnt);
 		list_for_each_entry(pdev, &group->devices, group_node)
 			seq_printf(m, " %s", dev_name(&pdev->dev));

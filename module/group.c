@@ -57,10 +57,42 @@ static void pl_attach_dev(struct pl_dev *pdev, struct pl_domain *domain)
 			     domain);
 }
 
-int pl_group_add_device(struct pl_dev *pdev)
+/**
+ * pl_group_setup_default() - give a group its default domain
+ * @group: the group
+ *
+ * iommu_alloc_default_domain(): allocated once; attached unless the group
+ * is claimed (the owner's domain stays).
+ * Return: 0 or a negative errno.
+ */
+int pl_group_setup_default(struct pl_group *group)
+{
+	struct pl_domain *domain;
+
+	lockdep_assert_held(&pl_lab.lock);
+	if (group->default_domain)
+		return 0;
+	domain = pl_domain_alloc(group->iommu, pl_lab.default_domain);
+	if (IS_ERR(domain))
+		return PTR_ERR(domain);
+	group->default_domain = domain;
+	if (!group->own.owner)
+		pl_group_set_domain(group, domain);
+	return 0;
+}
+
+/**
+ * pl_group_join() - put a device in its group
+ * @pdev: the device, with its fwspecs
+ * @late_default: a new group gets no default domain yet: the caller gives
+ *	it one later (linux-6.1's iommu_probe_device() order)
+ *
+ * Return: 0 or a negative errno.
+ */
+int pl_group_join(struct pl_dev *pdev, bool late_default)
 {
 	struct pl_group *group;
-	struct pl_domain *domain;
+	int ret;
 
 	lockdep_assert_held(&pl_lab.lock);
 	group = pl_group_find_shared(pdev);
@@ -68,24 +100,21 @@ int pl_group_add_device(struct pl_dev *pdev)
 		group = kzalloc(sizeof(*group), GFP_KERNEL);
 		if (!group)
 			return -ENOMEM;
-		domain = pl_domain_alloc(pdev->di->fwspecs[0].iommu,
-					 pl_lab.default_domain);
-		if (IS_ERR(domain)) {
-			kfree(group);
-			return PTR_ERR(domain);
-		}
 		group->state = PL_OBJ_LIVE;
-		group->id = pl_lab.next_group_id++;
 		group->iommu = pdev->di->fwspecs[0].iommu;
 		INIT_LIST_HEAD(&group->devices);
 		INIT_LIST_HEAD(&group->qnode);
-		group->default_domain = domain;
-		group->domain = domain;
+		group->id = pl_lab.next_group_id++;
+		if (!late_default) {
+			ret = pl_group_setup_default(group);
+			if (ret) {
+				kfree(group);
+				return ret;
+			}
+		}
 		list_add_tail(&group->node, &pl_lab.groups);
 		pl_ev_group(PROBELAB_EV_GROUP_ALLOC, NULL, group);
 	}
-	if (!group->nr_devices)
-		group->default_domain->nr_attached = 1;
 	list_add_tail(&pdev->group_node, &group->devices);
 	group->nr_devices++;
 	pdev->group = group;
@@ -94,10 +123,15 @@ int pl_group_add_device(struct pl_dev *pdev)
 	 * with 6.1's iommu_probe_device(), which attaches only the default
 	 * domain, and nothing when the group is claimed.
 	 */
-	if (!(group->own.owner && pl_policy()->hotadd_no_attach))
+	if (group->domain && !(group->own.owner && pl_policy()->hotadd_no_attach))
 		pl_attach_dev(pdev, group->domain);
 	pl_ev_group(PROBELAB_EV_DOMAIN_ATTACH, pdev, group);
 	return 0;
+}
+
+int pl_group_add_device(struct pl_dev *pdev)
+{
+	return pl_group_join(pdev, false);
 }
 
 void pl_group_remove_device(struct pl_dev *pdev)
@@ -132,8 +166,10 @@ void pl_group_remove_device(struct pl_dev *pdev)
 			     group->own.owner_cnt);
 	group->own.owner_cnt = 0;
 	pl_ev_group(PROBELAB_EV_GROUP_FREE, NULL, group);
-	group->domain->nr_attached--;
-	pl_domain_free(group->default_domain);
+	if (group->domain)
+		group->domain->nr_attached--;
+	if (group->default_domain)
+		pl_domain_free(group->default_domain);
 	if (group->blocking_domain)
 		pl_domain_free(group->blocking_domain);
 	group->domain = NULL;
@@ -161,7 +197,8 @@ void pl_group_set_domain(struct pl_group *group, struct pl_domain *domain)
 	pl_inject(PL_INJ_ATTACH, NULL);
 	list_for_each_entry(pdev, &group->devices, group_node)
 		pl_attach_dev(pdev, domain);
-	group->domain->nr_attached--;
+	if (group->domain)
+		group->domain->nr_attached--;
 	domain->nr_attached++;
 	group->domain = domain;
 	pl_ev_group(PROBELAB_EV_DOMAIN_ATTACH, NULL, group);

@@ -84,9 +84,12 @@ static void pl_ev_claim(u32 event, struct pl_dev *pdev, struct pl_group *group)
 {
 	char detail[48];
 	struct pl_ev ev = { .event = event, .dev = pdev, .group = group->id,
-			    .iommu = group->iommu, .detail = detail,
-			    .domain = group->domain->id,
-			    .domain_type = group->domain->type };
+			    .iommu = group->iommu, .detail = detail };
+
+	if (group->domain) {
+		ev.domain = group->domain->id;
+		ev.domain_type = group->domain->type;
+	}
 
 	snprintf(detail, sizeof(detail), "owner_cnt %u", group->own.owner_cnt);
 	pl_event(&ev);

@@ -102,7 +102,16 @@ static void pl_l61_vtd_probe(struct pl_dev *pdev)
 	pl_inject(PL_INJ_PROBE_UNLOCKED, pdev);	/* ops->probe_device() */
 
 	mutex_lock(&pl_lab.lock);
-	if (!pdev->removing && !pl_iommu_probe(pdev)) {
+	if (pdev->removing || pl_iommu_probe_late_default(pdev))
+		goto out_unlock;
+	mutex_unlock(&pl_lab.lock);
+
+	/* iommu_probe_device(): the probe lock is dropped here */
+	pl_inject(PL_INJ_DEFAULT_DOMAIN, pdev);
+
+	mutex_lock(&pl_lab.lock);
+	/* group->mutex: iommu_alloc_default_domain(), then finalize */
+	if (pdev->group && !pl_group_setup_default(pdev->group)) {
 		/* intel_iommu_probe_finalize() -> iommu_setup_dma_ops() */
 		pdev->saved_ops = get_dma_ops(&pdev->dev);
 		pl_dma_ops_install(pdev);
@@ -227,6 +236,8 @@ static int pl_l61_dma_configure(struct pl_dev *pdev)
 		/* acpi_dma_configure(): nothing to do on x86 */
 		mutex_lock(&pl_lab.lock);
 		ret = pl_owner_get(pdev);
+		if (!ret && pdev->dma_owner && !pdev->group->default_domain)
+			pl_violation(3, pdev, "DMA-API bind before the group's default domain");
 		mutex_unlock(&pl_lab.lock);
 		return ret;
 	}

@@ -176,15 +176,7 @@ void pl_set_state(struct pl_dev *pdev, u32 state, int err)
 			  "no IOMMU in front of the device" : NULL);
 }
 
-/**
- * pl_iommu_probe() - put a device with complete fwspecs in its group
- * @pdev: the device; its dev_iommu is built and every instance ready
- *
- * Linux's __iommu_probe_device(): group, default domain, attach.  A
- * device already probed is a double probe: reported, not repeated.
- * Return: 0 or a negative errno (the device is then FAILED).
- */
-int pl_iommu_probe(struct pl_dev *pdev)
+static int __pl_iommu_probe(struct pl_dev *pdev, bool late_default)
 {
 	int ret;
 
@@ -201,7 +193,7 @@ int pl_iommu_probe(struct pl_dev *pdev)
 	}
 	ret = pl_inject(PL_INJ_PROBE_GROUP, pdev);
 	if (!ret)
-		ret = pl_group_add_device(pdev);
+		ret = pl_group_join(pdev, late_default);
 	if (ret) {
 		dev_err(&pdev->dev, "cannot join an IOMMU group: %d\n", ret);
 		pl_set_state(pdev, PROBELAB_DEV_FAILED, ret);
@@ -212,6 +204,29 @@ int pl_iommu_probe(struct pl_dev *pdev)
 	atomic64_inc(&pl_lab.stats.iommu_probes);
 	pl_set_state(pdev, PROBELAB_DEV_PROBED, 0);
 	return 0;
+}
+
+/**
+ * pl_iommu_probe() - put a device with complete fwspecs in its group
+ * @pdev: the device; its dev_iommu is built and every instance ready
+ *
+ * Linux's __iommu_probe_device(): group, default domain, attach.  A
+ * device already probed is a double probe: reported, not repeated.
+ * Return: 0 or a negative errno (the device is then FAILED).
+ */
+int pl_iommu_probe(struct pl_dev *pdev)
+{
+	return __pl_iommu_probe(pdev, false);
+}
+
+/*
+ * pl_iommu_probe() without the default domain of a new group, which the
+ * caller sets up later (linux-6.1: __iommu_probe_device() under the probe
+ * lock, iommu_alloc_default_domain() afterwards under group->mutex).
+ */
+int pl_iommu_probe_late_default(struct pl_dev *pdev)
+{
+	return __pl_iommu_probe(pdev, true);
 }
 
 /* fixed: build the fwspecs once, probe when every instance is ready. */
@@ -322,7 +337,8 @@ void pl_dma_ops_install(struct pl_dev *pdev)
 	struct pl_group *group = pdev->group;
 
 	lockdep_assert_held(&pl_lab.lock);
-	if (!group || group->domain->type != PROBELAB_DOMAIN_DMA)
+	if (!group || !group->domain ||
+	    group->domain->type != PROBELAB_DOMAIN_DMA)
 		return;
 	pl_inject(PL_INJ_DMA_OPS, pdev);
 	if (pdev->bound)

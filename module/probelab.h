@@ -518,6 +518,7 @@ int pl_xlate(struct pl_dev *pdev, struct pl_fw_ref *refs, unsigned int *n);
 int pl_build_fwspecs(struct pl_dev *pdev, struct pl_dev_iommu **out);
 bool pl_fwspecs_ready(const struct pl_dev_iommu *di);
 int pl_iommu_probe(struct pl_dev *pdev);
+int pl_iommu_probe_late_default(struct pl_dev *pdev);
 void pl_set_state(struct pl_dev *pdev, u32 state, int err);
 void pl_release_device(struct pl_dev *pdev);
 int pl_dma_configure(struct device *dev);
@@ -538,6 +539,8 @@ struct pl_group *pl_group_find(u32 id);
 
 /* group.c: groups and default domains */
 int pl_group_add_device(struct pl_dev *pdev);
+int pl_group_join(struct pl_dev *pdev, bool late_default);
+int pl_group_setup_default(struct pl_group *group);
 void pl_group_remove_device(struct pl_dev *pdev);
 void pl_groups_free_quarantine(void);
 void pl_group_set_domain(struct pl_group *group, struct pl_domain *domain);
@@ -550,6 +553,7 @@ enum pl_inject_point {
 	PL_INJ_PROBE_XLATE,
 	PL_INJ_PROBE_GROUP,
 	PL_INJ_PROBE_UNLOCKED,
+	PL_INJ_DEFAULT_DOMAIN,
 	PL_INJ_RELEASE,
 	PL_INJ_FWSPEC_FREE,
 	PL_INJ_FWSPEC_USE,
