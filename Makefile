@@ -199,9 +199,12 @@ FUZZ_CFLAGS := -std=gnu11 -g -O1 -Wall -Wextra -Werror -D_GNU_SOURCE \
 
 fuzz: $(FUZZ_BINS) $(FIXTURE_BINS)
 
-$(TOP)/build/fuzz/%: tests/fuzz/%.c $(FW_SRCS) $(CORE_SRCS) | deps-check
+# the importer in tools/fw builds descriptions with the topology builder
+FUZZ_LIB_SRCS := tools/lib/topo.c tools/lib/device.c
+
+$(TOP)/build/fuzz/%: tests/fuzz/%.c $(FW_SRCS) $(CORE_SRCS) $(FUZZ_LIB_SRCS) | deps-check
 	@mkdir -p $(dir $@)
-	clang $(FUZZ_CFLAGS) -o $@ $< $(FW_SRCS) $(CORE_SRCS) \
+	clang $(FUZZ_CFLAGS) -o $@ $< $(FW_SRCS) $(CORE_SRCS) $(FUZZ_LIB_SRCS) \
 		$(shell pkg-config --cflags --libs json-c) -lfdt
 
 # --- QEMU lab ----------------------------------------------------------------

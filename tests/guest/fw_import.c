@@ -1,0 +1,598 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Guest test: `probelab fw import --host` of the guest's own firmware (the
+ * DMAR of QEMU's q35 + intel-iommu, the device tree of QEMU's virt +
+ * SMMUv3 with its iommu-map), then a cross-check of the lab against the
+ * guest kernel's own IOMMU layer:
+ *
+ *  - show and import run; one lab device per PCI function of the guest,
+ *    waiting until the instances are registered (`probelab iommu
+ *    register`), probed after;
+ *  - for every PCI function that has an IOMMU group in the guest kernel:
+ *    the lab puts it behind the instance the kernel uses (same name:
+ *    dmar0, smmu3.0x...), with the kernel's IDs (x86_64: VT-d has no
+ *    fwspec, the source ID is the requester ID; arm64: the fwspec IDs
+ *    that debugfs probelab/host/pci shows), IDs the import added only to
+ *    reproduce a group (its "group_only" refs) aside;
+ *  - the lab's groups partition those functions exactly as the kernel's.
+ *
+ * arm64 (Debian 6.1): PCI functions without a bound driver have no group
+ * (the DT path probes the IOMMU at driver bind), so the test first binds
+ * every driverless function to vfio-pci (driver_override) and unbinds
+ * them again at the end; the second of two functions behind the
+ * PCIe-to-PCI bridge fails to bind in 6.1 (its alias stream ID is
+ * already in the SMMU's tree) and stays without a group.
+ */
+#include <dirent.h>
+#include <errno.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+#include <json-c/json.h>
+
+#include "probe_util.h"
+
+#define PCI_DEVS	"/sys/bus/pci/devices"
+#define HOST_PCI	DEBUGFS "/host/pci"
+#define MAX_FN		256
+
+struct fn {
+	char bdf[16];		/* 0000:00:01.0 */
+	uint16_t seg;
+	uint8_t bus;
+	uint8_t devfn;
+	int kgroup;		/* kernel group, -1 none */
+	char kiommu[64];	/* kernel IOMMU instance name, "" none */
+	bool bound_by_us;	/* bound to vfio-pci by this test */
+	/* arm64: debugfs host/pci */
+	bool has_host;
+	int hgroup;
+	unsigned int nr_kids;
+	uint32_t kids[16];
+	char kfwnode[160];
+};
+
+static struct fn fns[MAX_FN];
+static unsigned int nfns;
+static bool arm;
+
+static int run(const char *cmd, char **out)
+{
+	char *buf = NULL;
+	size_t len = 0, cap = 0;
+	FILE *p;
+	int st;
+
+	p = popen(cmd, "r");
+	if (!p)
+		bail("popen %s: %s", cmd, strerror(errno));
+	for (;;) {
+		size_t n;
+
+		if (len + 4096 + 1 > cap) {
+			cap = cap ? 2 * cap : 65536;
+			buf = realloc(buf, cap);
+			if (!buf)
+				bail("out of memory");
+		}
+		n = fread(buf + len, 1, 4096, p);
+		if (!n)
+			break;
+		len += n;
+	}
+	buf[len] = '\0';
+	st = pclose(p);
+	if (out)
+		*out = buf;
+	else
+		free(buf);
+	return WIFEXITED(st) ? WEXITSTATUS(st) : 255;
+}
+
+static int write_str(const char *path, const char *s)
+{
+	FILE *f = fopen(path, "w");
+	int ret = 0;
+
+	if (!f)
+		return -errno;
+	if (fputs(s, f) < 0)
+		ret = -EIO;
+	if (fclose(f))
+		ret = -errno;
+	return ret;
+}
+
+static void link_base(const char *path, char *buf, size_t len)
+{
+	char t[PATH_MAX];
+	ssize_t n = readlink(path, t, sizeof(t) - 1);
+	const char *b;
+
+	buf[0] = '\0';
+	if (n <= 0)
+		return;
+	t[n] = '\0';
+	b = strrchr(t, '/');
+	snprintf(buf, len, "%.63s", b ? b + 1 : t);
+}
+
+static int cmp_fn(const void *a, const void *b)
+{
+	return strcmp(((const struct fn *)a)->bdf, ((const struct fn *)b)->bdf);
+}
+
+static void scan_kernel(void)
+{
+	struct dirent *de;
+	DIR *d = opendir(PCI_DEVS);
+
+	if (!d)
+		bail("%s: %s", PCI_DEVS, strerror(errno));
+	nfns = 0;
+	while ((de = readdir(d)) != NULL) {
+		unsigned int s, b, dv, f;
+		struct fn *x;
+		char p[PATH_MAX], g[32];
+
+		if (sscanf(de->d_name, "%x:%x:%x.%x", &s, &b, &dv, &f) != 4)
+			continue;
+		if (nfns == MAX_FN)
+			bail("more than %u PCI functions", MAX_FN);
+		x = &fns[nfns++];
+		memset(x, 0, sizeof(*x));
+		snprintf(x->bdf, sizeof(x->bdf), "%.15s", de->d_name);
+		x->seg = (uint16_t)s;
+		x->bus = (uint8_t)b;
+		x->devfn = (uint8_t)(dv << 3 | f);
+		snprintf(p, sizeof(p), PCI_DEVS "/%.15s/iommu_group", de->d_name);
+		link_base(p, g, sizeof(g));
+		x->kgroup = g[0] ? atoi(g) : -1;
+		snprintf(p, sizeof(p), PCI_DEVS "/%.15s/iommu", de->d_name);
+		link_base(p, x->kiommu, sizeof(x->kiommu));
+	}
+	closedir(d);
+	qsort(fns, nfns, sizeof(fns[0]), cmp_fn);
+}
+
+static struct fn *fn_find(const char *bdf)
+{
+	for (unsigned int i = 0; i < nfns; i++)
+		if (!strcmp(fns[i].bdf, bdf))
+			return &fns[i];
+	return NULL;
+}
+
+/* <bdf> group=<id|-> ids=<hex,..|-> iommu=<name|-> */
+static bool read_host_pci(void)
+{
+	char line[512];
+	FILE *f = fopen(HOST_PCI, "r");
+
+	if (!f)
+		return false;
+	while (fgets(line, sizeof(line), f)) {
+		char bdf[32], grp[32], ids[256], iommu[160];
+		struct fn *x;
+
+		if (sscanf(line, "%31s group=%31s ids=%255s iommu=%159s", bdf, grp,
+			   ids, iommu) != 4)
+			continue;
+		x = fn_find(bdf);
+		if (!x)
+			continue;
+		x->has_host = true;
+		x->hgroup = strcmp(grp, "-") ? atoi(grp) : -1;
+		x->nr_kids = 0;
+		if (strcmp(ids, "-"))
+			for (char *t = strtok(ids, ","); t && x->nr_kids < 16;
+			     t = strtok(NULL, ","))
+				x->kids[x->nr_kids++] = (uint32_t)strtoul(t, NULL, 16);
+		snprintf(x->kfwnode, sizeof(x->kfwnode), "%s",
+			 strcmp(iommu, "-") ? iommu : "");
+	}
+	fclose(f);
+	return true;
+}
+
+/* arm64: bind every driverless function to vfio-pci (gives it a group) */
+static void bind_vfio(void)
+{
+	for (unsigned int i = 0; i < nfns; i++) {
+		char p[PATH_MAX], drv[64];
+		int ret;
+
+		snprintf(p, sizeof(p), PCI_DEVS "/%.15s/driver", fns[i].bdf);
+		link_base(p, drv, sizeof(drv));
+		if (drv[0])
+			continue;
+		snprintf(p, sizeof(p), PCI_DEVS "/%.15s/driver_override", fns[i].bdf);
+		if (write_str(p, "vfio-pci"))
+			continue;
+		ret = write_str("/sys/bus/pci/drivers_probe", fns[i].bdf);
+		snprintf(p, sizeof(p), PCI_DEVS "/%.15s/driver", fns[i].bdf);
+		link_base(p, drv, sizeof(drv));
+		fns[i].bound_by_us = !strcmp(drv, "vfio-pci");
+		tap_diag("bind %s to vfio-pci: %s", fns[i].bdf,
+			 fns[i].bound_by_us ? "bound" :
+			 ret ? strerror(-ret) : "not bound");
+		if (!fns[i].bound_by_us) {
+			snprintf(p, sizeof(p), PCI_DEVS "/%.15s/driver_override",
+				 fns[i].bdf);
+			write_str(p, "\n");
+		}
+	}
+}
+
+static void unbind_vfio(void)
+{
+	for (unsigned int i = 0; i < nfns; i++) {
+		char p[PATH_MAX];
+
+		if (!fns[i].bound_by_us)
+			continue;
+		write_str("/sys/bus/pci/drivers/vfio-pci/unbind", fns[i].bdf);
+		snprintf(p, sizeof(p), PCI_DEVS "/%.15s/driver_override", fns[i].bdf);
+		write_str(p, "\n");
+	}
+}
+
+static json_object *jget(json_object *o, const char *k)
+{
+	json_object *v = NULL;
+
+	json_object_object_get_ex(o, k, &v);
+	return v;
+}
+
+static json_object *import_dev(json_object *doc, const char *bdf)
+{
+	json_object *devs = jget(doc, "devices");
+	size_t n = devs ? json_object_array_length(devs) : 0;
+
+	for (size_t i = 0; i < n; i++) {
+		json_object *d = json_object_array_get_idx(devs, i);
+		const char *name = json_object_get_string(jget(d, "device"));
+
+		if (name && !strcmp(name, bdf))
+			return d;
+	}
+	return NULL;
+}
+
+static bool ref_group_only(json_object *jd, uint32_t id)
+{
+	json_object *refs = jget(jd, "refs");
+	size_t n = refs ? json_object_array_length(refs) : 0;
+
+	for (size_t i = 0; i < n; i++) {
+		json_object *r = json_object_array_get_idx(refs, i);
+
+		if ((uint32_t)json_object_get_int64(jget(r, "id")) == id &&
+		    json_object_get_boolean(jget(r, "group_only")))
+			return true;
+	}
+	return false;
+}
+
+static bool dma_alias_has(json_object *jd, uint32_t rid)
+{
+	json_object *a = jget(jd, "dma_aliases");
+	size_t n = a ? json_object_array_length(a) : 0;
+
+	for (size_t i = 0; i < n; i++) {
+		unsigned int b, d, f;
+
+		if (sscanf(json_object_get_string(json_object_array_get_idx(a, i)),
+			   "%x:%x.%x", &b, &d, &f) == 3 &&
+		    (b << 8 | d << 3 | f) == rid)
+			return true;
+	}
+	return false;
+}
+
+static const struct probelab_dev_info *lab_dev(const struct probelab_dev_info *devs,
+					       unsigned int nd, const struct fn *x)
+{
+	for (unsigned int i = 0; i < nd; i++)
+		if (devs[i].kind == PROBELAB_DEV_PCI && devs[i].segment == x->seg &&
+		    devs[i].bus == x->bus && devs[i].devfn == x->devfn)
+			return &devs[i];
+	return NULL;
+}
+
+static const char *iommu_name(const struct probelab_iommu_info *io,
+			      unsigned int ni, uint32_t ord)
+{
+	for (unsigned int i = 0; i < ni; i++)
+		if (io[i].ordinal == ord)
+			return io[i].name;
+	return "?";
+}
+
+static void ids_str(const uint32_t *ids, unsigned int n, char *buf, size_t len)
+{
+	size_t o = 0;
+
+	buf[0] = '\0';
+	for (unsigned int i = 0; i < n && o < len; i++)
+		o += (size_t)snprintf(buf + o, len - o, "%s0x%x", i ? "," : "",
+				      ids[i]);
+	if (!n)
+		snprintf(buf, len, "-");
+}
+
+/*
+ * Whether the import took instance @name from the firmware node @fwnode
+ * the kernel's fwspec names (the origin of a DT IOMMU is "DT <path>").
+ */
+static bool iommu_from(json_object *doc, const char *name, const char *fwnode)
+{
+	json_object *arr = jget(doc, "instances");
+	size_t n = arr ? json_object_array_length(arr) : 0;
+	char want[200];
+
+	snprintf(want, sizeof(want), "DT %s", fwnode);
+	for (size_t i = 0; i < n; i++) {
+		json_object *o = json_object_array_get_idx(arr, i);
+		const char *nm = json_object_get_string(jget(o, "name"));
+		const char *org = json_object_get_string(jget(o, "origin"));
+
+		if (nm && !strcmp(nm, name))
+			return org && !strcmp(org, want);
+	}
+	return false;
+}
+
+/* One function's cross-check: instance and IDs. */
+static void check_ids(json_object *doc, const struct fn *x,
+		      const struct probelab_dev_info *ld,
+		      const struct probelab_iommu_info *io, unsigned int ni)
+{
+	json_object *jd = import_dev(doc, x->bdf);
+	uint32_t want[16], lab[4];
+	unsigned int nw = 0, nl, extra = 0;
+	char ws[128], ls[128], why[200] = "";
+	const char *lname;
+	bool ok = true;
+
+	if (!ld || ld->state != PROBELAB_DEV_PROBED || !ld->nr_iommus || !jd) {
+		tap_ok(0, "%s (kernel group %d, %s): lab device %s", x->bdf,
+		       x->kgroup, x->kiommu, !ld ? "missing" : !jd ?
+		       "not in the import" : "not probed");
+		return;
+	}
+	lname = iommu_name(io, ni, ld->iommus[0]);
+	nl = ld->nr_ids < 4 ? ld->nr_ids : 4;
+	memcpy(lab, ld->ids, nl * sizeof(lab[0]));
+	if (strcmp(lname, x->kiommu)) {
+		ok = false;
+		snprintf(why, sizeof(why), "; instance %s, the kernel's %s",
+			 lname, x->kiommu);
+	}
+	if (arm) {
+		/* the kernel's fwspec IDs from debugfs host/pci */
+		if (!x->has_host) {
+			ok = false;
+			snprintf(why + strlen(why), sizeof(why) - strlen(why),
+				 "; no line in " HOST_PCI);
+		}
+		for (unsigned int i = 0; i < x->nr_kids; i++)
+			want[nw++] = x->kids[i];
+		if (x->has_host && !iommu_from(doc, lname, x->kfwnode)) {
+			ok = false;
+			snprintf(why + strlen(why), sizeof(why) - strlen(why),
+				 "; the kernel's fwspec names %s, the lab's instance is not from that node",
+				 x->kfwnode);
+		}
+		if (x->has_host && x->hgroup != x->kgroup) {
+			ok = false;
+			snprintf(why + strlen(why), sizeof(why) - strlen(why),
+				 "; host/pci group %d, sysfs %d", x->hgroup,
+				 x->kgroup);
+		}
+	} else {
+		/* VT-d: the source ID is the requester ID */
+		want[nw++] = (uint32_t)(x->bus << 8 | x->devfn);
+	}
+	if (!nw || !nl || lab[0] != want[0])
+		ok = false;
+	for (unsigned int i = 0; i < nw; i++) {
+		bool found = false;
+
+		for (unsigned int k = 0; k < nl; k++)
+			found |= lab[k] == want[i];
+		if (!found)
+			ok = false;
+	}
+	for (unsigned int k = 0; k < nl; k++) {
+		bool found = false;
+
+		for (unsigned int i = 0; i < nw; i++)
+			found |= lab[k] == want[i];
+		if (found)
+			continue;
+		/*
+		 * Not the kernel's: an ID only a group alias gives, or on
+		 * VT-d (no fwspec to read) a DMA alias of the topology.
+		 */
+		if (ref_group_only(jd, lab[k]) ||
+		    (!arm && dma_alias_has(jd, lab[k])))
+			extra++;
+		else
+			ok = false;
+	}
+	ids_str(want, nw, ws, sizeof(ws));
+	ids_str(lab, nl, ls, sizeof(ls));
+	tap_ok(ok, "%s: kernel %s %s %s, lab %s %s (%u of them group/DMA aliases)%s",
+	       x->bdf, x->kiommu, arm ? "fwspec IDs" : "source ID", ws, lname,
+	       ls, extra, why);
+}
+
+/* Kernel and lab group the checked functions the same way. */
+static void check_partition(const struct probelab_dev_info *devs,
+			    unsigned int nd, unsigned int nchk)
+{
+	char ks[1024] = "", lsb[1024] = "";
+	bool ok = true;
+
+	for (unsigned int i = 0; i < nfns; i++) {
+		const struct probelab_dev_info *a = lab_dev(devs, nd, &fns[i]);
+
+		if (fns[i].kgroup < 0)
+			continue;
+		snprintf(ks + strlen(ks), sizeof(ks) - strlen(ks), " %s:%d",
+			 fns[i].bdf + 5, fns[i].kgroup);
+		snprintf(lsb + strlen(lsb), sizeof(lsb) - strlen(lsb), " %s:%u",
+			 fns[i].bdf + 5, a ? a->group_id : 0);
+		for (unsigned int j = 0; j < nfns; j++) {
+			const struct probelab_dev_info *b = lab_dev(devs, nd, &fns[j]);
+			bool ksame, lsame;
+
+			if (fns[j].kgroup < 0)
+				continue;
+			ksame = fns[i].kgroup == fns[j].kgroup;
+			lsame = a && b && a->group_id && a->group_id == b->group_id;
+			if (ksame != lsame) {
+				ok = false;
+				tap_diag("%s and %s: kernel groups %d, %d; lab groups %u, %u",
+					 fns[i].bdf, fns[j].bdf, fns[i].kgroup,
+					 fns[j].kgroup, a ? a->group_id : 0,
+					 b ? b->group_id : 0);
+			}
+		}
+	}
+	tap_diag("kernel groups:%s", ks);
+	tap_diag("lab groups:   %s", lsb);
+	tap_ok(ok && nchk > 0, "the lab's groups partition the %u functions the kernel grouped as the kernel does",
+	       nchk);
+}
+
+/*
+ * The same firmware imported as a file: the sample devices of file mode
+ * (one per scope, a few per ID map) load, and probe once the instances
+ * are registered (--register).
+ */
+static void file_mode(const char *table)
+{
+	struct probelab_dev_info *devs = NULL;
+	unsigned int nd = 0, probed = 0;
+	char cmd[600], *out = NULL;
+	int rc;
+
+	must(pl_lab_reset(lab), "LAB_RESET");
+	snprintf(cmd, sizeof(cmd), "probelab fw import %.500s --register 2>&1",
+		 table);
+	rc = run(cmd, &out);
+	if (rc)
+		tap_diag("%s", out);
+	free(out);
+	must(pl_query_devices(lab, &devs, &nd), "QUERY devices");
+	for (unsigned int i = 0; i < nd; i++)
+		probed += devs[i].state == PROBELAB_DEV_PROBED;
+	tap_ok(rc == 0 && nd > 0 && probed == nd,
+	       "fw import %s --register (file mode): %u sample devices, %u probed",
+	       table, nd, probed);
+	free(devs);
+}
+
+int main(void)
+{
+	struct probelab_dev_info *devs = NULL;
+	struct probelab_iommu_info *io = NULL;
+	unsigned int nd = 0, ni = 0, nchk = 0, waiting = 0, probed = 0;
+	json_object *doc, *jdevs, *insts;
+	char *out = NULL, cmd[256];
+	bool reg_ok = true, all_pci;
+	int rc;
+
+	setvbuf(stdout, NULL, _IOLBF, 0);
+#if defined(__aarch64__)
+	arm = true;
+#endif
+	lab_open();
+	scan_kernel();
+	if (arm)
+		bind_vfio();
+	scan_kernel();
+	if (arm && !read_host_pci())
+		tap_diag("%s is missing: the module has no host introspection", HOST_PCI);
+	for (unsigned int i = 0; i < nfns; i++)
+		nchk += fns[i].kgroup >= 0;
+	tap_plan(8 + (int)nchk);
+
+	rc = run("probelab fw show --host 2>&1", &out);
+	tap_ok(rc == 0 && strstr(out, "instances:") && strstr(out, "groups these devices form"),
+	       "fw show --host (exit %d)", rc);
+	if (rc)
+		tap_diag("%s", out);
+	free(out);
+
+	rc = run("probelab fw import --host --json", &out);
+	doc = json_tokener_parse(out);
+	jdevs = doc ? jget(doc, "devices") : NULL;
+	insts = doc ? jget(doc, "instances") : NULL;
+	if (rc || !jdevs || !insts) {
+		tap_diag("%s", out);
+		bail("fw import --host failed (exit %d)", rc);
+	}
+	free(out);
+	all_pci = true;
+	for (unsigned int i = 0; i < nfns; i++)
+		if (!import_dev(doc, fns[i].bdf)) {
+			all_pci = false;
+			tap_diag("%s: no lab device", fns[i].bdf);
+		}
+	tap_ok(all_pci, "fw import --host (%s, %s): %zu lab devices for the %u PCI functions",
+	       json_object_get_string(jget(doc, "kind")),
+	       json_object_get_string(jget(doc, "source")),
+	       json_object_array_length(jdevs), nfns);
+
+	must(pl_query_devices(lab, &devs, &nd), "QUERY devices");
+	for (unsigned int i = 0; i < nd; i++)
+		waiting += devs[i].state == PROBELAB_DEV_WAITING;
+	tap_ok(nd == json_object_array_length(jdevs) && waiting == nd,
+	       "QUERY: %u devices, %u waiting for their instance before registration",
+	       nd, waiting);
+	free(devs);
+
+	for (size_t i = 0; i < json_object_array_length(insts); i++) {
+		const char *n = json_object_get_string(jget(
+			json_object_array_get_idx(insts, i), "name"));
+
+		snprintf(cmd, sizeof(cmd), "probelab iommu register %s 2>&1", n);
+		rc = run(cmd, &out);
+		if (rc) {
+			reg_ok = false;
+			tap_diag("%s: %s", cmd, out);
+		}
+		free(out);
+	}
+	tap_ok(reg_ok && json_object_array_length(insts) > 0,
+	       "probelab iommu register of the %zu instance(s)",
+	       json_object_array_length(insts));
+
+	must(pl_query_devices(lab, &devs, &nd), "QUERY devices");
+	must(pl_query_iommus(lab, &io, &ni), "QUERY iommus");
+	for (unsigned int i = 0; i < nd; i++)
+		probed += devs[i].state == PROBELAB_DEV_PROBED;
+	tap_ok(probed == nd && nd > 0, "QUERY: %u of %u devices probed", probed, nd);
+
+	tap_ok(nchk > 0, "%u PCI functions have an IOMMU group in the guest kernel%s",
+	       nchk, arm ? " (driverless ones bound to vfio-pci first)" : "");
+	for (unsigned int i = 0; i < nfns; i++)
+		if (fns[i].kgroup >= 0)
+			check_ids(doc, &fns[i], lab_dev(devs, nd, &fns[i]), io, ni);
+	check_partition(devs, nd, nchk);
+
+	free(devs);
+	free(io);
+	file_mode(json_object_get_string(jget(doc, "source")));
+	json_object_put(doc);
+	if (arm)
+		unbind_vfio();
+	return lab_close();
+}
