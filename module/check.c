@@ -177,15 +177,18 @@ void pl_report_flush(void)
  */
 static struct pl_iommu *pl_missing_instance(struct pl_dev *pdev)
 {
-	struct pl_fw_ref refs[PL_MAX_REFS];
+	struct pl_iommu *missing = NULL;
+	struct pl_fw_ref *refs;
 	unsigned int n, i;
 
-	if (pl_xlate(pdev, refs, &n))
+	refs = pl_xlate(pdev, &n);
+	if (IS_ERR(refs))
 		return NULL;
-	for (i = 0; i < n; i++)
+	for (i = 0; i < n && !missing; i++)
 		if (!pl_lab.iommus[refs[i].iommu].registered)
-			return &pl_lab.iommus[refs[i].iommu];
-	return NULL;
+			missing = &pl_lab.iommus[refs[i].iommu];
+	kfree(refs);
+	return missing;
 }
 
 /* What an unbound device's dma_ops must be (invariant 7). */

@@ -62,14 +62,16 @@
 /* The model of the first instance in front of the device, or -ENODEV. */
 static int pl_l61_model(struct pl_dev *pdev)
 {
-	struct pl_fw_ref refs[PL_MAX_REFS];
+	struct pl_fw_ref *refs;
 	unsigned int n;
-	int ret;
+	int model;
 
-	ret = pl_xlate(pdev, refs, &n);
-	if (ret)
-		return ret;
-	return pl_lab.iommus[refs[0].iommu].model;
+	refs = pl_xlate(pdev, &n);
+	if (IS_ERR(refs))
+		return PTR_ERR(refs);
+	model = pl_lab.iommus[refs[0].iommu].model;
+	kfree(refs);
+	return model;
 }
 
 /*

@@ -74,36 +74,49 @@ bool pl_dev_ready(struct pl_dev *pdev)
 /**
  * pl_xlate() - the of_xlate step: resolve a device into (instance, ID) pairs
  * @pdev: the device
- * @refs: PL_MAX_REFS entries
  * @n: receives the number of pairs
  *
  * A PCI function's DMA carries its own requester ID, those the topology
  * adds (PCIe-to-PCI bridges above it, pci_for_each_dma_alias()) and the
  * quirk aliases the device lists.  The description cannot change while
- * lab devices exist, so no lock is needed.
- * Return: 0, -ENODEV (no IOMMU), or an error.
+ * lab devices exist, so no lock is needed.  May sleep.
+ * Return: the pairs (PL_MAX_REFS entries at most, kfree() them), or an
+ * ERR_PTR(): -ENODEV when no IOMMU is in front of the device, -ENOSPC
+ * above PL_MAX_REFS, or another error.
  */
-int pl_xlate(struct pl_dev *pdev, struct pl_fw_ref *refs, unsigned int *n)
+struct pl_fw_ref *pl_xlate(struct pl_dev *pdev, unsigned int *n)
 {
 	const struct pl_fwdesc *fw = pl_lab.fw;
 	u16 rids[PL_FW_MAX_ALIASES + 1];
+	struct pl_fw_ref *refs;
 	unsigned int nr, i;
 	int ret;
 
-	if (pdev->kind == PROBELAB_DEV_NAMED)
-		return pl_fwdesc_xlate_named(fw, pdev->name, refs, PL_MAX_REFS,
-					     n);
+	refs = kmalloc_array(PL_MAX_REFS, sizeof(*refs), GFP_KERNEL);
+	if (!refs)
+		return ERR_PTR(-ENOMEM);
+	if (pdev->kind == PROBELAB_DEV_NAMED) {
+		ret = pl_fwdesc_xlate_named(fw, pdev->name, refs, PL_MAX_REFS,
+					    n);
+		goto out;
+	}
 	ret = pl_fwdesc_pci_dma_aliases(fw, pdev->segment, pdev->bus,
 					pdev->devfn, rids,
 					ARRAY_SIZE(rids) - pdev->nr_aliases,
 					&nr);
 	if (ret)
-		return ret;
+		goto out;
 	for (i = 0; i < pdev->nr_aliases; i++)
 		rids[nr++] = pdev->aliases[i];
-	return pl_fwdesc_xlate_pci_aliases(fw, pdev->segment, rids[0],
-					   rids + 1, nr - 1, refs, PL_MAX_REFS,
-					   n);
+	ret = pl_fwdesc_xlate_pci_aliases(fw, pdev->segment, rids[0],
+					  rids + 1, nr - 1, refs, PL_MAX_REFS,
+					  n);
+out:
+	if (ret) {
+		kfree(refs);
+		return ERR_PTR(ret);
+	}
+	return refs;
 }
 
 /**
@@ -116,19 +129,22 @@ int pl_xlate(struct pl_dev *pdev, struct pl_fw_ref *refs, unsigned int *n)
  */
 int pl_build_fwspecs(struct pl_dev *pdev, struct pl_dev_iommu **out)
 {
-	struct pl_fw_ref refs[PL_MAX_REFS];
 	struct pl_dev_iommu *di;
+	struct pl_fw_ref *refs;
 	unsigned int n, i, j;
 	int ret;
 
 	ret = pl_inject(PL_INJ_PROBE_XLATE, pdev);
-	if (!ret)
-		ret = pl_xlate(pdev, refs, &n);
 	if (ret)
 		return ret;
+	refs = pl_xlate(pdev, &n);
+	if (IS_ERR(refs))
+		return PTR_ERR(refs);
 	di = kzalloc(sizeof(*di), GFP_KERNEL);
-	if (!di)
+	if (!di) {
+		kfree(refs);
 		return -ENOMEM;
+	}
 	di->state = PL_OBJ_LIVE;
 	di->gen = READ_ONCE(pdev->gen);
 	INIT_LIST_HEAD(&di->qnode);
@@ -145,6 +161,7 @@ int pl_build_fwspecs(struct pl_dev *pdev, struct pl_dev_iommu **out)
 		if (!fs) {
 			if (di->nr_fwspecs == PROBELAB_DEV_MAX_IOMMUS) {
 				kfree(di);
+				kfree(refs);
 				return -E2BIG;
 			}
 			fs = &di->fwspecs[di->nr_fwspecs++];
@@ -152,6 +169,7 @@ int pl_build_fwspecs(struct pl_dev *pdev, struct pl_dev_iommu **out)
 		}
 		fs->ids[fs->nr_ids++] = refs[i].id;
 	}
+	kfree(refs);
 	atomic64_inc(&pl_lab.stats.fwspec_allocs);
 	*out = di;
 	return 0;

@@ -38,7 +38,7 @@ struct pl_ctx_table;
 struct pl_group;
 struct pl_domain;
 
-#define PL_MAX_REFS		16	/* (iommu, id) pairs of one device */
+#define PL_MAX_REFS		128	/* (iommu, id) pairs of one device */
 
 /* Layer objects carry a state so that a stale pointer is detected. */
 enum pl_obj_state {
@@ -514,7 +514,7 @@ const struct pl_policy *pl_policy(void);
 
 /* probe.c: steps shared by the policies, and the policy "fixed" */
 struct pl_fw_ref;
-int pl_xlate(struct pl_dev *pdev, struct pl_fw_ref *refs, unsigned int *n);
+struct pl_fw_ref *pl_xlate(struct pl_dev *pdev, unsigned int *n);
 int pl_build_fwspecs(struct pl_dev *pdev, struct pl_dev_iommu **out);
 bool pl_fwspecs_ready(const struct pl_dev_iommu *di);
 int pl_iommu_probe(struct pl_dev *pdev);
