@@ -101,6 +101,10 @@ extern const struct cli_cmd cli_cmd_check;
 extern const struct cli_cmd cli_cmd_inject;
 extern const struct cli_cmd cli_cmd_session;
 
+/* ---- the race engine (issue 5) ---- */
+extern const struct cli_cmd cli_cmd_race;
+extern const struct cli_cmd cli_cmd_scenarios;
+
 /* Shared by the lab commands (cmd_status.c). */
 struct probelab_dev_info;
 struct probelab_iommu_info;

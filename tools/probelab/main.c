@@ -33,6 +33,8 @@ static const struct cli_cmd *const commands[] = {
 	&cli_cmd_inject,
 	&cli_cmd_session,
 	&cli_cmd_fw,
+	&cli_cmd_race,
+	&cli_cmd_scenarios,
 };
 
 #define NR_COMMANDS (sizeof(commands) / sizeof(commands[0]))

@@ -1,0 +1,259 @@
+#!/bin/sh
+# Guest test: the race engine (probelab race / scenarios, docs/races.md).
+# Every implemented scenario under every policy with a small budget,
+# asserting the outcome the catalogue expects (and, for a reproduction,
+# the invariant); the reproducer line of every reproduction replays to the
+# same invariant; plans follow the seed; the exit statuses; the scenarios
+# that are only listed refuse to run.  TAP.
+#
+# RACE_HOLD_SECONDS (default 2): budget of a run expected to hold;
+# RACE_REPRO_SECONDS (default 20): at most this long to reproduce (a run
+# stops at the first violation).
+T=/tmp/race_scenarios
+HOLD=${RACE_HOLD_SECONDS:-2}
+REPRO=${RACE_REPRO_SECONDS:-20}
+SEED=${RACE_SEED:-20260101}
+n=0
+fail=0
+ok() { n=$((n + 1)); echo "ok $n - $*"; }
+notok() { n=$((n + 1)); fail=$((fail + 1)); echo "not ok $n - $*"; }
+show() { sed 's/^/# /' "$@"; }
+# j KEY: the first number or string of "KEY": in the flattened $T/out.json
+j() { grep -o "\"$1\":[^,}]*" $T/flat | head -n1 | sed -e "s/^\"$1\"://" -e 's/^"//' -e 's/"$//'; }
+flatten() { tr -d '\n' <$T/out.json | sed 's/"trace":\[.*\]//' >$T/flat; }
+arch=$(uname -m)
+
+rm -rf $T
+mkdir -p $T
+probelab reset >/dev/null 2>&1
+
+# scenario:invariant:fixed:linux-6.1:mainline (r reproduce, h hold)
+cat >$T/matrix <<'EOF'
+fwspec-free-vs-xlate 1 h r h
+parallel-probe-double-probe 2 h r h
+register-vs-deferred-reprobe 6 h r h
+hotadd-claimed-group 6 h r h
+two-instances 9 h r r
+debugfs-walk-vs-unmap 8 h r r
+claim-vs-sibling-bind 4 h h h
+EOF
+
+# Known kernel gap on arm64 (docs/races.md, "Kernel gaps"): the 6.1
+# driver core's device_unbind_cleanup() -> arch_teardown_dma_ops() clears
+# dma_ops at every unbind and failed bind; policies whose lab dma_ops
+# follow the IOMMU probe then show invariant 7.  Tolerated there, and only
+# that invariant, only where it was seen.
+known_gap() {	# known_gap SCENARIO POLICY
+	[ "$arch" = aarch64 ] || return 1
+	case "$1/$2" in
+	register-vs-deferred-reprobe/mainline) return 0 ;;
+	claim-vs-sibling-bind/linux-6.1|claim-vs-sibling-bind/mainline) return 0 ;;
+	esac
+	return 1
+}
+
+t0=$(date +%s)
+while read -r sc inv e0 e1 e2; do
+	for p in fixed linux-6.1 mainline; do
+		case $p in fixed) e=$e0 ;; linux-6.1) e=$e1 ;; *) e=$e2 ;; esac
+		if [ "$e" = r ]; then
+			want=reproduce budget="--seconds $REPRO"
+		else
+			want=hold budget="--seconds $HOLD"
+		fi
+		s=$(date +%s)
+		probelab --json race --scenario $sc --policy $p --seed $SEED $budget \
+			--expect $want --quiet >$T/out.json 2>$T/err
+		rc=$?
+		el=$(( $(date +%s) - s ))
+		flatten
+		out=$(j outcome); cyc=$(j cycles); v=$(j violations)
+		fi_inv=$(j invariant); err=$(j error); rep=$(j reproducer)
+		if [ "$want" = reproduce ]; then
+			if [ $rc -eq 0 ] && [ "$out" = reproduced ] &&
+			   [ "$fi_inv" = "$inv" ] && [ "$err" = null ]; then
+				ok "$sc under $p reproduces invariant $inv: $v violations, first after $(j cycle) cycles ($cyc done, ${el}s)"
+				echo "$sc $p $inv $rep" >>$T/repros
+			else
+				notok "$sc under $p: exit $rc, outcome '$out', invariant '$fi_inv' (want $inv), error $err"
+				show $T/flat $T/err
+			fi
+		else
+			if [ $rc -eq 0 ] && [ "$out" = held ] && [ "$v" = 0 ] &&
+			   [ "$err" = null ] && [ "${cyc:-0}" -gt 0 ]; then
+				ok "$sc under $p holds: $cyc cycles, 0 violations (${el}s)"
+			elif known_gap $sc $p && [ "$err" = null ] &&
+			     [ "$fi_inv" = 7 ] && grep -q 'unbound with dma_ops direct, expected lab' $T/flat; then
+				ok "$sc under $p: KNOWN KERNEL GAP on arm64, invariant 7 from arch_teardown_dma_ops() (see docs/races.md), no other violation first"
+			else
+				notok "$sc under $p: exit $rc, outcome '$out', $v violations (first: invariant '$fi_inv'), $cyc cycles, error $err"
+				show $T/flat $T/err
+			fi
+		fi
+	done
+done <$T/matrix
+echo "# matrix: $(( $(date +%s) - t0 )) s"
+
+# Every reproduction replays from its reproducer line to the same invariant.
+while read -r sc p inv rep; do
+	case "$rep" in
+	"probelab race --scenario $sc --policy $p --seed $SEED --iterations "*) ;;
+	*) notok "$sc under $p: reproducer line '$rep'"; continue ;;
+	esac
+	# the line as printed, plus --json --quiet (the same run).  A
+	# sequential scenario replays exactly; a race gets the same seed and
+	# op sequence, but the interleaving is the machine's, so it gets time
+	# instead of the printed iteration count.
+	case "$sc" in
+	hotadd-claimed-group|two-instances) ;;
+	*) rep="${rep% --iterations *} --seconds 10" ;;
+	esac
+	# shellcheck disable=SC2086
+	set -- $rep
+	shift
+	probelab --json "$@" --quiet >$T/out.json 2>$T/err
+	rc=$?
+	flatten
+	if [ $rc -eq 1 ] && [ "$(j outcome)" = reproduced ] &&
+	   [ "$(j invariant)" = "$inv" ]; then
+		ok "replay of $sc under $p ('${rep#probelab race }'): invariant $inv again, after $(j cycle) cycles"
+	else
+		notok "replay '$rep': exit $rc, outcome '$(j outcome)', invariant '$(j invariant)' (want $inv)"
+		show $T/flat $T/err
+	fi
+done <$T/repros
+for sc in fwspec-free-vs-xlate hotadd-claimed-group two-instances; do
+	grep -q "^$sc linux-6.1 " $T/repros ||
+		notok "$sc under linux-6.1 did not reproduce: no replay to test"
+done
+
+# Human output of a reproduction: invariant, trace, reproducer; exit 1.
+probelab race --scenario hotadd-claimed-group --policy linux-6.1 --seed 7 \
+	--iterations 3 >$T/out 2>$T/err
+rc=$?
+if [ $rc -eq 1 ] && grep -q '^first violation: invariant 6' $T/out &&
+   grep -q '^  trace (sequence numbers' $T/out &&
+   grep -Eq '^ +[0-9]+ +[0-9]+\.[0-9]{9} VIOLATION ' $T/out &&
+   grep -Eq '^reproducer: probelab race --scenario hotadd-claimed-group --policy linux-6.1 --seed 7 --iterations [0-9]+$' $T/out; then
+	ok "human output: invariant, decoded trace ending at the VIOLATION event, reproducer; exit 1"
+else
+	notok "human output of a reproduction (exit $rc)"; show $T/out $T/err
+fi
+probelab race --scenario hotadd-claimed-group --policy fixed --seed 7 \
+	--iterations 20 --quiet >$T/out 2>&1
+rc=$?
+if [ $rc -eq 0 ] && grep -q 'outcome:    held' $T/out && grep -q 'cycles:     20 ' $T/out; then
+	ok "no violation: exit 0, exactly the 20 cycles asked"
+else
+	notok "a held run (exit $rc)"; show $T/out
+fi
+probelab race --scenario hotadd-claimed-group --policy fixed --seed 7 \
+	--iterations 5 --expect reproduce --quiet >$T/out 2>&1
+[ $? -eq 1 ] && ok "--expect reproduce on a run that holds: exit 1" ||
+	{ notok "--expect reproduce on a held run"; show $T/out; }
+
+# JSON: the fields the issue names, one object.
+probelab --json race --scenario two-instances --policy linux-6.1 --seed 3 \
+	--iterations 4 --quiet >$T/out.json 2>$T/err
+rc=$?
+flatten
+missing=
+for k in scenario policy seed cycles violations first_violation elapsed_ns; do
+	grep -q "\"$k\":" $T/flat || missing="$missing $k"
+done
+if [ $rc -eq 1 ] && [ -z "$missing" ] && [ "$(j scenario)" = two-instances ] &&
+   [ "$(j policy)" = linux-6.1 ] && [ "$(j seed)" = 3 ] &&
+   grep -q '"first_violation":{' $T/flat && [ "$(j invariant)" = 9 ] &&
+   [ "$(j invariant_name)" = "every instance ready" ]; then
+	ok "--json: scenario, policy, seed, cycles, violations, first_violation naming invariant 9, elapsed_ns"
+else
+	notok "--json object (exit $rc, missing:$missing)"; show $T/out.json $T/err
+fi
+probelab --json race --scenario claim-vs-sibling-bind --policy fixed --seed 3 \
+	--iterations 10 --quiet >$T/out.json 2>&1
+flatten
+grep -q '"first_violation":null' $T/flat && [ "$(j violations)" = 0 ] &&
+	ok "--json of a held run: first_violation null, violations 0" ||
+	{ notok "--json of a held run"; show $T/out.json; }
+
+# --keep-going: the run goes on to its budget and counts every violation.
+probelab --json race --scenario fwspec-free-vs-xlate --policy linux-6.1 --seed 5 \
+	--seconds 1 --keep-going --quiet >$T/out.json 2>&1
+rc=$?
+flatten
+if [ $rc -eq 1 ] && [ "$(j stopped)" = budget ] && [ "$(j violations)" -gt 1 ] &&
+   [ "$(j invariant)" = 1 ]; then
+	ok "--keep-going: $(j violations) violations in 1 s, the first one reported"
+else
+	notok "--keep-going (exit $rc, stopped '$(j stopped)', violations '$(j violations)')"
+	show $T/flat
+fi
+
+# SIGINT ends a run early, with its result, and the lab reset.
+probelab race --scenario claim-vs-sibling-bind --policy fixed --seed 5 \
+	--seconds 60 --quiet >$T/out 2>&1 &
+pid=$!
+sleep 2
+kill -INT $pid
+wait $pid
+rc=$?
+probelab status >$T/st 2>&1
+if [ $rc -eq 0 ] && grep -q '^  interrupted' $T/out && grep -q 'outcome:    held' $T/out &&
+   grep -q '^devices: 0' $T/st; then
+	ok "SIGINT: the run stops, prints its result (held, interrupted), leaves the lab reset"
+else
+	notok "SIGINT (exit $rc)"; show $T/out $T/st
+fi
+
+# Plans: the same seed gives the same operations and injections.
+probelab race --scenario register-vs-deferred-reprobe --seed 11 --plan --iterations 20 >$T/p1 2>&1
+probelab race --scenario register-vs-deferred-reprobe --seed 11 --plan --iterations 20 >$T/p2 2>&1
+probelab race --scenario register-vs-deferred-reprobe --seed 12 --plan --iterations 20 >$T/p3 2>&1
+if cmp -s $T/p1 $T/p2 && ! cmp -s $T/p1 $T/p3 && grep -q 'inject iommu.register: delay' $T/p1 &&
+   [ "$(grep -c '^  cycle ' $T/p1)" = 20 ]; then
+	ok "--plan: same seed, same 20 cycles and injection; another seed differs"
+else
+	notok "--plan determinism"; show $T/p1 $T/p3
+fi
+
+# The listed-only scenarios refuse to run, clearly, with exit 2.
+for sc in default-domain-not-set driver-read-vs-unbind defer-retry-dma-ops-left \
+	  unmap-after-unbind-stale-ops bus-notifier-vs-registration; do
+	probelab race --scenario $sc --policy linux-6.1 --seconds 1 >$T/out 2>&1
+	rc=$?
+	if [ $rc -eq 2 ] && grep -q "'$sc' is not implemented in this version" $T/out; then
+		ok "$sc: not implemented in this version, exit 2"
+	else
+		notok "$sc: exit $rc"; show $T/out
+	fi
+done
+probelab race --scenario two-instances --policy fixed --iterations 3 --seconds 3 >$T/out 2>&1
+[ $? -eq 2 ] && ok "--iterations with --seconds: usage error" ||
+	{ notok "two budgets accepted"; show $T/out; }
+
+# probelab scenarios
+probelab scenarios >$T/out 2>&1
+rc=$?
+probelab --json scenarios >$T/out.json 2>&1
+tr -d '\n ' <$T/out.json >$T/flat
+if [ $rc -eq 0 ] && [ "$(grep -c 'not implemented in this version' $T/out)" -ge 10 ] &&
+   grep -Eq '^two-instances +hold +reproduce +reproduce +9' $T/out &&
+   [ "$(grep -o '"name":' $T/flat | wc -l)" = 12 ] &&
+   [ "$(grep -o '"implemented":true' $T/flat | wc -l)" = 7 ] &&
+   grep -q '"expected":{"fixed":"hold","linux-6.1":"reproduce","mainline":"hold"}' $T/flat; then
+	ok "scenarios: 12 listed, 7 implemented with their expected outcome per policy"
+else
+	notok "scenarios listing (exit $rc)"; show $T/out
+fi
+
+probelab status >$T/out 2>&1
+grep -q '^devices: 0' $T/out && ok "every run leaves the lab reset" ||
+	{ notok "lab after the runs"; show $T/out; }
+if dmesg | grep -Eq 'BUG:|WARNING:|Oops|general protection|Call Trace'; then
+	notok "kernel log"; dmesg | grep -E -A5 'BUG:|WARNING:|Oops|general protection|Call Trace' | show
+else
+	ok "kernel log: no BUG, WARNING, Oops or Call Trace"
+fi
+echo "# total: $(( $(date +%s) - t0 )) s"
+echo "1..$n"
+[ $fail -eq 0 ]

@@ -1,0 +1,330 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * libprobelab: the race engine (`probelab race`) and its scenario
+ * catalogue (`probelab scenarios`).
+ *
+ * A scenario sets a lab up (FW_LOAD, devices, instances, injection
+ * points), then runs its roles in threads of their own: userspace threads
+ * driving one side of a race through /dev/probelab and, for windows only
+ * the kernel reaches, a thread issuing RACE ops (kernel threads).  The
+ * engine around them
+ *  - turns the module's checker on after every op (CHECK_AUTO_ON) and
+ *    also runs CHECK continuously from a thread of its own;
+ *  - records the genl event stream in a ring (a monitor thread), so that
+ *    a violation is printed with the events that led there;
+ *  - counts cycles against the budget (--iterations or --seconds) and
+ *    stops at the first violation (CHECK total > 0 or a VIOLATION event)
+ *    unless told to keep going.
+ *
+ * Determinism: every choice a scenario makes (orders, delays, devices,
+ * the injections it arms) is a pure function of the seed and of the cycle
+ * index (race_rng_for()), so the same seed gives the same operations in
+ * the same order per cycle, and the same injections.  The interleaving of
+ * the threads with each other and with the kernel is not in the seed: see
+ * docs/races.md for how faithful a replay is.
+ *
+ * Functions return 0 or a negative errno; none prints (progress goes
+ * through a callback).
+ */
+#ifndef LIBPROBELAB_RACE_H
+#define LIBPROBELAB_RACE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "probelab.h"
+
+#define RACE_MAX_THREADS	16
+#define RACE_MAX_ITERATIONS	1000000000ull
+#define RACE_MAX_SECONDS	86400.0
+#define RACE_DEFAULT_SECONDS	10.0
+/* events kept for traces (the most recent ones) */
+#define RACE_EVENT_RING		8192
+/* events printed with a violation: the kernel's trace depth + itself */
+#define RACE_TRACE_MAX		(PROBELAB_VIOLATION_SEQS + 1)
+#define RACE_MAX_INJECT		4
+
+/* What a scenario does under a policy. */
+enum race_expect {
+	RACE_EXPECT_HOLD = 0,		/* no violation */
+	RACE_EXPECT_REPRODUCE = 1,	/* the bug shows as a violation */
+};
+
+const char *race_expect_name(enum race_expect e);	/* "hold", ... */
+int race_expect_from_name(const char *name);		/* -EINVAL unknown */
+
+struct race_run;
+
+/**
+ * struct race_scenario - one entry of the catalogue
+ * @name: what --scenario takes
+ * @summary: one line: what races against what
+ * @mirrors: the upstream bug or report it mirrors, with its date
+ * @expect: outcome per enum probelab_policy
+ * @invariant: the invariant (DESIGN.md section 3) a reproduction violates
+ * @implemented: false: listed with its history, `race` refuses it
+ * @note: implemented: how a cycle goes; not implemented: what is missing
+ * @threads_what: what --threads counts ("binder threads")
+ * @threads_def: default --threads
+ * @threads_min: smallest --threads
+ * @threads_max: largest --threads (<= RACE_MAX_THREADS)
+ * @kthreads: kernel threads the scenario starts through RACE ops (0: none)
+ * @needs_op: the module ops it needs beyond the lab basics (bit per op)
+ * @deterministic: one cycle reproduces by itself, whatever the timing
+ * @nr_roles: number of role threads for @threads
+ * @setup: builds the lab (called with the lab reset); may set r->priv
+ * @role: one role's thread body: cycles through race_cycle_begin() /
+ *	race_cycle_end(), or runs alongside until race_stopping()
+ * @cleanup: frees r->priv (the engine resets the lab afterwards)
+ * @plan: one cycle's seeded choices, for people (`race --plan`); it is
+ *	the very function the roles take their choices from
+ * @injections: the injection points armed at setup, from the seed
+ */
+struct race_scenario {
+	const char *name;
+	const char *summary;
+	const char *mirrors;
+	unsigned char expect[PL_NR_POLICIES];
+	unsigned int invariant;
+	bool implemented;
+	const char *note;
+	const char *threads_what;
+	unsigned int threads_def, threads_min, threads_max;
+	unsigned int kthreads;
+	uint64_t needs_op;
+	bool deterministic;
+	unsigned int (*nr_roles)(unsigned int threads);
+	int (*setup)(struct race_run *r);
+	int (*role)(struct race_run *r, unsigned int role);
+	void (*cleanup)(struct race_run *r);
+	void (*plan)(uint64_t seed, uint64_t cycle, unsigned int threads,
+		     char *buf, size_t len);
+	unsigned int (*injections)(uint64_t seed, struct probelab_inject *out,
+				   unsigned int max);
+};
+
+/* The catalogue, in `probelab scenarios` order. */
+unsigned int race_nr_scenarios(void);
+const struct race_scenario *race_scenario_at(unsigned int i);
+const struct race_scenario *race_scenario_find(const char *name);
+
+/* ---- seeded choices ------------------------------------------------------ */
+
+/* splitmix64 step: the next 64 random bits of *s. */
+uint64_t race_rng_next(uint64_t *s);
+/*
+ * The generator state of one (stream, cycle) of a seed: independent
+ * streams for independent choices, the same for the same arguments.
+ */
+uint64_t race_rng_for(uint64_t seed, uint64_t stream, uint64_t cycle);
+/* A number in lo..hi (inclusive) from *s. */
+uint64_t race_rng_range(uint64_t *s, uint64_t lo, uint64_t hi);
+
+/* ---- options ------------------------------------------------------------- */
+
+/**
+ * struct race_opts - what `probelab race` was asked
+ * @scenario: the scenario (never NULL after a successful parse)
+ * @policy: enum probelab_policy
+ * @threads: 0: the scenario's default
+ * @iterations: cycle budget, 0 when @seconds is the budget
+ * @seconds: time budget (RACE_DEFAULT_SECONDS when neither is given)
+ * @seed: the seed (@seeded: given; otherwise the caller picks one)
+ * @seeded: --seed was given
+ * @keep_going: do not stop at the first violation
+ * @expect: -1, or enum race_expect: the exit status says whether the
+ *	outcome matched
+ * @quiet: no progress lines
+ * @plan: print the seeded plan of the first cycles, run nothing
+ */
+struct race_opts {
+	const struct race_scenario *scenario;
+	unsigned int policy;
+	unsigned int threads;
+	uint64_t iterations;
+	double seconds;
+	uint64_t seed;
+	bool seeded;
+	bool keep_going;
+	int expect;
+	bool quiet;
+	bool plan;
+};
+
+/*
+ * Parses the arguments after "race" (argv[0] is "race"): --scenario NAME
+ * --policy P [--threads N] [--iterations N | --seconds S] [--seed S]
+ * [--keep-going] [--expect reproduce|hold] [--quiet] [--plan];
+ * "--opt VALUE" or "--opt=VALUE".  -EINVAL (usage) with a message in
+ * @err; -EOPNOTSUPP when the scenario exists but is not implemented in
+ * this version (the message says so).
+ */
+int race_opts_parse(int argc, char *const argv[], struct race_opts *o,
+		    char *err, size_t errlen);
+
+/* ---- events -------------------------------------------------------------- */
+
+/* One recorded event (a compact struct pl_event). */
+struct race_event {
+	uint64_t seq;
+	uint64_t timestamp_ns;
+	uint32_t event;
+	uint32_t has;
+	uint32_t dev_id;
+	uint32_t group;
+	uint32_t domain;
+	uint32_t domain_type;
+	uint32_t driver;
+	uint32_t invariant;
+	int32_t err;
+	char dev_name[40];
+	char iommu[PROBELAB_NAME_LEN];
+	char detail[PROBELAB_VIOLATION_TEXT];
+};
+
+void race_event_from_pl(struct race_event *dst, const struct pl_event *ev);
+/* One line, as `probelab monitor` prints it (without the newline). */
+void race_event_format(const struct race_event *ev, char *buf, size_t len);
+
+/* ---- results ------------------------------------------------------------- */
+
+/**
+ * struct race_violation - the first violation of a run
+ * @invariant: 1..9
+ * @dev_id: device named, 0 when none
+ * @group_id: group named, 0 when none
+ * @domain_id: domain named, 0 when none
+ * @seq: sequence number of its VIOLATION event (0: known from CHECK only)
+ * @text: what the checker or the layer said
+ * @dev_name: the device's name, when an event named it
+ * @source: "event" (a VIOLATION event: the layer or a checker run) or
+ *	"check" (an entry of the engine's own CHECK)
+ * @cycle: cycles started when it was seen
+ * @elapsed_ns: since the run started
+ * @nr_seqs: sequence numbers of the trace (the kernel's, from CHECK, or
+ *	the last events naming the device before @seq, from the stream)
+ * @seqs: them, oldest first
+ * @nr_trace: events of the trace found in the recorded stream
+ * @trace: them, decoded (the violation's own event last, when known)
+ */
+struct race_violation {
+	unsigned int invariant;
+	uint32_t dev_id, group_id, domain_id;
+	uint64_t seq;
+	char text[PROBELAB_VIOLATION_TEXT];
+	char dev_name[40];
+	const char *source;
+	uint64_t cycle;
+	uint64_t elapsed_ns;
+	unsigned int nr_seqs;
+	uint64_t seqs[PROBELAB_VIOLATION_SEQS];
+	unsigned int nr_trace;
+	struct race_event trace[RACE_TRACE_MAX];
+};
+
+/**
+ * struct race_result - what a run found
+ * @threads: --threads used
+ * @cycles: cycles completed
+ * @cycles_started: cycles begun (>= @cycles)
+ * @kernel_cycles: actor steps of the kernel threads (RACE ops)
+ * @violations: violations the kernel counted (CHECK total, summed over
+ *	the lab resets of the run)
+ * @violation_events: VIOLATION events received
+ * @have_first: @first is set
+ * @first: the first violation
+ * @repro_iterations: --iterations for the reproducer: cycles begun when
+ *	the first violation was seen (0 when none)
+ * @elapsed_ns: from the first cycle to the end
+ * @relabs: lab resets (and set-ups again) during the run
+ * @events: events recorded
+ * @events_missed: sequence numbers the monitor never received
+ * @stopped: why the run ended: "budget", "violation", "interrupted",
+ *	"error"
+ * @err: a scenario step failed: its negative errno (@errmsg says which)
+ * @errmsg: the step and the reason
+ * @clean_log: not known here (the kernel log is the guest's business)
+ */
+struct race_result {
+	unsigned int threads;
+	uint64_t cycles;
+	uint64_t cycles_started;
+	uint64_t kernel_cycles;
+	uint64_t violations;
+	uint64_t violation_events;
+	bool have_first;
+	struct race_violation first;
+	uint64_t repro_iterations;
+	uint64_t elapsed_ns;
+	uint64_t relabs;
+	uint64_t events;
+	uint64_t events_missed;
+	const char *stopped;
+	int err;
+	char errmsg[256];
+};
+
+/* Called about once a second while a run goes on. */
+typedef void (*race_progress_fn)(const struct race_opts *o,
+				 uint64_t elapsed_ns, uint64_t cycles,
+				 uint64_t violations, void *arg);
+
+/*
+ * Runs @o's scenario: LAB_RESET, CHECK_AUTO_ON, setup, the roles, until
+ * the budget is spent, a violation is seen (unless keep_going), a role
+ * fails, or race_interrupt(); then LAB_RESET (and the checker's previous
+ * auto setting).  Returns 0 when the run happened (look at @res), or a
+ * negative errno when it could not start (@res->errmsg says why:
+ * the module, a missing op, the policy, the setup).
+ */
+int race_run(const struct race_opts *o, struct race_result *res,
+	     race_progress_fn progress, void *arg);
+/* Asks the run in progress to stop (async-signal-safe). */
+void race_interrupt(void);
+
+/*
+ * The reproducer: `probelab race --scenario X --policy P --seed S
+ * --iterations N` (plus --threads when not the default).  -ENOSPC when
+ * @len is too small.
+ */
+int race_reproducer(const struct race_opts *o, const struct race_result *res,
+		    char *buf, size_t len);
+/* The outcome: RACE_EXPECT_REPRODUCE when a violation was seen. */
+enum race_expect race_outcome(const struct race_result *res);
+
+/* ---- for scenarios (tools/lib/race_scenarios.c) --------------------------- */
+
+struct pl_handle *race_handle(struct race_run *r);
+const struct race_opts *race_opts(const struct race_run *r);
+unsigned int race_threads(const struct race_run *r);
+void *race_priv(struct race_run *r);
+void race_set_priv(struct race_run *r, void *priv);
+/*
+ * Begins cycle *k (its index, from 0): false when the budget is spent or
+ * the run is stopping.  Every begun cycle is ended with race_cycle_end().
+ */
+bool race_cycle_begin(struct race_run *r, uint64_t *k);
+void race_cycle_end(struct race_run *r);
+bool race_stopping(const struct race_run *r);
+/* Records a failed step (the first one wins), stops the run, returns @err. */
+int race_fail(struct race_run *r, int err, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+/* Adds kernel-thread steps (RACE op answers). */
+void race_add_kernel_cycles(struct race_run *r, uint64_t n);
+/*
+ * LAB_RESET and the scenario's setup again (the freed objects the layer
+ * quarantines are only returned at a reset): the caller makes sure no
+ * other role touches the lab meanwhile.  Violations counted so far are
+ * kept.
+ */
+int race_relab(struct race_run *r);
+/* Arms the scenario's injections (setup calls it after FW_LOAD). */
+int race_arm_injections(struct race_run *r);
+/* FW_LOAD of a JSON topology under the run's policy, DMA default domains. */
+int race_load_topology(struct race_run *r, const char *json);
+/* Sleeps @us microseconds (0: yields). */
+void race_sleep_us(uint64_t us);
+uint64_t race_now_ns(void);
+
+#endif /* LIBPROBELAB_RACE_H */
