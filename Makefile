@@ -104,7 +104,7 @@ define kbuild_in_copy
 	$(MAKE) -C $(2) $(KBUILD_ARGS) M=$(1) $(3) modules
 endef
 
-.PHONY: all module tools unit-build unit fuzz check demo vm-run deps \
+.PHONY: all module tools unit-build unit fuzz check demo soak vm-run deps \
 	deps-check install dkms-install clean distclean help checkpatch \
 	sparse kbuild-w1
 
@@ -115,6 +115,7 @@ help:
 	@echo '  make              module + tools for ARCH (KDIR=$(KDIR))'
 	@echo '  make check        all tests: unit, both QEMU machines, dkms, checkpatch, sparse'
 	@echo '  make demo         boot the x86_64 VT-d machine and print a summary'
+	@echo '  make soak ARCH=.. every race scenario under fixed, SOAK_ITERATIONS (100000) cycles'
 	@echo '  make vm-run ARCH=.. CMD=".." [VM_SHARE=DIR] [VM_SMP=N] [VM_KERNEL=IMG VM_KDIR=DIR]'
 	@echo '  make unit         build and run the cmocka unit tests'
 	@echo '  make fuzz         build the libFuzzer harnesses (clang)'
@@ -246,6 +247,9 @@ check: | deps-check
 
 demo: | deps-check
 	@$(TOP)/tools/demo.sh
+
+soak: | deps-check
+	@ARCH=$(ARCH) $(TOP)/tools/soak.sh
 
 # --- install -----------------------------------------------------------------
 PREFIX ?= /usr/local

@@ -9,6 +9,7 @@
 
 #include <linux/dma-map-ops.h>
 #include <linux/dma-mapping.h>
+#include <linux/pm_domain.h>
 #include <linux/slab.h>
 #include <linux/string.h>
 
@@ -110,6 +111,118 @@ static void pl_ownops_drv_remove(struct pl_dev *pdev)
 	set_dma_ops(&pdev->dev, c->prev);
 }
 
+/*
+ * probelab-pool, a page_pool-like client: it maps PL_POOL_PAGES pages at
+ * probe, which the "stack" may still hold when the driver goes.  Before
+ * 6.15 page_pool unmapped such a page when it came back - after the
+ * driver left, through whatever DMA state the device had by then (the
+ * 2024 crashes in iommu_dma_unmap_page()); since "page_pool: Track
+ * DMA-mapped pages and unmap them when destroying the pool" the pool's
+ * destruction unmaps them.  The policy says which page_pool this is.
+ * In-flight pages come back from a work item (after the injection point
+ * pool.release), holding a reference on the device.
+ */
+#define PL_POOL_PAGES	4
+
+struct pl_pool {
+	struct pl_dev *pdev;
+	struct work_struct release;
+	unsigned int nr;
+	struct page *pages[PL_POOL_PAGES];
+	dma_addr_t handles[PL_POOL_PAGES];
+};
+
+static atomic_t pl_pool_inflight = ATOMIC_INIT(0);
+static DECLARE_WAIT_QUEUE_HEAD(pl_pool_wq);
+
+static void pl_pool_free_pages(struct pl_pool *pool)
+{
+	unsigned int i;
+
+	for (i = 0; i < pool->nr; i++)
+		__free_page(pool->pages[i]);
+	kfree(pool);
+}
+
+static void pl_pool_unmap_all(struct pl_pool *pool)
+{
+	unsigned int i;
+
+	for (i = 0; i < pool->nr; i++)
+		dma_unmap_page(&pool->pdev->dev, pool->handles[i], PAGE_SIZE,
+			       DMA_BIDIRECTIONAL);
+}
+
+static void pl_pool_release(struct work_struct *work)
+{
+	struct pl_pool *pool = container_of(work, struct pl_pool, release);
+	struct pl_dev *pdev = pool->pdev;
+	unsigned int i;
+
+	pl_inject(PL_INJ_POOL_RELEASE, pdev);
+	for (i = 0; i < pool->nr; i++)
+		pl_dma_unmap_late(pdev, pool->handles[i], PAGE_SIZE);
+	pl_pool_free_pages(pool);
+	put_device(&pdev->dev);
+	if (atomic_dec_and_test(&pl_pool_inflight))
+		wake_up_all(&pl_pool_wq);
+}
+
+/* Waits for every in-flight pool page to come back (no lab lock held). */
+void pl_pool_drain(void)
+{
+	wait_event(pl_pool_wq, !atomic_read(&pl_pool_inflight));
+}
+
+static int pl_pool_drv_probe(struct pl_dev *pdev)
+{
+	struct pl_pool *pool;
+	struct page *page;
+	dma_addr_t handle;
+
+	pool = kzalloc(sizeof(*pool), GFP_KERNEL);
+	if (!pool)
+		return -ENOMEM;
+	pool->pdev = pdev;
+	while (pool->nr < PL_POOL_PAGES) {
+		page = alloc_page(GFP_KERNEL);
+		if (!page)
+			goto err_unmap;
+		handle = dma_map_page(&pdev->dev, page, 0, PAGE_SIZE,
+				      DMA_BIDIRECTIONAL);
+		if (dma_mapping_error(&pdev->dev, handle)) {
+			__free_page(page);
+			goto err_unmap;
+		}
+		pool->pages[pool->nr] = page;
+		pool->handles[pool->nr++] = handle;
+	}
+	dev_set_drvdata(&pdev->dev, pool);
+	return 0;
+
+err_unmap:
+	dev_err(&pdev->dev, "pool: mapping page %u failed\n", pool->nr);
+	pl_pool_unmap_all(pool);
+	pl_pool_free_pages(pool);
+	return -ENOMEM;
+}
+
+static void pl_pool_drv_remove(struct pl_dev *pdev)
+{
+	struct pl_pool *pool = dev_get_drvdata(&pdev->dev);
+
+	if (pl_policy()->pool_unmap_at_destroy) {
+		pl_pool_unmap_all(pool);
+		pl_pool_free_pages(pool);
+		return;
+	}
+	/* the pages are still in flight: they come back later */
+	get_device(&pdev->dev);
+	atomic_inc(&pl_pool_inflight);
+	INIT_WORK(&pool->release, pl_pool_release);
+	schedule_work(&pool->release);
+}
+
 static int pl_iommu_drv_probe(struct pl_dev *pdev);
 static void pl_iommu_drv_remove(struct pl_dev *pdev);
 
@@ -132,6 +245,12 @@ static struct pl_driver pl_drivers[] = {
 		.drv.name = "probelab-ownops",
 		.probe = pl_ownops_drv_probe,
 		.remove = pl_ownops_drv_remove,
+	},
+	[PROBELAB_DRV_POOL] = {
+		.id = PROBELAB_DRV_POOL,
+		.drv.name = "probelab-pool",
+		.probe = pl_pool_drv_probe,
+		.remove = pl_pool_drv_remove,
 	},
 	[0] = {
 		.id = 0,
@@ -244,6 +363,23 @@ static struct notifier_block pl_bus_nb = {
 	.notifier_call = pl_bus_notify,
 };
 
+/*
+ * Lab devices sit in a PM domain with one callback: dismiss(), which the
+ * driver core calls at the end of device_unbind_cleanup() (every unbind,
+ * failed or deferred bind), after the host's arch_teardown_dma_ops().
+ */
+static void pl_pm_dismiss(struct device *dev)
+{
+	struct pl_dev *pdev = to_pl_dev(dev);
+
+	if (!pdev->iommu)
+		pl_host_teardown_undo(pdev);
+}
+
+static struct dev_pm_domain pl_pm_domain = {
+	.dismiss = pl_pm_dismiss,
+};
+
 static void pl_dev_release(struct device *dev)
 {
 	kfree(to_pl_dev(dev));
@@ -258,6 +394,7 @@ static struct pl_dev *pl_dev_alloc(void)
 	device_initialize(&pdev->dev);
 	pdev->dev.bus = &pl_bus_type;
 	pdev->dev.release = pl_dev_release;
+	dev_pm_domain_set(&pdev->dev, &pl_pm_domain);
 	pdev->dma_mask = DMA_BIT_MASK(64);
 	pdev->dev.dma_mask = &pdev->dma_mask;
 	pdev->dev.coherent_dma_mask = DMA_BIT_MASK(64);
@@ -505,10 +642,16 @@ int pl_op_iommu_register(struct probelab_ucmd *ucmd)
 	mutex_unlock(&pl_lab.lock);
 
 	for (i = 0; i < batch.n; i++) {
+		u32 driver;
+
 		pdev = batch.devs[i];
+		/* a DRV_UNBIND since the list was made withdrew the bind */
+		driver = READ_ONCE(pdev->want_driver);
+		if (!driver)
+			continue;
 		atomic64_inc(&pl_lab.stats.retriggers);
 		pl_ev_iommu(PROBELAB_EV_RETRIGGER, iommu, pdev);
-		pl_bind(pdev, READ_ONCE(pdev->want_driver));
+		pl_bind(pdev, driver);
 	}
 	pl_batch_put(&batch);
 	return 0;
@@ -734,7 +877,12 @@ int pl_op_dev_add(struct probelab_ucmd *ucmd)
 	pl_lab.nr_devices++;
 	mutex_unlock(&pl_lab.lock);
 
-	/* The bus notifier runs the IOMMU probe during the add. */
+	/*
+	 * On the list, the device is on "the bus" for the registration
+	 * walks (device_add() puts it on the bus's klist before it calls
+	 * the BUS_NOTIFY_ADD_DEVICE notifier, which runs the IOMMU probe).
+	 */
+	pl_inject(PL_INJ_DEV_VISIBLE, pdev);
 	ret = device_add(&pdev->dev);
 	if (ret)
 		goto err_unlist;
@@ -831,6 +979,10 @@ void pl_devices_remove_all(void)
 static int pl_bind(struct pl_dev *pdev, u32 driver)
 {
 	int ret;
+
+	/* pl_drivers[0] is the instance driver, never an endpoint's */
+	if (!pl_driver_name(driver))
+		return -EINVAL;
 
 	if (!pl_policy()->deferred_list)
 		return device_driver_attach(&pl_drivers[driver].drv, &pdev->dev);

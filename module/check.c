@@ -226,8 +226,8 @@ static void pl_check_device(struct pl_dev *pdev)
 	    pdev->state != PROBELAB_DEV_NO_IOMMU)
 		pl_report(3, pdev, gid, 0, "DMA-API driver bound, device not IOMMU-probed");
 	/* 7 */
-	ops = get_dma_ops(&pdev->dev);
-	if (!pdev->bound && !pdev->dev.driver && ops != pl_unbound_ops(pdev))
+	if (!pl_in_host_cleanup(pdev, &ops) && !pdev->bound &&
+	    !pdev->dev.driver && ops != pl_unbound_ops(pdev))
 		pl_report(7, pdev, gid, 0, "unbound with dma_ops %s, expected %s",
 			  ops == &pl_dma_ops ? "lab" : ops ? "a driver's" : "direct",
 			  pl_unbound_ops(pdev) ? "lab" : "direct");

@@ -119,6 +119,38 @@ static void pl_unmap_iova(struct device *dev, dma_addr_t addr, size_t size)
 	atomic_dec(&domain->mappings);
 }
 
+/**
+ * pl_dma_unmap_late() - dma_unmap_page() of a handle whose driver is gone
+ * @pdev: the device the handle was mapped for
+ * @handle: what the lab dma_ops returned
+ * @size: its size
+ *
+ * As the DMA API dispatches it: through the device's dma_ops as they are
+ * now.  The lab dma_ops with the domain still there take it back (the
+ * mapping outlived its binding meanwhile, which the checker reports);
+ * anything else would be handed an IOVA it never made - dma-direct would
+ * "unmap" (and on arm64 cache-maintain) a bus address that is no
+ * physical address - so it is reported instead (invariant 7).  The lab
+ * lock keeps the device's domain from going away meanwhile.
+ */
+void pl_dma_unmap_late(struct pl_dev *pdev, dma_addr_t handle, size_t size)
+{
+	const struct dma_map_ops *ops;
+
+	mutex_lock(&pl_lab.lock);
+	ops = get_dma_ops(&pdev->dev);
+	if (ops == &pl_dma_ops && pdev->dma_domain)
+		pl_unmap_iova(&pdev->dev, handle, size);
+	else
+		pl_violation(7, pdev,
+			     "unmap of 0x%llx after its driver left, through %s: the lab dma_ops that made it are gone",
+			     (u64)handle,
+			     ops == &pl_dma_ops ? "the lab dma_ops with no domain" :
+			     ops == &pl_platform_ops ? "the platform's dma_ops" :
+			     ops ? "a driver's dma_ops" : "dma-direct");
+	mutex_unlock(&pl_lab.lock);
+}
+
 static dma_addr_t pl_dma_map_page(struct device *dev, struct page *page,
 				  unsigned long offset, size_t size,
 				  enum dma_data_direction dir,

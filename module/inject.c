@@ -94,6 +94,15 @@ static struct pl_inject_pt pl_inject_pts[PL_NR_INJECT] = {
 	      "before a group's entries are rewritten", false, false),
 	PL_PT(PL_INJ_HW_STEP, "hw.step",
 	      "between two steps of an STE update", true, false),
+	PL_PT(PL_INJ_DEV_VISIBLE, "dev.visible",
+	      "DEV_ADD: device on the bus's list, its add notifier not yet run",
+	      false, false),
+	PL_PT(PL_INJ_CONFIGURE_REPLAY, "configure.replay",
+	      "mainline: dma_configure replayed by the IOMMU probe, between its two reads of dev->driver",
+	      false, false),
+	PL_PT(PL_INJ_POOL_RELEASE, "pool.release",
+	      "probelab-pool: in-flight pages returned after the driver left, before their unmap",
+	      false, false),
 };
 
 /* xorshift64*: small, deterministic, good enough for jitter */

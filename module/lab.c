@@ -182,6 +182,7 @@ int pl_op_lab_reset(struct probelab_ucmd *ucmd)
 	/* Devices first: their removal unbinds drivers (driver core). */
 	pl_devices_remove_all();
 	pl_instances_unregister_all();
+	pl_pool_drain();
 
 	mutex_lock(&pl_lab.lock);
 	if (pl_lab_busy_instances()) {
@@ -411,6 +412,7 @@ void pl_lab_exit(void)
 {
 	pl_devices_remove_all();
 	pl_instances_unregister_all();
+	pl_pool_drain();
 	/* device removal may have queued reports from the dma ops */
 	pl_report_flush();
 	mutex_lock(&pl_lab.lock);

@@ -149,12 +149,17 @@ static void pl_l61_iommu_registered(struct pl_iommu *iommu)
 	/* arm_smmu_probe_device() refuses fwspecs without ops: nothing */
 	if (iommu->model != PROBELAB_FW_IOMMU_VTD)
 		return;
-	/* bus_iommu_probe(): walks the bus, probing each device unlocked */
+	/*
+	 * bus_iommu_probe(): walks the bus, probing each device unlocked -
+	 * every device without a group, including one device_add() has put
+	 * on the bus whose BUS_NOTIFY_ADD_DEVICE has not run yet (state 0).
+	 */
 	mutex_lock(&pl_lab.lock);
 	devs = kcalloc(max_t(u32, pl_lab.nr_devices, 1), sizeof(*devs),
 		       GFP_KERNEL);
 	list_for_each_entry(pdev, &pl_lab.devices, node) {
-		if (!devs || pdev->state != PROBELAB_DEV_WAITING || pdev->removing)
+		if (!devs || pdev->removing ||
+		    (pdev->state != PROBELAB_DEV_WAITING && pdev->state))
 			continue;
 		get_device(&pdev->dev);
 		devs[n++] = pdev;

@@ -34,6 +34,7 @@
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
 #include <linux/dma-map-ops.h>
+#include <linux/slab.h>
 
 #include "probelab.h"
 
@@ -81,16 +82,62 @@ static void pl_ml_device_added(struct pl_dev *pdev)
 	mutex_unlock(&pl_lab.lock);
 }
 
+/*
+ * __iommu_probe_device() replays the bus's dma_configure for a device with
+ * no driver ("the common firmware parsing is buried in the bus
+ * dma_configure path"), without the device lock and with the probe lock
+ * dropped.  The lab bus's dma_configure is modelled on amba_dma_configure()
+ * before the fix posted in August 2026 (platform and fsl-mc were fixed
+ * before: "platform: Fix race condition during DMA configure at IOMMU
+ * probe time"): it converts dev->driver to its driver before parsing the
+ * firmware and tests dev->driver again afterwards.  A bind that sets
+ * dev->driver in between makes it read driver_managed_dma through a
+ * pointer derived from NULL - an oops in the kernel, a report here - and
+ * iommu_device_use_default_domain() would count the binding driver a
+ * second time in owner_cnt.
+ */
+static void pl_ml_dma_configure_replay(struct pl_dev *pdev)
+{
+	/* the core's !dev->driver, and to_amba_driver(dev->driver) */
+	if (READ_ONCE(pdev->dev.driver))
+		return;
+	pl_inject(PL_INJ_CONFIGURE_REPLAY, pdev);	/* of_dma_configure() */
+	if (READ_ONCE(pdev->dev.driver))
+		pl_violation(4, pdev,
+			     "dma_configure replayed by the IOMMU probe: dev->driver NULL when converted, set when tested (a bind in progress): driver_managed_dma read through a pointer derived from NULL, the binding driver counted twice in owner_cnt");
+}
+
 static void pl_ml_iommu_registered(struct pl_iommu *iommu)
 {
+	struct pl_dev **devs;
 	struct pl_dev *pdev;
+	u32 n = 0, i;
 
-	/* bus_iommu_probe(): every device without a group, under the lock */
+	/*
+	 * bus_iommu_probe(): every device on the bus without a group (also
+	 * those no IOMMU fronts, and those whose add notifier has not run
+	 * yet), each in probe_iommu_group() under iommu_probe_device_lock.
+	 */
 	mutex_lock(&pl_lab.lock);
-	list_for_each_entry(pdev, &pl_lab.devices, node)
-		if (pdev->state == PROBELAB_DEV_WAITING && !pdev->removing)
-			pl_ml_probe(pdev);
+	devs = kcalloc(max_t(u32, pl_lab.nr_devices, 1), sizeof(*devs),
+		       GFP_KERNEL);
+	list_for_each_entry(pdev, &pl_lab.devices, node) {
+		if (!devs || pdev->removing || pdev->state == PROBELAB_DEV_PROBED)
+			continue;
+		get_device(&pdev->dev);
+		devs[n++] = pdev;
+	}
 	mutex_unlock(&pl_lab.lock);
+	for (i = 0; i < n; i++) {
+		pdev = devs[i];
+		pl_ml_dma_configure_replay(pdev);
+		mutex_lock(&pl_lab.lock);
+		if (!pdev->removing)
+			pl_ml_probe(pdev);
+		mutex_unlock(&pl_lab.lock);
+		put_device(&pdev->dev);
+	}
+	kfree(devs);
 }
 
 static bool pl_ml_match_ready(struct pl_dev *pdev)
@@ -159,4 +206,5 @@ const struct pl_policy pl_policy_mainline = {
 	.deferred_list = true,
 	.ready_flag = true,
 	.one_fwspec = true,
+	.pool_unmap_at_destroy = true,
 };

@@ -451,7 +451,62 @@ const struct pl_policy pl_policy_fixed = {
 	.deferred_list = false,
 	.ready_flag = true,
 	.one_fwspec = false,
+	.pool_unmap_at_destroy = true,
 };
+
+/*
+ * The host's driver core ends every unbind and every failed or deferred
+ * bind with device_unbind_cleanup(): devres_release_all(), then
+ * arch_teardown_dma_ops() - which on an arm64 host with IOMMU_DMA sets
+ * dev->dma_ops = NULL, whatever the kernel the policy models would have
+ * left.  The devres action below notes the dma_ops just before that
+ * teardown; the lab devices' dev_pm_domain->dismiss(), which the same
+ * function calls right after it, puts them back (device lock held).
+ * What a policy itself does to the ops (linux-6.1 models arm64's
+ * teardown) happened before the note, so it stays.
+ */
+static void pl_note_ops(void *data)
+{
+	struct pl_dev *pdev = data;
+
+	pdev->ops_at_cleanup = get_dma_ops(&pdev->dev);
+	WRITE_ONCE(pdev->host_cleanup, true);
+	/* the checker sees the flag before the teardown's NULL */
+	smp_wmb();
+}
+
+void pl_host_teardown_undo(struct pl_dev *pdev)
+{
+	device_lock_assert(&pdev->dev);
+	if (!pdev->host_cleanup)
+		return;
+	if (get_dma_ops(&pdev->dev) != pdev->ops_at_cleanup) {
+		set_dma_ops(&pdev->dev, pdev->ops_at_cleanup);
+		pl_ev_dev(PROBELAB_EV_DMA_OPS, pdev, 0,
+			  "the host's arch_teardown_dma_ops() undone");
+	}
+	/* pairs with pl_in_host_cleanup(): the ops are back first */
+	smp_wmb();
+	WRITE_ONCE(pdev->host_cleanup, false);
+}
+
+/*
+ * The checker (lab lock, not the device lock) must not judge a device's
+ * dma_ops between the host's teardown and pl_host_teardown_undo().
+ */
+bool pl_in_host_cleanup(struct pl_dev *pdev, const struct dma_map_ops **ops)
+{
+	bool before, after;
+
+	before = READ_ONCE(pdev->host_cleanup);
+	/* pairs with the smp_wmb() in pl_host_teardown_undo() */
+	smp_rmb();
+	*ops = get_dma_ops(&pdev->dev);
+	/* pairs with the smp_wmb() in pl_note_ops() */
+	smp_rmb();
+	after = READ_ONCE(pdev->host_cleanup);
+	return before || after;
+}
 
 /* bus->dma_configure: really_probe(), device lock held. */
 int pl_dma_configure(struct device *dev)
@@ -462,6 +517,9 @@ int pl_dma_configure(struct device *dev)
 	if (pdev->iommu)
 		return 0;
 	device_lock_assert(dev);
+	ret = devm_add_action(dev, pl_note_ops, pdev);
+	if (ret)
+		return ret;
 	atomic64_inc(&pl_lab.stats.bind_attempts);
 	ret = pl_inject(PL_INJ_DMA_CONFIGURE, pdev);
 	if (ret)

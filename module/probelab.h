@@ -158,6 +158,10 @@ struct pl_dev_iommu {
  * @ev_head: next slot of @ev_seq
  * @saved_ops: device lock; dma_ops before dma_configure installed the lab's
  * @ops_installed: device lock; the lab's dma_ops were installed
+ * @ops_at_cleanup: device lock; dma_ops when the host's
+ *	device_unbind_cleanup() began (devres), for pl_host_teardown_undo()
+ * @host_cleanup: written under the device lock, read locklessly by the
+ *	checker (pl_in_host_cleanup()): the host's cleanup is under way
  * @dma_domain: device lock (set and cleared), stable while bound: the
  *	domain the lab dma_ops map into
  */
@@ -194,6 +198,8 @@ struct pl_dev {
 	int bind_err;
 	const struct dma_map_ops *saved_ops;
 	bool ops_installed;
+	const struct dma_map_ops *ops_at_cleanup;
+	bool host_cleanup;
 	struct pl_domain *dma_domain;
 };
 
@@ -488,6 +494,10 @@ const char *pl_driver_name(u32 driver);
  *	added to the first's); "fixed" keeps one per instance
  * @hotadd_no_attach: a device joining a claimed group is attached to no
  *	domain (6.1 attaches only a default domain, and not when owned)
+ * @pool_unmap_at_destroy: probelab-pool unmaps its in-flight pages when
+ *	its driver goes (page_pool since 6.15: "Track DMA-mapped pages and
+ *	unmap them when destroying the pool"); otherwise each is unmapped
+ *	when it comes back, after the driver left
  * @deferred_list: DRV_BIND goes through device_attach(): a deferred
  *	probe joins the driver core's deferred list and is retried by its
  *	global trigger.  Otherwise DRV_BIND uses device_driver_attach() and
@@ -505,6 +515,7 @@ struct pl_policy {
 	bool ready_flag;
 	bool one_fwspec;
 	bool hotadd_no_attach;
+	bool pool_unmap_at_destroy;
 };
 
 extern const struct pl_policy pl_policy_fixed;
@@ -525,6 +536,9 @@ int pl_dma_configure(struct device *dev);
 void pl_dma_cleanup(struct device *dev);
 bool pl_dev_ready(struct pl_dev *pdev);
 void pl_dma_ops_install(struct pl_dev *pdev);
+void pl_host_teardown_undo(struct pl_dev *pdev);
+bool pl_in_host_cleanup(struct pl_dev *pdev,
+			const struct dma_map_ops **ops);
 void pl_defer(struct pl_dev *pdev);
 
 /* owner.c: DMA ownership (mainline iommu.c semantics) */
@@ -565,6 +579,9 @@ enum pl_inject_point {
 	PL_INJ_CLAIM,
 	PL_INJ_ATTACH,
 	PL_INJ_HW_STEP,
+	PL_INJ_DEV_VISIBLE,
+	PL_INJ_CONFIGURE_REPLAY,
+	PL_INJ_POOL_RELEASE,
 	PL_NR_INJECT
 };
 
@@ -608,10 +625,14 @@ bool pl_hw_verify(struct pl_iommu *iommu, u32 id,
 struct seq_file;
 void pl_hw_show(struct seq_file *m, struct pl_iommu *iommu);
 
+/* bus.c: probelab-pool's pages returned after the driver left */
+void pl_pool_drain(void);
+
 /* dma_ops.c: the lab dma_map_ops */
 extern const struct dma_map_ops pl_dma_ops;
 extern const struct dma_map_ops pl_platform_ops;
 int pl_domain_dma_init(struct pl_domain *domain);
+void pl_dma_unmap_late(struct pl_dev *pdev, dma_addr_t handle, size_t size);
 void pl_domain_dma_destroy(struct pl_domain *domain);
 
 #endif /* _PROBELAB_H */

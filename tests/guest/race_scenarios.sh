@@ -3,8 +3,8 @@
 # Every implemented scenario under every policy with a small budget,
 # asserting the outcome the catalogue expects (and, for a reproduction,
 # the invariant); the reproducer line of every reproduction replays to the
-# same invariant; plans follow the seed; the exit statuses; the scenarios
-# that are only listed refuse to run.  TAP.
+# same invariant; plans follow the seed; the exit statuses; an unknown
+# scenario is refused.  TAP.
 #
 # RACE_HOLD_SECONDS (default 2): budget of a run expected to hold;
 # RACE_REPRO_SECONDS (default 20): at most this long to reproduce (a run
@@ -36,21 +36,12 @@ hotadd-claimed-group 6 h r h
 two-instances 9 h r r
 debugfs-walk-vs-unmap 8 h r r
 claim-vs-sibling-bind 4 h h h
+default-domain-not-set 3 h r h
+driver-read-vs-unbind 4 h h r
+defer-retry-dma-ops-left 7 h r h
+unmap-after-unbind-stale-ops 7 h r h
+bus-notifier-vs-registration 2 h r h
 EOF
-
-# Known kernel gap on arm64 (docs/races.md, "Kernel gaps"): the 6.1
-# driver core's device_unbind_cleanup() -> arch_teardown_dma_ops() clears
-# dma_ops at every unbind and failed bind; policies whose lab dma_ops
-# follow the IOMMU probe then show invariant 7.  Tolerated there, and only
-# that invariant, only where it was seen.
-known_gap() {	# known_gap SCENARIO POLICY
-	[ "$arch" = aarch64 ] || return 1
-	case "$1/$2" in
-	register-vs-deferred-reprobe/mainline) return 0 ;;
-	claim-vs-sibling-bind/linux-6.1|claim-vs-sibling-bind/mainline) return 0 ;;
-	esac
-	return 1
-}
 
 t0=$(date +%s)
 while read -r sc inv e0 e1 e2; do
@@ -82,9 +73,6 @@ while read -r sc inv e0 e1 e2; do
 			if [ $rc -eq 0 ] && [ "$out" = held ] && [ "$v" = 0 ] &&
 			   [ "$err" = null ] && [ "${cyc:-0}" -gt 0 ]; then
 				ok "$sc under $p holds: $cyc cycles, 0 violations (${el}s)"
-			elif known_gap $sc $p && [ "$err" = null ] &&
-			     [ "$fi_inv" = 7 ] && grep -q 'unbound with dma_ops direct, expected lab' $T/flat; then
-				ok "$sc under $p: KNOWN KERNEL GAP on arm64, invariant 7 from arch_teardown_dma_ops() (see docs/races.md), no other violation first"
 			else
 				notok "$sc under $p: exit $rc, outcome '$out', $v violations (first: invariant '$fi_inv'), $cyc cycles, error $err"
 				show $T/flat $T/err
@@ -119,7 +107,7 @@ while read -r sc p inv rep; do
 		continue
 	fi
 	case "$sc" in
-	hotadd-claimed-group|two-instances)
+	hotadd-claimed-group|two-instances|defer-retry-dma-ops-left)
 		notok "replay '$rep' (sequential, must replay as printed): exit $rc, outcome '$(j outcome)', invariant '$(j invariant)' (want $inv)"
 		show $T/flat $T/err
 		continue ;;
@@ -229,17 +217,14 @@ else
 	notok "--plan determinism"; show $T/p1 $T/p3
 fi
 
-# The listed-only scenarios refuse to run, clearly, with exit 2.
-for sc in default-domain-not-set driver-read-vs-unbind defer-retry-dma-ops-left \
-	  unmap-after-unbind-stale-ops bus-notifier-vs-registration; do
-	probelab race --scenario $sc --policy linux-6.1 --seconds 1 >$T/out 2>&1
-	rc=$?
-	if [ $rc -eq 2 ] && grep -q "'$sc' is not implemented in this version" $T/out; then
-		ok "$sc: not implemented in this version, exit 2"
-	else
-		notok "$sc: exit $rc"; show $T/out
-	fi
-done
+# An unknown scenario is refused, clearly, with exit 2.
+probelab race --scenario no-such-race --policy linux-6.1 --seconds 1 >$T/out 2>&1
+rc=$?
+if [ $rc -eq 2 ] && grep -q "no-such-race" $T/out; then
+	ok "an unknown scenario: refused, exit 2"
+else
+	notok "unknown scenario: exit $rc"; show $T/out
+fi
 probelab race --scenario two-instances --policy fixed --iterations 3 --seconds 3 >$T/out 2>&1
 [ $? -eq 2 ] && ok "--iterations with --seconds: usage error" ||
 	{ notok "two budgets accepted"; show $T/out; }
@@ -249,12 +234,13 @@ probelab scenarios >$T/out 2>&1
 rc=$?
 probelab --json scenarios >$T/out.json 2>&1
 tr -d '\n ' <$T/out.json >$T/flat
-if [ $rc -eq 0 ] && [ "$(grep -c 'not implemented in this version' $T/out)" -ge 10 ] &&
+if [ $rc -eq 0 ] && ! grep -q 'not implemented in this version' $T/out &&
    grep -Eq '^two-instances +hold +reproduce +reproduce +9' $T/out &&
+   grep -Eq '^driver-read-vs-unbind +hold +hold +reproduce +4' $T/out &&
    [ "$(grep -o '"name":' $T/flat | wc -l)" = 12 ] &&
-   [ "$(grep -o '"implemented":true' $T/flat | wc -l)" = 7 ] &&
+   [ "$(grep -o '"implemented":true' $T/flat | wc -l)" = 12 ] &&
    grep -q '"expected":{"fixed":"hold","linux-6.1":"reproduce","mainline":"hold"}' $T/flat; then
-	ok "scenarios: 12 listed, 7 implemented with their expected outcome per policy"
+	ok "scenarios: 12 listed, all implemented, with their expected outcome per policy"
 else
 	notok "scenarios listing (exit $rc)"; show $T/out
 fi

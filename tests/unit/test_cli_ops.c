@@ -59,14 +59,15 @@ static void bdf_invalid(void **state)
 static void names(void **state)
 {
 	(void)state;
-	for (unsigned int d = PROBELAB_DRV_DMA; d <= PROBELAB_DRV_OWNOPS; d++) {
+	for (unsigned int d = PROBELAB_DRV_DMA; d <= PROBELAB_DRV_POOL; d++) {
 		assert_int_equal(pl_driver_from_name(pl_driver_name(d)), (int)d);
 		assert_int_equal(pl_driver_from_name(pl_driver_kname(d)), (int)d);
 	}
 	assert_string_equal(pl_driver_kname(PROBELAB_DRV_OWNOPS), "probelab-ownops");
 	assert_int_equal(pl_driver_from_name("probelab-iommu"), -EINVAL);
 	assert_null(pl_driver_name(0));
-	assert_null(pl_driver_name(4));
+	assert_string_equal(pl_driver_kname(PROBELAB_DRV_POOL), "probelab-pool");
+	assert_null(pl_driver_name(5));
 	for (unsigned int e = PROBELAB_EV_FW_LOAD; e <= PROBELAB_EV_HW_WRITE; e++) {
 		assert_non_null(pl_event_name(e));
 		assert_int_equal(pl_event_from_name(pl_event_name(e)), (int)e);

@@ -101,6 +101,7 @@ static const char *const op_names[] = {
 	[PROBELAB_OP_IOVA_TO_PHYS] = "IOVA_TO_PHYS",
 	[PROBELAB_OP_CHECK] = "CHECK",
 	[PROBELAB_OP_INJECT] = "INJECT",
+	[PROBELAB_OP_RACE] = "RACE",
 };
 
 const char *pl_op_name(unsigned int op)

@@ -20,12 +20,14 @@ static const char *const driver_names[] = {
 	[PROBELAB_DRV_DMA] = "dma",
 	[PROBELAB_DRV_USER] = "user",
 	[PROBELAB_DRV_OWNOPS] = "ownops",
+	[PROBELAB_DRV_POOL] = "pool",
 };
 
 static const char *const driver_knames[] = {
 	[PROBELAB_DRV_DMA] = "probelab-dma",
 	[PROBELAB_DRV_USER] = "probelab-user",
 	[PROBELAB_DRV_OWNOPS] = "probelab-ownops",
+	[PROBELAB_DRV_POOL] = "probelab-pool",
 };
 
 static const char *name_of(const char *const *tab, size_t n, unsigned int v)
@@ -350,6 +352,12 @@ int pl_dev_add_pci(struct pl_handle *h, uint16_t segment, uint8_t bus,
 
 int pl_dev_add_named(struct pl_handle *h, const char *name, uint32_t *dev_id)
 {
+	return pl_dev_add_named_flags(h, name, 0, dev_id);
+}
+
+int pl_dev_add_named_flags(struct pl_handle *h, const char *name,
+			   uint32_t flags, uint32_t *dev_id)
+{
 	struct probelab_dev_add c;
 	int ret;
 
@@ -358,6 +366,7 @@ int pl_dev_add_named(struct pl_handle *h, const char *name, uint32_t *dev_id)
 	memset(&c, 0, sizeof(c));
 	c.size = sizeof(c);
 	c.op = PROBELAB_OP_DEV_ADD;
+	c.flags = flags;
 	c.kind = PROBELAB_DEV_NAMED;
 	memcpy(c.name, name, strlen(name));
 	ret = pl_cmd(h, &c);

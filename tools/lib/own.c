@@ -282,10 +282,11 @@ const char *pl_invariant_name(unsigned int invariant)
 
 /* The points of module/inject.c at the time of writing, in its order. */
 static const char *const inject_points[] = {
-	"probe.xlate", "probe.group", "release.group", "fwspec.free",
-	"fwspec.use", "dma_configure", "dma_ops.install", "dma_cleanup",
-	"iommu.register", "iommu.unregister", "owner.claim", "domain.attach",
-	"hw.step",
+	"probe.xlate", "probe.group", "probe.unlocked", "probe.default_domain",
+	"release.group", "fwspec.free", "fwspec.use", "dma_configure",
+	"dma_ops.install", "dma_cleanup", "iommu.register", "iommu.unregister",
+	"owner.claim", "domain.attach", "hw.step", "dev.visible",
+	"configure.replay", "pool.release",
 };
 
 const char *pl_inject_point_name(unsigned int i)

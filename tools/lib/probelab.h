@@ -132,6 +132,9 @@ int pl_dev_add_pci(struct pl_handle *h, uint16_t segment, uint8_t bus,
 		   unsigned int nr_aliases, uint32_t *dev_id);
 int pl_dev_add_named(struct pl_handle *h, const char *name,
 		     uint32_t *dev_id);
+/* ... with DEV_ADD flags (PROBELAB_DEV_ADD_PLATFORM_OPS). */
+int pl_dev_add_named_flags(struct pl_handle *h, const char *name,
+			   uint32_t flags, uint32_t *dev_id);
 int pl_dev_remove(struct pl_handle *h, uint32_t dev_id);
 
 int pl_iommu_register(struct pl_handle *h, const char *name);

@@ -1408,6 +1408,716 @@ static int s7_role(struct race_run *r, unsigned int role)
 }
 
 /* ====================================================================
+ * 8. default-domain-not-set
+ * ==================================================================== */
+
+static const char s8_topo[] =
+	"{ \"version\": 1,"
+	"  \"iommus\": [ { \"name\": \"dmar0\", \"type\": \"vtd\", \"segment\": 0,"
+	"                \"include_pci_all\": true } ] }";
+
+#define S8_RELAB	500
+
+struct s8 {
+	uint32_t ids[RACE_MAX_THREADS];
+	struct crew crew;
+	atomic_bool registered;
+};
+
+/* Per cycle and binder: its pause between two QUERYs of its device. */
+struct s8_choice {
+	unsigned int poll_us[RACE_MAX_THREADS];
+};
+
+static void s8_choose(uint64_t seed, uint64_t k, unsigned int n,
+		      struct s8_choice *c)
+{
+	uint64_t s = race_rng_for(seed, 8, k);
+
+	for (unsigned int i = 0; i < n; i++)
+		c->poll_us[i] = (unsigned int)race_rng_range(&s, 0, 50);
+}
+
+static unsigned int s8_injections(uint64_t seed, struct probelab_inject *o,
+				  unsigned int max)
+{
+	uint64_t s = race_rng_for(seed, 108, 0);
+
+	if (!max)
+		return 0;
+	inject_delay(&o[0], "probe.default_domain",
+		     (uint32_t)race_rng_range(&s, 300, 600), 400,
+		     race_rng_next(&s));
+	return 1;
+}
+
+static void s8_plan(uint64_t seed, uint64_t k, unsigned int threads,
+		    char *buf, size_t len)
+{
+	struct s8_choice c;
+	size_t n;
+
+	s8_choose(seed, k, threads, &c);
+	n = (size_t)snprintf(buf, len, "IOMMU_REGISTER dmar0 (%u devices waiting)",
+			     threads);
+	for (unsigned int i = 0; i < threads && n < len; i++)
+		n += (size_t)snprintf(buf + n, len - n,
+				      " || QUERY 00:%02x.0 every %u us until probed, DRV_BIND probelab-dma",
+				      2 + i, c.poll_us[i]);
+	if (n < len)
+		snprintf(buf + n, len - n, "; DRV_UNBIND each; IOMMU_UNREGISTER dmar0");
+}
+
+static int s8_setup(struct race_run *r)
+{
+	struct s8 *p = priv_get(r, sizeof(*p));
+	int ret;
+
+	if (!p)
+		return -ENOMEM;
+	ret = race_load_topology(r, s8_topo);
+	if (!ret)
+		ret = race_arm_injections(r);
+	/* added while dmar0 is not registered: they wait for it */
+	for (unsigned int i = 0; !ret && i < race_threads(r); i++)
+		ret = add_pci(r, 0, 2 + i, 0, -1, &p->ids[i]);
+	return ret;
+}
+
+/*
+ * Job 0 registers dmar0; job i+1 binds device i as soon as QUERY says the
+ * layer probed it - under linux-6.1 that is before its group's default
+ * domain is there (pl_l61_vtd_probe(): group join, probe lock dropped,
+ * iommu_alloc_default_domain()).
+ */
+static void s8_job(struct crew *cw, unsigned int i, uint64_t k)
+{
+	struct race_run *r = cw->r;
+	struct s8 *p = cw->arg;
+	struct probelab_dev_info info;
+	struct s8_choice c;
+	uint32_t result;
+	bool done;
+	int ret;
+
+	if (i == 0) {
+		reg(r, "dmar0");
+		atomic_store(&p->registered, true);
+		return;
+	}
+	i--;
+	s8_choose(race_opts(r)->seed, k, race_threads(r), &c);
+	for (;;) {
+		done = atomic_load(&p->registered);
+		ret = dev_query(r, p->ids[i], &info);
+		if (ret) {
+			race_fail(r, ret, "cycle %" PRIu64 ": QUERY 00:%02x.0: %s",
+				  k, 2 + i, strerror(-ret));
+			return;
+		}
+		if (info.state == PROBELAB_DEV_PROBED)
+			break;
+		if (done) {
+			race_fail(r, -EPROTO, "cycle %" PRIu64 ": 00:%02x.0 not probed after dmar0 registered (state %u)",
+				  k, 2 + i, info.state);
+			return;
+		}
+		if (race_stopping(r))
+			return;
+		race_sleep_us(c.poll_us[i]);
+	}
+	ret = pl_drv_bind(race_handle(r), p->ids[i], PROBELAB_DRV_DMA, &result);
+	if (ret)
+		race_fail(r, ret, "cycle %" PRIu64 ": DRV_BIND 00:%02x.0: %s",
+			  k, 2 + i, strerror(-ret));
+	else if (result != PROBELAB_BIND_BOUND)
+		race_fail(r, -EPROTO, "cycle %" PRIu64 ": DRV_BIND 00:%02x.0 of a probed device: not bound",
+			  k, 2 + i);
+}
+
+static int s8_role(struct race_run *r, unsigned int role)
+{
+	struct s8 *p = race_priv(r);
+	uint64_t k;
+	int ret = 0;
+
+	(void)role;
+	if (crew_start(&p->crew, r, race_threads(r) + 1, s8_job, p)) {
+		crew_stop(&p->crew);
+		return -EAGAIN;
+	}
+	while (!ret && race_cycle_begin(r, &k)) {
+		ret = maybe_relab(r, k, S8_RELAB);
+		if (!ret) {
+			atomic_store(&p->registered, false);
+			crew_run(&p->crew, k);
+		}
+		for (unsigned int i = 0; !ret && i < race_threads(r); i++) {
+			ret = pl_drv_unbind(race_handle(r), p->ids[i]);
+			if (ret == -ENODEV && race_stopping(r))
+				ret = 0;
+			else if (ret)
+				race_fail(r, ret, "cycle %" PRIu64 ": DRV_UNBIND 00:%02x.0: %s",
+					  k, 2 + i, strerror(-ret));
+		}
+		if (!ret)
+			ret = unreg(r, "dmar0");
+		race_cycle_end(r);
+	}
+	crew_stop(&p->crew);
+	return ret < 0 ? ret : 0;
+}
+
+/* ====================================================================
+ * 9. defer-retry-dma-ops-left
+ * ==================================================================== */
+
+static const char s9_topo[] =
+	"{ \"version\": 1,"
+	"  \"iommus\": [ { \"name\": \"smmu0\", \"type\": \"smmuv3\", \"sid_bits\": 16 } ],"
+	"  \"endpoints\": [ { \"name\": \"dev0\","
+	"                   \"iommus\": [ { \"iommu\": \"smmu0\", \"id\": 64 } ] } ] }";
+
+#define S9_RELAB	1000
+#define S9_BOUND_MS	5000
+
+struct s9 {
+	uint32_t dev;
+};
+
+struct s9_choice {
+	unsigned int driver;	/* probelab-dma, or probelab-ownops */
+	unsigned int binds;	/* deferred binds before the registration */
+	unsigned int gap_us;	/* between the last of them and it */
+};
+
+static void s9_choose(uint64_t seed, uint64_t k, struct s9_choice *c)
+{
+	uint64_t s = race_rng_for(seed, 9, k);
+
+	c->driver = race_rng_range(&s, 0, 3) ? PROBELAB_DRV_DMA :
+					       PROBELAB_DRV_OWNOPS;
+	c->binds = (unsigned int)race_rng_range(&s, 1, 3);
+	c->gap_us = (unsigned int)race_rng_range(&s, 0, 500);
+}
+
+static void s9_plan(uint64_t seed, uint64_t k, unsigned int threads,
+		    char *buf, size_t len)
+{
+	struct s9_choice c;
+
+	(void)threads;
+	s9_choose(seed, k, &c);
+	snprintf(buf, len, "DRV_BIND dev0 %s x%u (each defers: smmu0 unregistered), pause %u us, IOMMU_REGISTER smmu0, wait for dev0 bound, DRV_UNBIND dev0, IOMMU_UNREGISTER smmu0",
+		 pl_driver_name(c.driver), c.binds, c.gap_us);
+}
+
+static int s9_setup(struct race_run *r)
+{
+	struct s9 *p = priv_get(r, sizeof(*p));
+	int ret;
+
+	if (!p)
+		return -ENOMEM;
+	ret = race_load_topology(r, s9_topo);
+	if (!ret) {
+		/* dev0 starts with its platform's dma_ops (as swiotlb-xen) */
+		ret = pl_dev_add_named_flags(race_handle(r), "dev0",
+					     PROBELAB_DEV_ADD_PLATFORM_OPS,
+					     &p->dev);
+		if (ret)
+			race_fail(r, ret, "DEV_ADD dev0 (platform dma_ops): %s",
+				  strerror(-ret));
+	}
+	return ret;
+}
+
+static int s9_cycle(struct race_run *r, struct s9 *p, uint64_t k)
+{
+	struct s9_choice c;
+	uint32_t result;
+	int ret;
+
+	s9_choose(race_opts(r)->seed, k, &c);
+	for (unsigned int i = 0; i < c.binds; i++) {
+		ret = pl_drv_bind(race_handle(r), p->dev, c.driver, &result);
+		if (ret)
+			return race_fail(r, ret, "cycle %" PRIu64 ": DRV_BIND dev0 %s: %s",
+					 k, pl_driver_name(c.driver),
+					 strerror(-ret));
+		if (result != PROBELAB_BIND_DEFERRED)
+			return race_fail(r, -EPROTO, "cycle %" PRIu64 ": DRV_BIND dev0 bound, expected a deferral (smmu0 is not registered)",
+					 k);
+	}
+	race_sleep_us(c.gap_us);
+	ret = reg(r, "smmu0");
+	if (ret)
+		return ret;
+	ret = wait_bound(r, p->dev, c.driver, S9_BOUND_MS);
+	if (ret < 0)
+		return race_fail(r, ret, "QUERY dev0: %s", strerror(-ret));
+	if (!ret) {
+		if (race_stopping(r))
+			return 0;
+		return race_fail(r, -ETIMEDOUT, "cycle %" PRIu64 ": dev0 not bound %u ms after smmu0 registered",
+				 k, S9_BOUND_MS);
+	}
+	ret = pl_drv_unbind(race_handle(r), p->dev);
+	if (ret)
+		return race_fail(r, ret, "cycle %" PRIu64 ": DRV_UNBIND dev0: %s",
+				 k, strerror(-ret));
+	return unreg(r, "smmu0");
+}
+
+static int s9_role(struct race_run *r, unsigned int role)
+{
+	uint64_t k;
+	int ret = 0;
+
+	(void)role;
+	while (!ret && race_cycle_begin(r, &k)) {
+		ret = maybe_relab(r, k, S9_RELAB);
+		if (!ret)
+			ret = s9_cycle(r, race_priv(r), k);
+		race_cycle_end(r);
+	}
+	return ret;
+}
+
+/* ====================================================================
+ * 10. driver-read-vs-unbind
+ * ==================================================================== */
+
+/* smmu0 fronts none of the devices: the walk at its registration still
+ * replays dma_configure for every device on the bus without a group. */
+static const char s10_topo[] =
+	"{ \"version\": 1,"
+	"  \"iommus\": [ { \"name\": \"smmu0\", \"type\": \"smmuv3\", \"sid_bits\": 16 } ] }";
+
+#define S10_RELAB	500
+
+struct s10 {
+	uint32_t ids[RACE_MAX_THREADS];
+	struct crew crew;
+	atomic_bool registered;
+};
+
+struct s10_choice {
+	unsigned int lead_us;			/* before IOMMU_REGISTER */
+	unsigned int pause_us[RACE_MAX_THREADS];	/* bound, before unbind */
+};
+
+static void s10_choose(uint64_t seed, uint64_t k, unsigned int n,
+		       struct s10_choice *c)
+{
+	uint64_t s = race_rng_for(seed, 10, k);
+
+	c->lead_us = (unsigned int)race_rng_range(&s, 0, 300);
+	for (unsigned int i = 0; i < n; i++)
+		c->pause_us[i] = (unsigned int)race_rng_range(&s, 0, 100);
+}
+
+static unsigned int s10_injections(uint64_t seed, struct probelab_inject *o,
+				   unsigned int max)
+{
+	uint64_t s = race_rng_for(seed, 110, 0);
+
+	if (!max)
+		return 0;
+	inject_delay(&o[0], "configure.replay",
+		     (uint32_t)race_rng_range(&s, 100, 300), 200,
+		     race_rng_next(&s));
+	return 1;
+}
+
+static void s10_plan(uint64_t seed, uint64_t k, unsigned int threads,
+		     char *buf, size_t len)
+{
+	struct s10_choice c;
+	size_t n;
+
+	s10_choose(seed, k, threads, &c);
+	n = (size_t)snprintf(buf, len, "pause %u us, IOMMU_REGISTER smmu0",
+			     c.lead_us);
+	for (unsigned int i = 0; i < threads && n < len; i++)
+		n += (size_t)snprintf(buf + n, len - n,
+				      " || until registered: DRV_BIND aux%u probelab-dma, pause %u us, DRV_UNBIND",
+				      i, c.pause_us[i]);
+	if (n < len)
+		snprintf(buf + n, len - n, "; DRV_UNBIND each; IOMMU_UNREGISTER smmu0");
+}
+
+static int s10_setup(struct race_run *r)
+{
+	struct s10 *p = priv_get(r, sizeof(*p));
+	char name[16];
+	int ret;
+
+	if (!p)
+		return -ENOMEM;
+	ret = race_load_topology(r, s10_topo);
+	if (!ret)
+		ret = race_arm_injections(r);
+	/* the description names no "auxN": no IOMMU in front of them */
+	for (unsigned int i = 0; !ret && i < race_threads(r); i++) {
+		snprintf(name, sizeof(name), "aux%u", i);
+		ret = add_named(r, name, &p->ids[i]);
+	}
+	return ret;
+}
+
+static void s10_job(struct crew *cw, unsigned int i, uint64_t k)
+{
+	struct race_run *r = cw->r;
+	struct s10 *p = cw->arg;
+	struct s10_choice c;
+	uint32_t result;
+	int ret;
+
+	s10_choose(race_opts(r)->seed, k, race_threads(r), &c);
+	if (i == 0) {
+		race_sleep_us(c.lead_us);
+		reg(r, "smmu0");
+		atomic_store(&p->registered, true);
+		return;
+	}
+	i--;
+	while (!atomic_load(&p->registered) && !race_stopping(r)) {
+		ret = pl_drv_bind(race_handle(r), p->ids[i], PROBELAB_DRV_DMA,
+				  &result);
+		if (!ret && result != PROBELAB_BIND_BOUND)
+			ret = -EPROTO;
+		if (ret) {
+			race_fail(r, ret, "cycle %" PRIu64 ": DRV_BIND aux%u (no IOMMU in front): %s",
+				  k, i, strerror(-ret));
+			return;
+		}
+		race_sleep_us(c.pause_us[i]);
+		ret = pl_drv_unbind(race_handle(r), p->ids[i]);
+		if (ret) {
+			race_fail(r, ret, "cycle %" PRIu64 ": DRV_UNBIND aux%u: %s",
+				  k, i, strerror(-ret));
+			return;
+		}
+	}
+}
+
+static int s10_role(struct race_run *r, unsigned int role)
+{
+	struct s10 *p = race_priv(r);
+	uint64_t k;
+	int ret = 0;
+
+	(void)role;
+	if (crew_start(&p->crew, r, race_threads(r) + 1, s10_job, p)) {
+		crew_stop(&p->crew);
+		return -EAGAIN;
+	}
+	while (!ret && race_cycle_begin(r, &k)) {
+		ret = maybe_relab(r, k, S10_RELAB);
+		if (!ret) {
+			atomic_store(&p->registered, false);
+			crew_run(&p->crew, k);
+		}
+		if (!ret)
+			ret = unreg(r, "smmu0");
+		race_cycle_end(r);
+	}
+	crew_stop(&p->crew);
+	return ret < 0 ? ret : 0;
+}
+
+/* ====================================================================
+ * 11. bus-notifier-vs-registration
+ * ==================================================================== */
+
+static const char s11_topo[] =
+	"{ \"version\": 1,"
+	"  \"iommus\": [ { \"name\": \"dmar0\", \"type\": \"vtd\", \"segment\": 0,"
+	"                \"include_pci_all\": true } ] }";
+
+#define S11_RELAB	500
+
+struct s11 {
+	uint32_t ids[RACE_MAX_THREADS];
+	struct crew crew;
+};
+
+struct s11_choice {
+	unsigned int reg_lead_us;		/* before IOMMU_REGISTER */
+	unsigned int add_lead_us[RACE_MAX_THREADS];	/* before DEV_ADD */
+};
+
+static void s11_choose(uint64_t seed, uint64_t k, unsigned int n,
+		       struct s11_choice *c)
+{
+	uint64_t s = race_rng_for(seed, 11, k);
+
+	c->reg_lead_us = (unsigned int)race_rng_range(&s, 0, 300);
+	for (unsigned int i = 0; i < n; i++)
+		c->add_lead_us[i] = (unsigned int)race_rng_range(&s, 0, 300);
+}
+
+static unsigned int s11_injections(uint64_t seed, struct probelab_inject *o,
+				   unsigned int max)
+{
+	uint64_t s = race_rng_for(seed, 111, 0);
+	unsigned int n = 0;
+
+	if (max > n) {
+		inject_delay(&o[n++], "dev.visible",
+			     (uint32_t)race_rng_range(&s, 200, 400), 200,
+			     race_rng_next(&s));
+	}
+	if (max > n) {
+		inject_delay(&o[n++], "probe.unlocked",
+			     (uint32_t)race_rng_range(&s, 50, 150), 100,
+			     race_rng_next(&s));
+	}
+	return n;
+}
+
+static void s11_plan(uint64_t seed, uint64_t k, unsigned int threads,
+		     char *buf, size_t len)
+{
+	struct s11_choice c;
+	size_t n;
+
+	s11_choose(seed, k, threads, &c);
+	n = (size_t)snprintf(buf, len, "pause %u us, IOMMU_REGISTER dmar0",
+			     c.reg_lead_us);
+	for (unsigned int i = 0; i < threads && n < len; i++)
+		n += (size_t)snprintf(buf + n, len - n,
+				      " || pause %u us, DEV_ADD 00:%02x.0",
+				      c.add_lead_us[i], 4 + i);
+	if (n < len)
+		snprintf(buf + n, len - n, "; DEV_REMOVE each; IOMMU_UNREGISTER dmar0");
+}
+
+static int s11_setup(struct race_run *r)
+{
+	struct s11 *p = priv_get(r, sizeof(*p));
+	int ret;
+
+	if (!p)
+		return -ENOMEM;
+	ret = race_load_topology(r, s11_topo);
+	if (!ret)
+		ret = race_arm_injections(r);
+	return ret;
+}
+
+static void s11_job(struct crew *cw, unsigned int i, uint64_t k)
+{
+	struct race_run *r = cw->r;
+	struct s11 *p = cw->arg;
+	struct s11_choice c;
+
+	s11_choose(race_opts(r)->seed, k, race_threads(r), &c);
+	if (i == 0) {
+		race_sleep_us(c.reg_lead_us);
+		reg(r, "dmar0");
+		return;
+	}
+	i--;
+	race_sleep_us(c.add_lead_us[i]);
+	p->ids[i] = 0;
+	add_pci(r, 0, 4 + i, 0, -1, &p->ids[i]);
+}
+
+static int s11_role(struct race_run *r, unsigned int role)
+{
+	struct s11 *p = race_priv(r);
+	uint64_t k;
+	int ret = 0;
+
+	(void)role;
+	if (crew_start(&p->crew, r, race_threads(r) + 1, s11_job, p)) {
+		crew_stop(&p->crew);
+		return -EAGAIN;
+	}
+	while (!ret && race_cycle_begin(r, &k)) {
+		ret = maybe_relab(r, k, S11_RELAB);
+		if (!ret)
+			crew_run(&p->crew, k);
+		for (unsigned int i = 0; !ret && i < race_threads(r); i++) {
+			if (!p->ids[i])
+				continue;	/* its DEV_ADD failed (reported) */
+			ret = pl_dev_remove(race_handle(r), p->ids[i]);
+			if (ret)
+				race_fail(r, ret, "cycle %" PRIu64 ": DEV_REMOVE 00:%02x.0: %s",
+					  k, 4 + i, strerror(-ret));
+		}
+		if (!ret && !race_stopping(r))
+			ret = unreg(r, "dmar0");
+		race_cycle_end(r);
+	}
+	crew_stop(&p->crew);
+	return ret < 0 ? ret : 0;
+}
+
+/* ====================================================================
+ * 12. unmap-after-unbind-stale-ops
+ * ==================================================================== */
+
+static const char s12_topo[] =
+	"{ \"version\": 1,"
+	"  \"iommus\": [ { \"name\": \"smmu0\", \"type\": \"smmuv3\", \"sid_bits\": 16 },"
+	"              { \"name\": \"dmar0\", \"type\": \"vtd\", \"segment\": 0,"
+	"                \"include_pci_all\": true } ],"
+	"  \"endpoints\": [ { \"name\": \"dev0\","
+	"                   \"iommus\": [ { \"iommu\": \"smmu0\", \"id\": 96 } ] } ] }";
+
+#define S12_RELAB	1000
+
+enum s12_after {
+	S12_NOTHING,		/* the device stays, unbound */
+	S12_CLAIM,		/* a VFIO-style owner claims its group */
+	S12_REMOVE,		/* the device is hot-removed (and added back) */
+};
+
+struct s12 {
+	uint32_t ids[2];	/* dev0 (SMMUv3), 00:05.0 (VT-d) */
+};
+
+struct s12_choice {
+	unsigned int which;	/* 0 dev0, 1 00:05.0 */
+	unsigned int pause_us;	/* bound, before the unbind */
+	enum s12_after after;
+};
+
+static const char *const s12_names[] = { "dev0", "00:05.0" };
+static const char *const s12_afters[] = {
+	[S12_NOTHING] = "nothing",
+	[S12_CLAIM] = "OWNER_CLAIM_GROUP + OWNER_RELEASE",
+	[S12_REMOVE] = "DEV_REMOVE + DEV_ADD",
+};
+
+static void s12_choose(uint64_t seed, uint64_t k, struct s12_choice *c)
+{
+	uint64_t s = race_rng_for(seed, 12, k);
+
+	c->which = (unsigned int)race_rng_range(&s, 0, 1);
+	c->pause_us = (unsigned int)race_rng_range(&s, 0, 200);
+	c->after = (enum s12_after)race_rng_range(&s, 0, 2);
+}
+
+static unsigned int s12_injections(uint64_t seed, struct probelab_inject *o,
+				   unsigned int max)
+{
+	uint64_t s = race_rng_for(seed, 112, 0);
+
+	if (!max)
+		return 0;
+	inject_delay(&o[0], "pool.release",
+		     (uint32_t)race_rng_range(&s, 200, 600), 400,
+		     race_rng_next(&s));
+	return 1;
+}
+
+static void s12_plan(uint64_t seed, uint64_t k, unsigned int threads,
+		     char *buf, size_t len)
+{
+	struct s12_choice c;
+
+	(void)threads;
+	s12_choose(seed, k, &c);
+	snprintf(buf, len, "DRV_BIND %s probelab-pool (4 pages mapped), pause %u us, DRV_UNBIND (its pages still in flight), then %s while they come back",
+		 s12_names[c.which], c.pause_us, s12_afters[c.after]);
+}
+
+static int s12_add(struct race_run *r, struct s12 *p, unsigned int which)
+{
+	if (which == 0)
+		return add_named(r, "dev0", &p->ids[0]);
+	return add_pci(r, 0, 5, 0, -1, &p->ids[1]);
+}
+
+static int s12_setup(struct race_run *r)
+{
+	struct s12 *p = priv_get(r, sizeof(*p));
+	int ret;
+
+	if (!p)
+		return -ENOMEM;
+	ret = race_load_topology(r, s12_topo);
+	if (!ret)
+		ret = race_arm_injections(r);
+	if (!ret)
+		ret = reg(r, "smmu0");
+	if (!ret)
+		ret = reg(r, "dmar0");
+	if (!ret)
+		ret = s12_add(r, p, 0);
+	if (!ret)
+		ret = s12_add(r, p, 1);
+	return ret;
+}
+
+static int s12_cycle(struct race_run *r, struct s12 *p, uint64_t k)
+{
+	struct pl_handle *h = race_handle(r);
+	struct probelab_dev_info info;
+	struct s12_choice c;
+	uint32_t result, id;
+	const char *name;
+	int ret;
+
+	s12_choose(race_opts(r)->seed, k, &c);
+	id = p->ids[c.which];
+	name = s12_names[c.which];
+	ret = pl_drv_bind(h, id, PROBELAB_DRV_POOL, &result);
+	if (ret)
+		return race_fail(r, ret, "cycle %" PRIu64 ": DRV_BIND %s probelab-pool: %s",
+				 k, name, strerror(-ret));
+	if (result != PROBELAB_BIND_BOUND)
+		return race_fail(r, -EPROTO, "cycle %" PRIu64 ": DRV_BIND %s probelab-pool deferred behind a registered instance",
+				 k, name);
+	race_sleep_us(c.pause_us);
+	ret = pl_drv_unbind(h, id);
+	if (ret)
+		return race_fail(r, ret, "cycle %" PRIu64 ": DRV_UNBIND %s: %s",
+				 k, name, strerror(-ret));
+	switch (c.after) {
+	case S12_NOTHING:
+		break;
+	case S12_CLAIM:
+		ret = dev_query(r, id, &info);
+		if (!ret)
+			ret = pl_claim_group(h, info.group_id);
+		if (!ret)
+			ret = pl_release_group(h, info.group_id);
+		if (ret)
+			return race_fail(r, ret, "cycle %" PRIu64 ": claiming the group of %s: %s",
+					 k, name, strerror(-ret));
+		break;
+	case S12_REMOVE:
+		ret = pl_dev_remove(h, id);
+		if (ret)
+			return race_fail(r, ret, "cycle %" PRIu64 ": DEV_REMOVE %s: %s",
+					 k, name, strerror(-ret));
+		ret = s12_add(r, p, c.which);
+		break;
+	}
+	return ret;
+}
+
+static int s12_role(struct race_run *r, unsigned int role)
+{
+	uint64_t k;
+	int ret = 0;
+
+	(void)role;
+	while (!ret && race_cycle_begin(r, &k)) {
+		ret = maybe_relab(r, k, S12_RELAB);
+		if (!ret)
+			ret = s12_cycle(r, race_priv(r), k);
+		race_cycle_end(r);
+	}
+	return ret;
+}
+
+/* ====================================================================
  * the catalogue
  * ==================================================================== */
 
@@ -1559,41 +2269,100 @@ static const struct race_scenario scenarios[] = {
 		.plan = s7_plan,
 		.injections = s7_injections,
 	},
-	/* ---- listed for their history, not implemented in this version ---- */
 	{
 		.name = "default-domain-not-set",
-		.summary = "a DMA-API driver binding while its group is still without a default domain",
-		.mirrors = "Qualcomm report, Linux 6.6: a client probed in the gap between the group's creation and its default domain (invariant 3)",
+		.summary = "DRV_BIND of a DMA-API driver against the IOMMU probe at instance registration, between the group add and the group's default domain",
+		.mirrors = "Qualcomm report, Linux 6.6: a client probed in the gap between its group's creation and its default domain (iommu_probe_device() drops the probe lock before iommu_alloc_default_domain() / the group's domain setup)",
+		.expect = { [PROBELAB_POLICY_FIXED] = HOLD,
+			    [PROBELAB_POLICY_LINUX_6_1] = REPRO,
+			    [PROBELAB_POLICY_MAINLINE] = HOLD },
 		.invariant = 3,
-		.note = "the module has no step that publishes a group before its default domain (no injection point between pl_group_add_device()'s group creation and its domain), so no policy can open that gap",
+		.implemented = true,
+		.note = "VT-d dmar0, N PCI devices added while it is unregistered; per cycle IOMMU_REGISTER dmar0 (its walk probes each device) while one binder per device polls QUERY and binds probelab-dma the moment the device is probed; probe.default_domain delayed 300..600 us + 0..400 us; then unbind all, IOMMU_UNREGISTER",
+		.threads_what = "devices (one binder each)",
+		.threads_def = 4, .threads_min = 1, .threads_max = 8,
+		.nr_roles = one_role,
+		.setup = s8_setup,
+		.role = s8_role,
+		.cleanup = priv_free,
+		.plan = s8_plan,
+		.injections = s8_injections,
 	},
 	{
 		.name = "driver-read-vs-unbind",
-		.summary = "*_dma_configure() reading dev->driver (driver_managed_dma) from the IOMMU probe path while the driver binds or unbinds",
-		.mirrors = "Android reports; \"platform: Fix race condition during DMA configure at IOMMU probe time\" and its amba/fsl-mc siblings: dev->driver read twice, the second time NULL",
+		.summary = "the IOMMU probe at instance registration replaying the bus's dma_configure, which reads dev->driver twice, against DRV_BIND/UNBIND of the same devices",
+		.mirrors = "Android reports: __iommu_probe_device() replays bus->dma_configure() without the device lock; platform_dma_configure() converted dev->driver before testing it and a concurrent bind made it dereference a pointer derived from NULL (\"platform: Fix race condition during DMA configure at IOMMU probe time\", then fsl-mc; the same fix for amba posted in August 2026)",
+		.expect = { [PROBELAB_POLICY_FIXED] = HOLD,
+			    [PROBELAB_POLICY_LINUX_6_1] = HOLD,
+			    [PROBELAB_POLICY_MAINLINE] = REPRO },
 		.invariant = 4,
-		.note = "needs a RACE actor that runs bus->dma_configure from the IOMMU probe path (iommu_init_device()'s replay) against DRV_BIND/UNBIND, reading the driver without the device lock",
+		.implemented = true,
+		.note = "SMMUv3 smmu0 and N named devices no IOMMU fronts (bus_iommu_probe() walks them all the same); per cycle IOMMU_REGISTER smmu0 after 0..300 us while one binder per device binds probelab-dma and unbinds it; configure.replay delayed 100..300 us + 0..200 us; IOMMU_UNREGISTER. linux-6.1 has no replay from the IOMMU probe (its dma_configure runs only under the device lock); the lab bus's dma_configure under mainline is modelled on amba's, before its fix",
+		.threads_what = "devices (one binder each)",
+		.threads_def = 2, .threads_min = 1, .threads_max = 8,
+		.nr_roles = one_role,
+		.setup = s10_setup,
+		.role = s10_role,
+		.cleanup = priv_free,
+		.plan = s10_plan,
+		.injections = s10_injections,
 	},
 	{
 		.name = "defer-retry-dma-ops-left",
-		.summary = "dma_ops left behind, or a driver's own ops clobbered, across probe deferral and retry",
-		.mirrors = "ARM, 2017: arch_setup_dma_ops()/arch_teardown_dma_ops() asymmetric across -EPROBE_DEFER (ipmmu-vmsa, mtk-iommu-v1, exynos DRM, omap3isp) (invariant 7)",
+		.summary = "DRV_BIND deferrals and the retry at instance registration of a device that starts with its platform's dma_ops",
+		.mirrors = "ARM, 2017: arch_setup_dma_ops()/arch_teardown_dma_ops() asymmetric across -EPROBE_DEFER; a deferred probe's teardown drops ops it did not install (swiotlb-xen's, a driver's own: ipmmu-vmsa, mtk-iommu-v1, exynos DRM, omap3isp)",
+		.expect = { [PROBELAB_POLICY_FIXED] = HOLD,
+			    [PROBELAB_POLICY_LINUX_6_1] = REPRO,
+			    [PROBELAB_POLICY_MAINLINE] = HOLD },
 		.invariant = 7,
-		.note = "needs a policy ordering of 2017's arm64 DMA setup (ops installed before a probe that later defers) and a driver that defers after installing its own ops",
+		.implemented = true,
+		.note = "SMMUv3 smmu0 and dev0 behind it, added with platform dma_ops (DEV_ADD_PLATFORM_OPS); per cycle 1..3 DRV_BINDs of probelab-dma (3 in 4) or probelab-ownops that defer, IOMMU_REGISTER smmu0, wait for the retry to bind dev0, DRV_UNBIND, IOMMU_UNREGISTER; deterministic",
+		.threads_what = "one: the scenario is sequential",
+		.threads_def = 1, .threads_min = 1, .threads_max = 1,
+		.deterministic = true,
+		.nr_roles = one_role,
+		.setup = s9_setup,
+		.role = s9_role,
+		.cleanup = priv_free,
+		.plan = s9_plan,
 	},
 	{
 		.name = "unmap-after-unbind-stale-ops",
-		.summary = "a DMA unmap through ops that outlived the binding that made the mapping",
-		.mirrors = "page_pool crash, 2024: pages unmapped after the driver unbound, through stale dma_ops/IOMMU state (invariant 7)",
+		.summary = "DMA unmaps of a page_pool-like driver's in-flight pages after it unbound, racing a group claim or the device's removal",
+		.mirrors = "page_pool crashes, 2024: pages returned after their driver unbound were unmapped through DMA state that no longer belonged to them (iommu_dma_unmap_page() on a removed device); fixed in 6.15 by \"page_pool: Track DMA-mapped pages and unmap them when destroying the pool\"",
+		.expect = { [PROBELAB_POLICY_FIXED] = HOLD,
+			    [PROBELAB_POLICY_LINUX_6_1] = REPRO,
+			    [PROBELAB_POLICY_MAINLINE] = HOLD },
 		.invariant = 7,
-		.note = "needs a lab driver that keeps mappings past its remove() (a deferred page_pool-style release) and an op to unmap them afterwards",
+		.implemented = true,
+		.note = "SMMUv3 smmu0 with dev0 and VT-d dmar0 with 00:05.0, both registered; per cycle DRV_BIND probelab-pool (4 pages mapped) to one of them, DRV_UNBIND, then nothing, a group claim and release, or DEV_REMOVE + DEV_ADD while the pages come back (pool.release delayed 200..600 us + 0..400 us)",
+		.threads_what = "one: the scenario is sequential (the page returns race it)",
+		.threads_def = 1, .threads_min = 1, .threads_max = 1,
+		.nr_roles = one_role,
+		.setup = s12_setup,
+		.role = s12_role,
+		.cleanup = priv_free,
+		.plan = s12_plan,
+		.injections = s12_injections,
 	},
 	{
 		.name = "bus-notifier-vs-registration",
-		.summary = "the bus notifier's IOMMU probe of a device being added against bus_iommu_probe() of an instance registering, which already sees the device on the bus",
-		.mirrors = "left open upstream: device_add() makes the device visible to bus_for_each_dev() before BUS_NOTIFY_ADD_DEVICE runs",
+		.summary = "DEV_ADD (device on the bus before its add notifier's IOMMU probe) against IOMMU_REGISTER, whose bus_iommu_probe() walk already sees the device",
+		.mirrors = "device_add() puts a device on the bus's klist - visible to bus_for_each_dev() - before BUS_NOTIFY_ADD_DEVICE runs (still so upstream); 6.1's unserialised __iommu_probe_device() lets the walk and the notifier both probe it; mainline's iommu_probe_device_lock and group check make the second a no-op",
+		.expect = { [PROBELAB_POLICY_FIXED] = HOLD,
+			    [PROBELAB_POLICY_LINUX_6_1] = REPRO,
+			    [PROBELAB_POLICY_MAINLINE] = HOLD },
 		.invariant = 2,
-		.note = "the kernels' policies only walk devices whose add notifier already ran (state WAITING), so the registration walk never meets a device mid-add; the model needs the walk to take every device without a group",
+		.implemented = true,
+		.note = "VT-d dmar0; per cycle IOMMU_REGISTER dmar0 after 0..300 us while N threads DEV_ADD a PCI function each after 0..300 us; dev.visible delayed 200..400 us + 0..200 us, probe.unlocked 50..150 us + 0..100 us; DEV_REMOVE each, IOMMU_UNREGISTER",
+		.threads_what = "devices added per cycle",
+		.threads_def = 2, .threads_min = 1, .threads_max = 8,
+		.nr_roles = one_role,
+		.setup = s11_setup,
+		.role = s11_role,
+		.cleanup = priv_free,
+		.plan = s11_plan,
+		.injections = s11_injections,
 	},
 };
 

@@ -292,11 +292,14 @@ struct probelab_iommu_ref {
  * @PROBELAB_DRV_DMA: "probelab-dma", a DMA-API client
  * @PROBELAB_DRV_USER: "probelab-user", driver_managed_dma (VFIO-like)
  * @PROBELAB_DRV_OWNOPS: "probelab-ownops", installs its own dma_map_ops
+ * @PROBELAB_DRV_POOL: "probelab-pool", a page_pool-like DMA-API client
+ *	whose pages may come back (and be unmapped) after it unbound
  */
 enum probelab_driver {
 	PROBELAB_DRV_DMA = 1,
 	PROBELAB_DRV_USER = 2,
 	PROBELAB_DRV_OWNOPS = 3,
+	PROBELAB_DRV_POOL = 4,
 };
 
 /* probelab_drv_bind.result */
