@@ -333,6 +333,9 @@ int pl_op_map(struct probelab_ucmd *ucmd)
 	if (cmd->prot & ~(PROBELAB_PROT_READ | PROBELAB_PROT_WRITE) ||
 	    !(prot & PL_PROT_READ))
 		return -EINVAL;
+	ret = pl_inject(PL_INJ_MAP, NULL);
+	if (ret)
+		return ret;
 	mutex_lock(&pl_lab.lock);
 	domain = pl_map_domain(cmd->domain_id, ucmd->pf, &ret);
 	if (domain)
@@ -356,6 +359,7 @@ int pl_op_unmap(struct probelab_ucmd *ucmd)
 		return ret;
 	if (cmd->prot || cmd->paddr)
 		return -EINVAL;
+	pl_inject(PL_INJ_UNMAP, NULL);
 	mutex_lock(&pl_lab.lock);
 	domain = pl_map_domain(cmd->domain_id, ucmd->pf, &ret);
 	if (domain)

@@ -103,6 +103,10 @@ static struct pl_inject_pt pl_inject_pts[PL_NR_INJECT] = {
 	PL_PT(PL_INJ_POOL_RELEASE, "pool.release",
 	      "probelab-pool: in-flight pages returned after the driver left, before their unmap",
 	      false, false),
+	PL_PT(PL_INJ_MAP, "domain.map",
+	      "MAP: before the page table is written", false, true),
+	PL_PT(PL_INJ_UNMAP, "domain.unmap",
+	      "UNMAP: before the page table is cleared", false, false),
 };
 
 /* xorshift64*: small, deterministic, good enough for jitter */

@@ -169,6 +169,29 @@ static void overlaps(uint32_t dom)
 	       model, r5, done);
 }
 
+/* domain.map armed to fail: MAP answers its errno and maps nothing. */
+static void inject_map_failure(uint32_t dom)
+{
+	struct probelab_inject c;
+	uint64_t pa = 0;
+	int r1, r2, r3;
+
+	memset(&c, 0, sizeof(c));
+	snprintf(c.point, sizeof(c.point), "domain.map");
+	c.action = PROBELAB_INJECT_FAIL;
+	c.error = -ENOSPC;
+	must(pl_inject(lab, &c), "INJECT domain.map fail");
+	r1 = pl_map(lab, dom, 0x40000000, 0x1000, SZ_4K, RW, NULL);
+	r2 = pl_iova_to_phys(lab, dom, 0x40000000, &pa);
+	must(pl_inject_off(lab, "domain.map"), "INJECT domain.map off");
+	r3 = pl_map(lab, dom, 0x40000000, 0x1000, SZ_4K, RW, NULL);
+	if (!r3)
+		pl_unmap(lab, dom, 0x40000000, SZ_4K, NULL);
+	tap_ok(r1 == -ENOSPC && (r2 || !pa) && !r3,
+	       "%s: domain.map armed to fail: MAP answers ENOSPC and maps nothing (%d, %d, 0x%" PRIx64 "); disarmed it maps (%d)",
+	       model, r1, r2, pa, r3);
+}
+
 static void bad_args(uint32_t dom, uint32_t other)
 {
 	int r[7];
@@ -188,6 +211,7 @@ static void bad_args(uint32_t dom, uint32_t other)
 	tap_ok(r[6] == -ENOENT,
 	       "%s: MAP into a domain of another token fails with ENOENT (%d)",
 	       model, r[6]);
+	inject_map_failure(dom);
 }
 
 static void run_model(void)

@@ -286,7 +286,7 @@ static const char *const inject_points[] = {
 	"release.group", "fwspec.free", "fwspec.use", "dma_configure",
 	"dma_ops.install", "dma_cleanup", "iommu.register", "iommu.unregister",
 	"owner.claim", "domain.attach", "hw.step", "dev.visible",
-	"configure.replay", "pool.release",
+	"configure.replay", "pool.release", "domain.map", "domain.unmap",
 };
 
 const char *pl_inject_point_name(unsigned int i)

@@ -27,7 +27,7 @@ static int bind_run(struct cli *cli, int argc, char **argv)
 		case 'd':
 			driver = pl_driver_from_name(optarg);
 			if (driver < 0)
-				return cli_usage(cli, "unknown driver '%s' (dma, user or ownops)",
+				return cli_usage(cli, "unknown driver '%s' (dma, user, ownops or pool)",
 						 optarg);
 			break;
 		default:
@@ -125,7 +125,7 @@ static int unbind_run(struct cli *cli, int argc, char **argv)
 
 const struct cli_cmd cli_cmd_bind = {
 	.name = "bind",
-	.args = "ID|NAME [--driver dma|user|ownops]",
+	.args = "ID|NAME [--driver dma|user|ownops|pool]",
 	.summary = "bind a lab driver (default dma); prints bound or deferred",
 	.run = bind_run,
 };
