@@ -892,6 +892,13 @@ int pl_op_dev_add(struct probelab_ucmd *ucmd)
 
 err_unlist:
 	mutex_lock(&pl_lab.lock);
+	/*
+	 * A registration walk may have probed the device while it was on
+	 * the list (the kernels' policies take devices whose add notifier
+	 * has not run): nothing else would release it now.
+	 */
+	if (pdev->state)
+		pl_release_device(pdev);
 	list_del_init(&pdev->node);
 	pl_lab.nr_devices--;
 	mutex_unlock(&pl_lab.lock);
