@@ -26,7 +26,9 @@
 # Call Trace/hung task; 124 timeout; 125 guest ended without reporting (panic,
 # crash, QEMU failure); 126 guest setup failed (modprobe, probelab load);
 # 128+N QEMU stopped by signal N; 2 usage or host-side error.  The serial log is kept in
-# $BUILD/vm/last-$ARCH.log.
+# $BUILD/vm/last-$ARCH.log (while another guest of the same ARCH and BUILD
+# runs, in $BUILD/vm/run-$ARCH-PID.log instead, so that neither clobbers
+# the other's log or its kernel-log check).
 set -uo pipefail
 
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
@@ -276,6 +278,11 @@ qemu_args "$accel"
 qemu+=(-append "$append $append_arch")
 
 log=$BUILD/vm/last-$ARCH.log
+exec {loglock}>"$BUILD/vm/.last-$ARCH.lock"
+if ! flock -n "$loglock"; then
+	log=$BUILD/vm/run-$ARCH-$$.log
+	say "another $ARCH guest is running from $BUILD: this one logs to $log"
+fi
 say "booting $ARCH guest: kernel $kver, smp $VM_SMP, ${VM_MEM} MiB, accel $accel, timeout ${VM_TIMEOUT}s"
 
 awk_bin=(awk)
