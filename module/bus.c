@@ -552,36 +552,6 @@ static int pl_iommu_ref_name(struct probelab_iommu_ref *cmd)
 }
 
 /* Collects referenced devices to act on once the lab lock is dropped. */
-struct pl_dev_batch {
-	struct pl_dev **devs;
-	u32 n;
-};
-
-static int pl_batch_alloc(struct pl_dev_batch *b)
-{
-	lockdep_assert_held(&pl_lab.lock);
-	b->n = 0;
-	b->devs = kcalloc(max_t(u32, pl_lab.nr_devices, 1), sizeof(*b->devs),
-			  GFP_KERNEL);
-	return b->devs ? 0 : -ENOMEM;
-}
-
-static void pl_batch_add(struct pl_dev_batch *b, struct pl_dev *pdev)
-{
-	lockdep_assert_held(&pl_lab.lock);
-	get_device(&pdev->dev);
-	b->devs[b->n++] = pdev;
-}
-
-static void pl_batch_put(struct pl_dev_batch *b)
-{
-	u32 i;
-
-	for (i = 0; i < b->n; i++)
-		put_device(&b->devs[i]->dev);
-	kfree(b->devs);
-}
-
 static int pl_bind(struct pl_dev *pdev, u32 driver);
 
 int pl_op_iommu_register(struct probelab_ucmd *ucmd)

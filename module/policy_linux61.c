@@ -142,9 +142,9 @@ static void pl_l61_device_added(struct pl_dev *pdev)
 
 static void pl_l61_iommu_registered(struct pl_iommu *iommu)
 {
-	struct pl_dev **devs;
+	struct pl_dev_batch batch;
 	struct pl_dev *pdev;
-	u32 n = 0, i;
+	u32 i;
 
 	/* arm_smmu_probe_device() refuses fwspecs without ops: nothing */
 	if (iommu->model != PROBELAB_FW_IOMMU_VTD)
@@ -155,22 +155,19 @@ static void pl_l61_iommu_registered(struct pl_iommu *iommu)
 	 * on the bus whose BUS_NOTIFY_ADD_DEVICE has not run yet (state 0).
 	 */
 	mutex_lock(&pl_lab.lock);
-	devs = kcalloc(max_t(u32, pl_lab.nr_devices, 1), sizeof(*devs),
-		       GFP_KERNEL);
-	list_for_each_entry(pdev, &pl_lab.devices, node) {
-		if (!devs || pdev->removing ||
-		    (pdev->state != PROBELAB_DEV_WAITING && pdev->state))
-			continue;
-		get_device(&pdev->dev);
-		devs[n++] = pdev;
+	if (pl_batch_alloc(&batch)) {
+		mutex_unlock(&pl_lab.lock);
+		return;
 	}
+	list_for_each_entry(pdev, &pl_lab.devices, node)
+		if (!pdev->removing &&
+		    (pdev->state == PROBELAB_DEV_WAITING || !pdev->state))
+			pl_batch_add(&batch, pdev);
 	mutex_unlock(&pl_lab.lock);
-	for (i = 0; i < n; i++) {
-		if (pl_l61_model(devs[i]) == PROBELAB_FW_IOMMU_VTD)
-			pl_l61_vtd_probe(devs[i]);
-		put_device(&devs[i]->dev);
-	}
-	kfree(devs);
+	for (i = 0; i < batch.n; i++)
+		if (pl_l61_model(batch.devs[i]) == PROBELAB_FW_IOMMU_VTD)
+			pl_l61_vtd_probe(batch.devs[i]);
+	pl_batch_put(&batch);
 }
 
 static bool pl_l61_match_ready(struct pl_dev *pdev)

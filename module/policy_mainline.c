@@ -34,7 +34,6 @@
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
 #include <linux/dma-map-ops.h>
-#include <linux/slab.h>
 
 #include "probelab.h"
 
@@ -109,9 +108,9 @@ static void pl_ml_dma_configure_replay(struct pl_dev *pdev)
 
 static void pl_ml_iommu_registered(struct pl_iommu *iommu)
 {
-	struct pl_dev **devs;
+	struct pl_dev_batch batch;
 	struct pl_dev *pdev;
-	u32 n = 0, i;
+	u32 i;
 
 	/*
 	 * bus_iommu_probe(): every device on the bus without a group (also
@@ -119,25 +118,23 @@ static void pl_ml_iommu_registered(struct pl_iommu *iommu)
 	 * yet), each in probe_iommu_group() under iommu_probe_device_lock.
 	 */
 	mutex_lock(&pl_lab.lock);
-	devs = kcalloc(max_t(u32, pl_lab.nr_devices, 1), sizeof(*devs),
-		       GFP_KERNEL);
-	list_for_each_entry(pdev, &pl_lab.devices, node) {
-		if (!devs || pdev->removing || pdev->state == PROBELAB_DEV_PROBED)
-			continue;
-		get_device(&pdev->dev);
-		devs[n++] = pdev;
+	if (pl_batch_alloc(&batch)) {
+		mutex_unlock(&pl_lab.lock);
+		return;
 	}
+	list_for_each_entry(pdev, &pl_lab.devices, node)
+		if (!pdev->removing && pdev->state != PROBELAB_DEV_PROBED)
+			pl_batch_add(&batch, pdev);
 	mutex_unlock(&pl_lab.lock);
-	for (i = 0; i < n; i++) {
-		pdev = devs[i];
+	for (i = 0; i < batch.n; i++) {
+		pdev = batch.devs[i];
 		pl_ml_dma_configure_replay(pdev);
 		mutex_lock(&pl_lab.lock);
 		if (!pdev->removing)
 			pl_ml_probe(pdev);
 		mutex_unlock(&pl_lab.lock);
-		put_device(&pdev->dev);
 	}
-	kfree(devs);
+	pl_batch_put(&batch);
 }
 
 static bool pl_ml_match_ready(struct pl_dev *pdev)

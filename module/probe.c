@@ -71,6 +71,35 @@ bool pl_dev_ready(struct pl_dev *pdev)
 	       pl_fwspecs_ready(pdev->di);
 }
 
+/*
+ * A batch of devices taken off the lab list under the lab lock (each with
+ * a reference), to be worked on after the lock is dropped.
+ */
+int pl_batch_alloc(struct pl_dev_batch *b)
+{
+	lockdep_assert_held(&pl_lab.lock);
+	b->n = 0;
+	b->devs = kcalloc(max_t(u32, pl_lab.nr_devices, 1), sizeof(*b->devs),
+			  GFP_KERNEL);
+	return b->devs ? 0 : -ENOMEM;
+}
+
+void pl_batch_add(struct pl_dev_batch *b, struct pl_dev *pdev)
+{
+	lockdep_assert_held(&pl_lab.lock);
+	get_device(&pdev->dev);
+	b->devs[b->n++] = pdev;
+}
+
+void pl_batch_put(struct pl_dev_batch *b)
+{
+	u32 i;
+
+	for (i = 0; i < b->n; i++)
+		put_device(&b->devs[i]->dev);
+	kfree(b->devs);
+}
+
 /**
  * pl_xlate() - the of_xlate step: resolve a device into (instance, ID) pairs
  * @pdev: the device

@@ -535,6 +535,20 @@ void pl_release_device(struct pl_dev *pdev);
 int pl_dma_configure(struct device *dev);
 void pl_dma_cleanup(struct device *dev);
 bool pl_dev_ready(struct pl_dev *pdev);
+
+/**
+ * struct pl_dev_batch - devices taken off the lab list, each referenced
+ * @devs: the devices (room for every device on the list)
+ * @n: valid entries of @devs
+ */
+struct pl_dev_batch {
+	struct pl_dev **devs;
+	u32 n;
+};
+
+int pl_batch_alloc(struct pl_dev_batch *b);
+void pl_batch_add(struct pl_dev_batch *b, struct pl_dev *pdev);
+void pl_batch_put(struct pl_dev_batch *b);
 void pl_dma_ops_install(struct pl_dev *pdev);
 void pl_host_teardown_undo(struct pl_dev *pdev);
 bool pl_in_host_cleanup(struct pl_dev *pdev,
