@@ -55,6 +55,25 @@ static int wait_bound(struct race_run *r, uint32_t id, unsigned int driver,
 	}
 }
 
+/*
+ * wait_bound() for dev0 in cycle @k, whose bind @what (an instance
+ * registration) should have let through: 1 bound, 0 not bound because the
+ * run is stopping, or the error race_fail() recorded.
+ */
+static int await_dev0_bound(struct race_run *r, uint64_t k, uint32_t id,
+			    unsigned int driver, unsigned int ms,
+			    const char *what)
+{
+	int ret = wait_bound(r, id, driver, ms);
+
+	if (ret < 0)
+		return race_fail(r, ret, "QUERY dev0: %s", strerror(-ret));
+	if (!ret && !race_stopping(r))
+		return race_fail(r, -ETIMEDOUT, "cycle %" PRIu64 ": dev0 not bound %u ms after %s",
+				 k, ms, what);
+	return ret;
+}
+
 static int add_named(struct race_run *r, const char *name, uint32_t *id)
 {
 	int ret = pl_dev_add_named(race_handle(r), name, id);
@@ -258,6 +277,38 @@ static void crew_stop(struct crew *c)
 	pthread_mutex_destroy(&c->lock);
 	pthread_cond_destroy(&c->go);
 	pthread_cond_destroy(&c->done);
+}
+
+/*
+ * The role of a scenario driven by a crew of @jobs threads: per cycle a
+ * lab reset every @relab cycles, @before (may be NULL), one crew run, then
+ * @after (may be NULL) to undo the cycle.  Returns 0 or the error.
+ */
+static int crew_role(struct race_run *r, struct crew *cw, unsigned int jobs,
+		     void (*job)(struct crew *, unsigned int, uint64_t),
+		     void *arg, uint64_t relab, void (*before)(void *arg),
+		     int (*after)(struct race_run *r, void *arg, uint64_t k))
+{
+	uint64_t k;
+	int ret = 0;
+
+	if (crew_start(cw, r, jobs, job, arg)) {
+		crew_stop(cw);
+		return -EAGAIN;
+	}
+	while (!ret && race_cycle_begin(r, &k)) {
+		ret = maybe_relab(r, k, relab);
+		if (!ret) {
+			if (before)
+				before(arg);
+			crew_run(cw, k);
+		}
+		if (!ret && after)
+			ret = after(r, arg, k);
+		race_cycle_end(r);
+	}
+	crew_stop(cw);
+	return ret < 0 ? ret : 0;
 }
 
 /* ====================================================================
@@ -533,42 +584,40 @@ static void s2_job(struct crew *cw, unsigned int i, uint64_t k)
 	reg(r, i == 1 ? "dmar0" : "dmar1");
 }
 
+static void s2_before(void *arg)
+{
+	struct s2 *p = arg;
+
+	memset(p->ids, 0, sizeof(p->ids));
+}
+
+static int s2_after(struct race_run *r, void *arg, uint64_t k)
+{
+	struct s2 *p = arg;
+	int ret = 0;
+
+	for (unsigned int i = 0; i < race_threads(r) && !ret; i++) {
+		if (!p->ids[i])
+			continue;
+		ret = pl_dev_remove(race_handle(r), p->ids[i]);
+		if (ret)
+			race_fail(r, ret, "cycle %" PRIu64 ": DEV_REMOVE %u: %s",
+				  k, p->ids[i], strerror(-ret));
+	}
+	if (!ret)
+		ret = unreg(r, "dmar0");
+	if (!ret)
+		ret = unreg(r, "dmar1");
+	return ret;
+}
+
 static int s2_role(struct race_run *r, unsigned int role)
 {
 	struct s2 *p = race_priv(r);
-	unsigned int n = race_threads(r);
-	uint64_t k;
-	int ret = 0;
 
 	(void)role;
-	if (crew_start(&p->crew, r, 3, s2_job, p)) {
-		crew_stop(&p->crew);
-		return -EAGAIN;
-	}
-	while (!ret && race_cycle_begin(r, &k)) {
-		ret = maybe_relab(r, k, S2_RELAB);
-		if (ret) {
-			race_cycle_end(r);
-			break;
-		}
-		memset(p->ids, 0, sizeof(p->ids));
-		crew_run(&p->crew, k);
-		for (unsigned int i = 0; i < n && !ret; i++) {
-			if (!p->ids[i])
-				continue;
-			ret = pl_dev_remove(race_handle(r), p->ids[i]);
-			if (ret)
-				race_fail(r, ret, "cycle %" PRIu64 ": DEV_REMOVE %u: %s",
-					  k, p->ids[i], strerror(-ret));
-		}
-		if (!ret)
-			ret = unreg(r, "dmar0");
-		if (!ret)
-			ret = unreg(r, "dmar1");
-		race_cycle_end(r);
-	}
-	crew_stop(&p->crew);
-	return ret;
+	return crew_role(r, &p->crew, 3, s2_job, p, S2_RELAB, s2_before,
+			 s2_after);
 }
 
 /* ====================================================================
@@ -696,41 +745,33 @@ static void s3_job(struct crew *cw, unsigned int i, uint64_t k)
 	}
 }
 
+static void s3_before(void *arg)
+{
+	struct s3 *p = arg;
+
+	atomic_store(&p->registered, false);
+}
+
+static int s3_after(struct race_run *r, void *arg, uint64_t k)
+{
+	struct s3 *p = arg;
+	int ret = 0;
+
+	if (!race_stopping(r))
+		ret = await_dev0_bound(r, k, p->dev, PROBELAB_DRV_DMA,
+				       S3_BOUND_MS, "smmu0 registered");
+	if (ret < 0)
+		return ret;
+	return race_stopping(r) ? 0 : unreg(r, "smmu0");
+}
+
 static int s3_role(struct race_run *r, unsigned int role)
 {
 	struct s3 *p = race_priv(r);
-	uint64_t k;
-	int ret = 0;
 
 	(void)role;
-	if (crew_start(&p->crew, r, race_threads(r) + 1, s3_job, p)) {
-		crew_stop(&p->crew);
-		return -EAGAIN;
-	}
-	while (!ret && race_cycle_begin(r, &k)) {
-		ret = maybe_relab(r, k, S3_RELAB);
-		if (!ret) {
-			atomic_store(&p->registered, false);
-			crew_run(&p->crew, k);
-		}
-		if (!ret && !race_stopping(r)) {
-			ret = wait_bound(r, p->dev, PROBELAB_DRV_DMA,
-					 S3_BOUND_MS);
-			if (ret < 0)
-				race_fail(r, ret, "QUERY dev0: %s",
-					  strerror(-ret));
-			else if (!ret && !race_stopping(r))
-				ret = race_fail(r, -ETIMEDOUT, "cycle %" PRIu64 ": dev0 not bound %u ms after smmu0 registered",
-						k, S3_BOUND_MS);
-			else
-				ret = 0;
-		}
-		if (!ret && !race_stopping(r))
-			ret = unreg(r, "smmu0");
-		race_cycle_end(r);
-	}
-	crew_stop(&p->crew);
-	return ret < 0 ? ret : 0;
+	return crew_role(r, &p->crew, race_threads(r) + 1, s3_job, p,
+			 S3_RELAB, s3_before, s3_after);
 }
 
 /* ====================================================================
@@ -980,45 +1021,33 @@ static void s5_job(struct crew *cw, unsigned int i, uint64_t k)
 	reg(r, i ? "smmu1" : "smmu0");
 }
 
+static int s5_after(struct race_run *r, void *arg, uint64_t k)
+{
+	struct s5 *p = arg;
+	struct s5_choice c;
+	int ret = 0;
+
+	if (!race_stopping(r))
+		ret = await_dev0_bound(r, k, p->dev, PROBELAB_DRV_DMA,
+				       S5_BOUND_MS,
+				       "both instances registered");
+	if (ret < 0 || race_stopping(r))
+		return ret < 0 ? ret : 0;
+	s5_choose(race_opts(r)->seed, k, &c);
+	ret = unreg(r, c.unreg_first ? "smmu1" : "smmu0");
+	race_sleep_us(c.unreg_gap_us);
+	if (!ret)
+		ret = unreg(r, c.unreg_first ? "smmu0" : "smmu1");
+	return ret;
+}
+
 static int s5_role(struct race_run *r, unsigned int role)
 {
 	struct s5 *p = race_priv(r);
-	struct s5_choice c;
-	uint64_t k;
-	int ret = 0;
 
 	(void)role;
-	if (crew_start(&p->crew, r, 2, s5_job, p)) {
-		crew_stop(&p->crew);
-		return -EAGAIN;
-	}
-	while (!ret && race_cycle_begin(r, &k)) {
-		ret = maybe_relab(r, k, S5_RELAB);
-		if (!ret)
-			crew_run(&p->crew, k);
-		if (!ret && !race_stopping(r)) {
-			ret = wait_bound(r, p->dev, PROBELAB_DRV_DMA,
-					 S5_BOUND_MS);
-			if (ret < 0)
-				race_fail(r, ret, "QUERY dev0: %s",
-					  strerror(-ret));
-			else if (!ret && !race_stopping(r))
-				ret = race_fail(r, -ETIMEDOUT, "cycle %" PRIu64 ": dev0 not bound %u ms after both instances registered",
-						k, S5_BOUND_MS);
-			else
-				ret = 0;
-		}
-		if (!ret && !race_stopping(r)) {
-			s5_choose(race_opts(r)->seed, k, &c);
-			ret = unreg(r, c.unreg_first ? "smmu1" : "smmu0");
-			race_sleep_us(c.unreg_gap_us);
-			if (!ret)
-				ret = unreg(r, c.unreg_first ? "smmu0" : "smmu1");
-		}
-		race_cycle_end(r);
-	}
-	crew_stop(&p->crew);
-	return ret < 0 ? ret : 0;
+	return crew_role(r, &p->crew, 2, s5_job, p, S5_RELAB, NULL,
+			 s5_after);
 }
 
 /* ====================================================================
@@ -1535,37 +1564,36 @@ static void s8_job(struct crew *cw, unsigned int i, uint64_t k)
 			  k, 2 + i);
 }
 
+static void s8_before(void *arg)
+{
+	struct s8 *p = arg;
+
+	atomic_store(&p->registered, false);
+}
+
+static int s8_after(struct race_run *r, void *arg, uint64_t k)
+{
+	struct s8 *p = arg;
+	int ret = 0;
+
+	for (unsigned int i = 0; !ret && i < race_threads(r); i++) {
+		ret = pl_drv_unbind(race_handle(r), p->ids[i]);
+		if (ret == -ENODEV && race_stopping(r))
+			ret = 0;
+		else if (ret)
+			race_fail(r, ret, "cycle %" PRIu64 ": DRV_UNBIND 00:%02x.0: %s",
+				  k, 2 + i, strerror(-ret));
+	}
+	return ret ? ret : unreg(r, "dmar0");
+}
+
 static int s8_role(struct race_run *r, unsigned int role)
 {
 	struct s8 *p = race_priv(r);
-	uint64_t k;
-	int ret = 0;
 
 	(void)role;
-	if (crew_start(&p->crew, r, race_threads(r) + 1, s8_job, p)) {
-		crew_stop(&p->crew);
-		return -EAGAIN;
-	}
-	while (!ret && race_cycle_begin(r, &k)) {
-		ret = maybe_relab(r, k, S8_RELAB);
-		if (!ret) {
-			atomic_store(&p->registered, false);
-			crew_run(&p->crew, k);
-		}
-		for (unsigned int i = 0; !ret && i < race_threads(r); i++) {
-			ret = pl_drv_unbind(race_handle(r), p->ids[i]);
-			if (ret == -ENODEV && race_stopping(r))
-				ret = 0;
-			else if (ret)
-				race_fail(r, ret, "cycle %" PRIu64 ": DRV_UNBIND 00:%02x.0: %s",
-					  k, 2 + i, strerror(-ret));
-		}
-		if (!ret)
-			ret = unreg(r, "dmar0");
-		race_cycle_end(r);
-	}
-	crew_stop(&p->crew);
-	return ret < 0 ? ret : 0;
+	return crew_role(r, &p->crew, race_threads(r) + 1, s8_job, p,
+			 S8_RELAB, s8_before, s8_after);
 }
 
 /* ====================================================================
@@ -1653,15 +1681,10 @@ static int s9_cycle(struct race_run *r, struct s9 *p, uint64_t k)
 	ret = reg(r, "smmu0");
 	if (ret)
 		return ret;
-	ret = wait_bound(r, p->dev, c.driver, S9_BOUND_MS);
-	if (ret < 0)
-		return race_fail(r, ret, "QUERY dev0: %s", strerror(-ret));
-	if (!ret) {
-		if (race_stopping(r))
-			return 0;
-		return race_fail(r, -ETIMEDOUT, "cycle %" PRIu64 ": dev0 not bound %u ms after smmu0 registered",
-				 k, S9_BOUND_MS);
-	}
+	ret = await_dev0_bound(r, k, p->dev, c.driver, S9_BOUND_MS,
+			       "smmu0 registered");
+	if (ret <= 0)
+		return ret;
 	ret = pl_drv_unbind(race_handle(r), p->dev);
 	if (ret)
 		return race_fail(r, ret, "cycle %" PRIu64 ": DRV_UNBIND dev0: %s",
@@ -1802,29 +1825,27 @@ static void s10_job(struct crew *cw, unsigned int i, uint64_t k)
 	}
 }
 
+static void s10_before(void *arg)
+{
+	struct s10 *p = arg;
+
+	atomic_store(&p->registered, false);
+}
+
+static int s10_after(struct race_run *r, void *arg, uint64_t k)
+{
+	(void)arg;
+	(void)k;
+	return unreg(r, "smmu0");
+}
+
 static int s10_role(struct race_run *r, unsigned int role)
 {
 	struct s10 *p = race_priv(r);
-	uint64_t k;
-	int ret = 0;
 
 	(void)role;
-	if (crew_start(&p->crew, r, race_threads(r) + 1, s10_job, p)) {
-		crew_stop(&p->crew);
-		return -EAGAIN;
-	}
-	while (!ret && race_cycle_begin(r, &k)) {
-		ret = maybe_relab(r, k, S10_RELAB);
-		if (!ret) {
-			atomic_store(&p->registered, false);
-			crew_run(&p->crew, k);
-		}
-		if (!ret)
-			ret = unreg(r, "smmu0");
-		race_cycle_end(r);
-	}
-	crew_stop(&p->crew);
-	return ret < 0 ? ret : 0;
+	return crew_role(r, &p->crew, race_threads(r) + 1, s10_job, p,
+			 S10_RELAB, s10_before, s10_after);
 }
 
 /* ====================================================================
@@ -1925,35 +1946,31 @@ static void s11_job(struct crew *cw, unsigned int i, uint64_t k)
 	add_pci(r, 0, 4 + i, 0, -1, &p->ids[i]);
 }
 
+static int s11_after(struct race_run *r, void *arg, uint64_t k)
+{
+	struct s11 *p = arg;
+	int ret = 0;
+
+	for (unsigned int i = 0; !ret && i < race_threads(r); i++) {
+		if (!p->ids[i])
+			continue;	/* its DEV_ADD failed (reported) */
+		ret = pl_dev_remove(race_handle(r), p->ids[i]);
+		if (ret)
+			race_fail(r, ret, "cycle %" PRIu64 ": DEV_REMOVE 00:%02x.0: %s",
+				  k, 4 + i, strerror(-ret));
+	}
+	if (!ret && !race_stopping(r))
+		ret = unreg(r, "dmar0");
+	return ret;
+}
+
 static int s11_role(struct race_run *r, unsigned int role)
 {
 	struct s11 *p = race_priv(r);
-	uint64_t k;
-	int ret = 0;
 
 	(void)role;
-	if (crew_start(&p->crew, r, race_threads(r) + 1, s11_job, p)) {
-		crew_stop(&p->crew);
-		return -EAGAIN;
-	}
-	while (!ret && race_cycle_begin(r, &k)) {
-		ret = maybe_relab(r, k, S11_RELAB);
-		if (!ret)
-			crew_run(&p->crew, k);
-		for (unsigned int i = 0; !ret && i < race_threads(r); i++) {
-			if (!p->ids[i])
-				continue;	/* its DEV_ADD failed (reported) */
-			ret = pl_dev_remove(race_handle(r), p->ids[i]);
-			if (ret)
-				race_fail(r, ret, "cycle %" PRIu64 ": DEV_REMOVE 00:%02x.0: %s",
-					  k, 4 + i, strerror(-ret));
-		}
-		if (!ret && !race_stopping(r))
-			ret = unreg(r, "dmar0");
-		race_cycle_end(r);
-	}
-	crew_stop(&p->crew);
-	return ret < 0 ? ret : 0;
+	return crew_role(r, &p->crew, race_threads(r) + 1, s11_job, p,
+			 S11_RELAB, NULL, s11_after);
 }
 
 /* ====================================================================
