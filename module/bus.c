@@ -551,7 +551,6 @@ static int pl_iommu_ref_name(struct probelab_iommu_ref *cmd)
 	return 0;
 }
 
-/* Collects referenced devices to act on once the lab lock is dropped. */
 static int pl_bind(struct pl_dev *pdev, u32 driver);
 
 int pl_op_iommu_register(struct probelab_ucmd *ucmd)

@@ -190,6 +190,11 @@ struct crew {
 	uint64_t k;
 	void (*job)(struct crew *c, unsigned int i, uint64_t k);
 	void *arg;
+	/*
+	 * Set by the job that registers the cycle's instance, for the others
+	 * to wait on; crew_role() clears it before each cycle.
+	 */
+	atomic_bool registered;
 };
 
 struct crew_arg {
@@ -281,8 +286,9 @@ static void crew_stop(struct crew *c)
 
 /*
  * The role of a scenario driven by a crew of @jobs threads: per cycle a
- * lab reset every @relab cycles, @before (may be NULL), one crew run, then
- * @after (may be NULL) to undo the cycle.  Returns 0 or the error.
+ * lab reset every @relab cycles, the crew's registered flag cleared,
+ * @before (may be NULL), one crew run, then @after (may be NULL) to undo
+ * the cycle.  Returns 0 or the error.
  */
 static int crew_role(struct race_run *r, struct crew *cw, unsigned int jobs,
 		     void (*job)(struct crew *, unsigned int, uint64_t),
@@ -299,6 +305,7 @@ static int crew_role(struct race_run *r, struct crew *cw, unsigned int jobs,
 	while (!ret && race_cycle_begin(r, &k)) {
 		ret = maybe_relab(r, k, relab);
 		if (!ret) {
+			atomic_store(&cw->registered, false);
 			if (before)
 				before(arg);
 			crew_run(cw, k);
@@ -637,7 +644,6 @@ struct s3 {
 	uint32_t dev;
 	uint32_t aux[RACE_MAX_THREADS];
 	struct crew crew;
-	atomic_bool registered;
 };
 
 /* Per cycle and binder: the driver of the unrelated device and pauses. */
@@ -722,12 +728,12 @@ static void s3_job(struct crew *cw, unsigned int i, uint64_t k)
 
 	if (i == 0) {
 		reg(r, "smmu0");
-		atomic_store(&p->registered, true);
+		atomic_store(&cw->registered, true);
 		return;
 	}
 	i--;
 	s3_choose(race_opts(r)->seed, k, race_threads(r), &c);
-	while (!atomic_load(&p->registered) && !race_stopping(r)) {
+	while (!atomic_load(&cw->registered) && !race_stopping(r)) {
 		ret = pl_drv_bind(race_handle(r), p->aux[i], c.driver[i],
 				  &result);
 		if (ret) {
@@ -743,13 +749,6 @@ static void s3_job(struct crew *cw, unsigned int i, uint64_t k)
 			return;
 		}
 	}
-}
-
-static void s3_before(void *arg)
-{
-	struct s3 *p = arg;
-
-	atomic_store(&p->registered, false);
 }
 
 static int s3_after(struct race_run *r, void *arg, uint64_t k)
@@ -771,7 +770,7 @@ static int s3_role(struct race_run *r, unsigned int role)
 
 	(void)role;
 	return crew_role(r, &p->crew, race_threads(r) + 1, s3_job, p,
-			 S3_RELAB, s3_before, s3_after);
+			 S3_RELAB, NULL, s3_after);
 }
 
 /* ====================================================================
@@ -1450,7 +1449,6 @@ static const char s8_topo[] =
 struct s8 {
 	uint32_t ids[RACE_MAX_THREADS];
 	struct crew crew;
-	atomic_bool registered;
 };
 
 /* Per cycle and binder: its pause between two QUERYs of its device. */
@@ -1531,13 +1529,13 @@ static void s8_job(struct crew *cw, unsigned int i, uint64_t k)
 
 	if (i == 0) {
 		reg(r, "dmar0");
-		atomic_store(&p->registered, true);
+		atomic_store(&cw->registered, true);
 		return;
 	}
 	i--;
 	s8_choose(race_opts(r)->seed, k, race_threads(r), &c);
 	for (;;) {
-		done = atomic_load(&p->registered);
+		done = atomic_load(&cw->registered);
 		ret = dev_query(r, p->ids[i], &info);
 		if (ret) {
 			race_fail(r, ret, "cycle %" PRIu64 ": QUERY 00:%02x.0: %s",
@@ -1564,13 +1562,6 @@ static void s8_job(struct crew *cw, unsigned int i, uint64_t k)
 			  k, 2 + i);
 }
 
-static void s8_before(void *arg)
-{
-	struct s8 *p = arg;
-
-	atomic_store(&p->registered, false);
-}
-
 static int s8_after(struct race_run *r, void *arg, uint64_t k)
 {
 	struct s8 *p = arg;
@@ -1593,7 +1584,7 @@ static int s8_role(struct race_run *r, unsigned int role)
 
 	(void)role;
 	return crew_role(r, &p->crew, race_threads(r) + 1, s8_job, p,
-			 S8_RELAB, s8_before, s8_after);
+			 S8_RELAB, NULL, s8_after);
 }
 
 /* ====================================================================
@@ -1722,7 +1713,6 @@ static const char s10_topo[] =
 struct s10 {
 	uint32_t ids[RACE_MAX_THREADS];
 	struct crew crew;
-	atomic_bool registered;
 };
 
 struct s10_choice {
@@ -1801,11 +1791,11 @@ static void s10_job(struct crew *cw, unsigned int i, uint64_t k)
 	if (i == 0) {
 		race_sleep_us(c.lead_us);
 		reg(r, "smmu0");
-		atomic_store(&p->registered, true);
+		atomic_store(&cw->registered, true);
 		return;
 	}
 	i--;
-	while (!atomic_load(&p->registered) && !race_stopping(r)) {
+	while (!atomic_load(&cw->registered) && !race_stopping(r)) {
 		ret = pl_drv_bind(race_handle(r), p->ids[i], PROBELAB_DRV_DMA,
 				  &result);
 		if (!ret && result != PROBELAB_BIND_BOUND)
@@ -1825,13 +1815,6 @@ static void s10_job(struct crew *cw, unsigned int i, uint64_t k)
 	}
 }
 
-static void s10_before(void *arg)
-{
-	struct s10 *p = arg;
-
-	atomic_store(&p->registered, false);
-}
-
 static int s10_after(struct race_run *r, void *arg, uint64_t k)
 {
 	(void)arg;
@@ -1845,7 +1828,7 @@ static int s10_role(struct race_run *r, unsigned int role)
 
 	(void)role;
 	return crew_role(r, &p->crew, race_threads(r) + 1, s10_job, p,
-			 S10_RELAB, s10_before, s10_after);
+			 S10_RELAB, NULL, s10_after);
 }
 
 /* ====================================================================
