@@ -27,7 +27,7 @@ pkgs_amd64=(
 # is extracted into the cache instead and the runtime library installed.
 pkgs_arm64=(
 	libnl-genl-3-dev:arm64 libkmod-dev:arm64 libjson-c-dev:arm64
-	libcmocka-dev:arm64 libfdt1:arm64
+	libcmocka-dev:arm64 libfdt1:arm64 libc6-dev:arm64
 )
 
 say() { printf 'deps: %s\n' "$*" >&2; }
