@@ -13,6 +13,7 @@
 #include <linux/slab.h>
 #include <linux/string.h>
 
+#include "compat.h"
 #include "probelab.h"
 #include "core/fwdesc.h"
 
@@ -276,9 +277,9 @@ const char *pl_driver_name(u32 driver)
  * driver core's global deferred-probe retries never start a probe that
  * can only defer again.
  */
-static int pl_bus_match(struct device *dev, struct device_driver *drv)
+static int pl_bus_match(struct device *dev, pl_bus_match_drv_t *drv)
 {
-	struct pl_driver *pdrv = to_pl_driver(drv);
+	const struct pl_driver *pdrv = to_pl_driver(drv);
 	struct pl_dev *pdev = to_pl_dev(dev);
 	int ret;
 
