@@ -15,21 +15,40 @@ ifeq ($(filter x86_64 arm64,$(ARCH)),)
 $(error ARCH must be x86_64 or arm64, not '$(ARCH)')
 endif
 
-# Debian 6.1 kernel ABI (6.1.0-NN) found by tools/deps.sh
-KABI = $(shell cat $(CACHE)/kabi 2>/dev/null)
 DEB_ARCH_x86_64 := amd64
 DEB_ARCH_arm64 := arm64
 DEB_ARCH := $(DEB_ARCH_$(ARCH))
-DEBIAN_KDIR_x86_64 = /usr/src/linux-headers-$(KABI)-amd64
-DEBIAN_KDIR_arm64 = $(CACHE)/arm64/usr/src/linux-headers-$(KABI)-arm64
-DEBIAN_KDIR = $(DEBIAN_KDIR_$(ARCH))
+
+# KERNEL: the Debian kernel the guests boot and the module is built for by
+# default.  tools/deps.sh extracts each one's image, modules and headers for
+# both arches into $(CACHE)/kernels/$(KERNEL)/<debarch>/ (first use fetches
+# it); any other kernel through VM_KERNEL/VM_KDIR, or KDIR for a plain build.
+KERNELS := 6.1 6.1-rt 6.12 6.12-rt
+KERNEL ?= 6.1
+ifeq ($(filter $(KERNELS),$(KERNEL)),)
+$(error KERNEL must be one of $(KERNELS), not '$(KERNEL)' (another kernel: VM_KERNEL=IMAGE VM_KDIR=BUILD, or KDIR=))
+endif
+KROOT = $(CACHE)/kernels/$(KERNEL)/$(DEB_ARCH)
+KREL = $(shell cat $(KROOT)/release 2>/dev/null)
+DEBIAN_KDIR = $(KROOT)/usr/src/linux-headers-$(KREL)
 RUNNING_KDIR := /lib/modules/$(shell uname -r)/build
 
+# `make` alone builds for the running kernel when its build tree is there
+# (a test board), else for KERNEL; KERNEL=... or KDIR=... choose explicitly.
+# Each choice builds in its own folder.
+ifneq ($(origin KDIR),undefined)
+KMOD_DIR := $(TOP)/build/$(ARCH)/kmod-kdir
+else ifeq ($(ARCH)$(origin KERNEL),$(HOST_ARCH)file)
+ifneq ($(wildcard $(RUNNING_KDIR)/Makefile),)
+KDIR := $(RUNNING_KDIR)
+KMOD_DIR := $(TOP)/build/$(ARCH)/kmod-running
+endif
+endif
+KDIR ?= $(DEBIAN_KDIR)
+KMOD_DIR ?= $(TOP)/build/$(ARCH)/kmod-$(KERNEL)
 ifeq ($(ARCH),$(HOST_ARCH))
-KDIR ?= $(if $(wildcard $(RUNNING_KDIR)/Makefile),$(RUNNING_KDIR),$(DEBIAN_KDIR))
 CROSS_COMPILE ?=
 else
-KDIR ?= $(DEBIAN_KDIR)
 CROSS_COMPILE ?= aarch64-linux-gnu-
 endif
 KARCH_x86_64 := x86
@@ -85,7 +104,6 @@ UNIT_BINS := $(patsubst tests/unit/%.c,$(B)/tests/unit/%,$(UNIT_SRCS))
 objs = $(patsubst %.c,$(OBJ)/%.o,$(1))
 
 # --- kernel module ---------------------------------------------------------
-KMOD_DIR := $(B)/kmod
 KMOD := $(KMOD_DIR)/probelab.ko
 KMOD_SRCS := Kbuild dkms.conf $(wildcard module/*.c module/*.h \
 	     module/core/*.c module/core/*.h uapi/linux/*.h)
@@ -129,8 +147,8 @@ deps:
 	@$(TOP)/tools/deps.sh
 
 deps-check:
-	@[ -n "$(PROBELAB_NO_DEPS)" ] || $(TOP)/tools/deps.sh --check || \
-		$(TOP)/tools/deps.sh
+	@[ -n "$(PROBELAB_NO_DEPS)" ] || $(TOP)/tools/deps.sh --check --kernel $(KERNEL) || \
+		$(TOP)/tools/deps.sh --kernel $(KERNEL)
 
 module: $(KMOD)
 
@@ -209,13 +227,26 @@ $(TOP)/build/fuzz/%: tests/fuzz/%.c $(FW_SRCS) $(CORE_SRCS) $(FUZZ_LIB_SRCS) | d
 		$(shell pkg-config --cflags --libs json-c) -lfdt
 
 # --- QEMU lab ----------------------------------------------------------------
-# The guest runs Debian's 6.1 kernel unless VM_KERNEL/VM_KDIR name another:
-# the module is built against VM_KDIR into build/<arch>/guest/kmod.
-VM_KDIR ?= $(DEBIAN_KDIR)
-VM_B := $(B)/guest
+# The guest boots KERNEL (Debian's, from the cache) unless VM_KERNEL names
+# another image, whose build folder VM_KDIR the module is then built against
+# (and VM_MODDIR its lib/modules/<release>, optional).  Each guest kernel has
+# its payload folder build/<arch>/guest-<kernel>/ (guest-custom for
+# VM_KERNEL), with the module built for it in kmod/.
+ifneq ($(VM_KERNEL),)
+VM_B := $(B)/guest-custom
+VM_ENV = VM_KERNEL=$(VM_KERNEL) VM_KDIR=$(VM_KDIR) VM_MODDIR=$(VM_MODDIR)
+ifeq ($(VM_KDIR),)
+$(error VM_KERNEL needs VM_KDIR, the build folder to build probelab.ko against)
+endif
+else
+VM_KDIR = $(DEBIAN_KDIR)
+VM_B := $(B)/guest-$(KERNEL)
+VM_ENV = KERNEL=$(KERNEL)
+endif
 VM_KMOD := $(VM_B)/kmod/probelab.ko
 
-$(VM_KMOD): $(KMOD_SRCS) | deps-check
+# always handed to kbuild: a custom VM_KDIR may change under the same folder
+$(VM_KMOD): $(KMOD_SRCS) FORCE | deps-check
 	$(call kbuild_in_copy,$(VM_B)/kmod,$(VM_KDIR))
 
 vm-payload: $(VM_KMOD) tools
@@ -225,10 +256,11 @@ vm-payload: $(VM_KMOD) tools
 vm-run: vm-payload
 	@[ -n "$$PROBELAB_VM_CMD" ] || { echo 'vm-run: set CMD="..."' >&2; exit 2; }
 	@ARCH=$(ARCH) CMD="$$PROBELAB_VM_CMD" BUILD=$(VM_B) CACHE=$(CACHE) \
-		VM_KDIR=$(VM_KDIR) $(TOP)/tools/vm/vm-run.sh
+		$(VM_ENV) $(TOP)/tools/vm/vm-run.sh
 export PROBELAB_VM_CMD = $(value CMD)
 
-.PHONY: vm-payload
+FORCE:
+.PHONY: vm-payload FORCE
 
 # --- checks ------------------------------------------------------------------
 CHECKPATCH := $(CACHE)/linux-source/scripts/checkpatch.pl

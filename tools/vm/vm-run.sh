@@ -15,6 +15,8 @@
 #   VM_SMP       vCPUs, default 4          VM_MEM      MiB, default 1024
 #   VM_TIMEOUT   seconds for the whole guest run, default 900
 #   VM_ACCEL     tcg (default) or kvm (probed first, falls back to tcg)
+#   KERNEL       Debian kernel from tools/deps.sh's cache: 6.1 (default),
+#                6.1-rt, 6.12, 6.12-rt (CACHE/kernels/KERNEL/<debarch>)
 #   VM_KERNEL    guest kernel image instead of Debian's; its release is read
 #                from the image, else VM_MODDIR's name or VM_KDIR's utsrelease.h
 #   VM_KDIR      build folder of VM_KERNEL
@@ -39,7 +41,7 @@ say() { printf '%s: %s\n' "$prog" "$*" >&2; }
 die() { say "error: $*"; exit 2; }
 
 usage() {
-	sed -n '2,30s/^# \{0,1\}//p' "${BASH_SOURCE[0]}" >&2
+	sed -n '2,34s/^# \{0,1\}//p' "${BASH_SOURCE[0]}" >&2
 	exit 2
 }
 
@@ -65,6 +67,7 @@ VM_SHARE=${VM_SHARE:-}
 VM_KERNEL=${VM_KERNEL:-}
 VM_KDIR=${VM_KDIR:-}
 VM_MODDIR=${VM_MODDIR:-}
+KERNEL=${KERNEL:-6.1}
 VM_HUNG_TASK_SECS=${VM_HUNG_TASK_SECS:-120}
 export VM_HUNG_TASK_SECS
 
@@ -135,22 +138,13 @@ if [ -n "$VM_KERNEL" ]; then
 	[ -n "$moddir" ] ||
 		say "note: no VM_MODDIR: the guest gets no vfio/virtio modules (only what $kver has built in)"
 else
-	if [ -s "$CACHE/kabi" ]; then
-		abi=$(cat "$CACHE/kabi")
-	else
-		# no ABI file: accept the one extracted kernel, if it is only one
-		shopt -s nullglob
-		k=("$CACHE/$debarch/boot/vmlinuz-"*"-$debarch")
-		shopt -u nullglob
-		[ ${#k[@]} -eq 1 ] ||
-			die "$CACHE/kabi is missing and $CACHE/$debarch/boot has ${#k[@]} kernels: run tools/deps.sh"
-		abi=${k[0]##*/vmlinuz-}; abi=${abi%-"$debarch"}
-	fi
-	kver=$abi-$debarch
-	kernel=$CACHE/$debarch/boot/vmlinuz-$kver
-	moddir=$CACHE/$debarch/lib/modules/$kver
-	[ -f "$kernel" ] || die "guest kernel $kernel is missing: run tools/deps.sh"
-	[ -d "$moddir" ] || die "guest modules $moddir are missing: run tools/deps.sh"
+	root=$CACHE/kernels/$KERNEL/$debarch
+	kver=$(cat "$root/release" 2>/dev/null) ||
+		die "kernel $KERNEL ($debarch) is not in $CACHE/kernels: run tools/deps.sh --kernel $KERNEL"
+	kernel=$root/boot/vmlinuz-$kver
+	moddir=$root/lib/modules/$kver
+	[ -f "$kernel" ] || die "guest kernel $kernel is missing: run tools/deps.sh --kernel $KERNEL"
+	[ -d "$moddir" ] || die "guest modules $moddir are missing: run tools/deps.sh --kernel $KERNEL"
 fi
 
 # Initramfs ------------------------------------------------------------------
