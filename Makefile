@@ -122,7 +122,7 @@ define kbuild_in_copy
 	$(MAKE) -C $(2) $(KBUILD_ARGS) M=$(1) $(3) modules
 endef
 
-.PHONY: all module tools unit-build unit fuzz check demo soak vm-run deps \
+.PHONY: all module tools unit-build unit fuzz check check-clean-room demo soak vm-run deps \
 	deps-check install dkms-install clean distclean help checkpatch \
 	sparse kbuild-w1
 
@@ -281,6 +281,11 @@ sparse: | deps-check
 
 check: | deps-check
 	@$(TOP)/tests/run-check.sh
+
+# a fresh Debian 12 root (debootstrap) runs make deps, both builds and the
+# unit tests from a clone of HEAD: proves the install steps (root only)
+check-clean-room: | deps-check
+	@$(TOP)/tests/clean-room.sh
 
 demo: | deps-check
 	@$(TOP)/tools/demo.sh
