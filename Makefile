@@ -122,7 +122,7 @@ define kbuild_in_copy
 	$(MAKE) -C $(2) $(KBUILD_ARGS) M=$(1) $(3) modules
 endef
 
-.PHONY: all module tools unit-build unit fuzz check check-clean-room demo soak vm-run deps \
+.PHONY: all module tools unit-build unit fuzz check check-matrix check-clean-room demo soak vm-run deps \
 	deps-check install dkms-install clean distclean help checkpatch \
 	sparse kbuild-w1
 
@@ -282,6 +282,11 @@ sparse: | deps-check
 check: | deps-check
 	@$(TOP)/tests/run-check.sh
 
+# the guest suites on the PREEMPT_RT kernels, both arches (make check runs
+# 6.1 and 6.12)
+check-matrix: | deps-check
+	@CHECK_SECTIONS=guests CHECK_KERNELS="6.1-rt 6.12-rt" $(TOP)/tests/run-check.sh
+
 # a fresh Debian 12 root (debootstrap) runs make deps, both builds and the
 # unit tests from a clone of HEAD: proves the install steps (root only)
 check-clean-room: | deps-check
@@ -319,4 +324,4 @@ clean:
 distclean: clean
 	rm -rf $(CACHE)
 
--include $(shell find $(TOP)/build -name '*.d' 2>/dev/null)
+-include $(shell find $(TOP)/build/x86_64 $(TOP)/build/arm64 -name '*.d' -type f 2>/dev/null)

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Builds the libFuzzer harnesses (clang, ASan + UBSan) and runs each for
-# FUZZ_SECONDS (default 60) from a seed corpus of the project's own
+# FUZZ_SECONDS (default 30) from a seed corpus of the project's own
 # compiled fixtures.  A crash, leak, sanitizer report or timeout fails it.
 # TAP output.
 #
@@ -19,7 +19,7 @@
 # input ran in normal time and that the earlier timeout was the machine's.
 set -u
 top=$(cd "$(dirname "$0")/.." && pwd)
-secs=${FUZZ_SECONDS:-60}
+secs=${FUZZ_SECONDS:-30}
 limit=${FUZZ_TIMEOUT:-10}
 reruns=${FUZZ_RERUNS:-20}
 cd "$top"

@@ -7,15 +7,18 @@ if probelab fw dump --host > /tmp/fwh.out 2>/tmp/fwh.err; then
 else
 	echo "not ok 1 - fw dump --host: $(cat /tmp/fwh.err)"
 fi
+# the status of the greps themselves, not of the case statement
 case $(uname -m) in
 x86_64)
+	what="a DMAR with a DRHD"
 	grep -q '^drhd index=0 ' /tmp/fwh.out && grep -q '^table DMAR ' /tmp/fwh.out
-	what="a DMAR with a DRHD";;
+	found=$?;;
 *)
+	what="an arm,smmu-v3 node and an iommu-map"
 	grep -q 'compatible="arm,smmu-v3"' /tmp/fwh.out && grep -q '^iommu-map ' /tmp/fwh.out
-	what="an arm,smmu-v3 node and an iommu-map";;
+	found=$?;;
 esac
-if [ $? -eq 0 ]; then
+if [ $found -eq 0 ]; then
 	echo "ok 2 - the dump shows $what"
 else
 	echo "not ok 2 - the dump lacks $what"

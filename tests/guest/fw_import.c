@@ -16,12 +16,19 @@
  *    reproduce a group (its "group_only" refs) aside;
  *  - the lab's groups partition those functions exactly as the kernel's.
  *
- * arm64 (Debian 6.1): PCI functions without a bound driver have no group
- * (the DT path probes the IOMMU at driver bind), so the test first binds
- * every driverless function to vfio-pci (driver_override) and unbinds
- * them again at the end; the second of two functions behind the
- * PCIe-to-PCI bridge fails to bind in 6.1 (its alias stream ID is
- * already in the SMMU's tree) and stays without a group.
+ * The test knows its kernel: whether a PCI function without a driver has
+ * an IOMMU group depends on when the kernel probes the IOMMU.  VT-d
+ * kernels do it at device add (the bus notifier); arm64 with a device tree
+ * only at driver bind, through of_dma_configure() (measured on 6.1 and
+ * 6.12), until 6.15 ("iommu: Get DT/ACPI parsing into the proper probe
+ * path") moved the firmware step into the IOMMU probe, at device add.  The
+ * test states the behaviour it sees and the one known for the running
+ * kernel, and fails on a mismatch, or on a mix that is neither behaviour
+ * (a kernel not listed may show either).  Where groups come only
+ * at bind, it first binds every driverless function to vfio-pci
+ * (driver_override) and unbinds them again at the end; the second of two
+ * functions behind the PCIe-to-PCI bridge fails to bind in 6.1 (its alias
+ * stream ID is already in the SMMU's tree) and stays without a group.
  */
 #include <dirent.h>
 #include <errno.h>
@@ -29,6 +36,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/utsname.h>
 #include <sys/wait.h>
 #include <unistd.h>
 #include <json-c/json.h>
@@ -45,6 +53,7 @@ struct fn {
 	uint8_t bus;
 	uint8_t devfn;
 	int kgroup;		/* kernel group, -1 none */
+	bool has_driver;	/* a driver was bound at the scan */
 	char kiommu[64];	/* kernel IOMMU instance name, "" none */
 	bool bound_by_us;	/* bound to vfio-pci by this test */
 	/* arm64: debugfs host/pci */
@@ -153,6 +162,9 @@ static void scan_kernel(void)
 		x->kgroup = g[0] ? atoi(g) : -1;
 		snprintf(p, sizeof(p), PCI_DEVS "/%.15s/iommu", de->d_name);
 		link_base(p, x->kiommu, sizeof(x->kiommu));
+		snprintf(p, sizeof(p), PCI_DEVS "/%.15s/driver", de->d_name);
+		link_base(p, g, sizeof(g));
+		x->has_driver = g[0] != 0;
 	}
 	closedir(d);
 	qsort(fns, nfns, sizeof(fns[0]), cmp_fn);
@@ -198,7 +210,65 @@ static bool read_host_pci(void)
 	return true;
 }
 
-/* arm64: bind every driverless function to vfio-pci (gives it a group) */
+enum probe_time { PROBE_AT_ADD, PROBE_AT_BIND, PROBE_MIXED, PROBE_UNKNOWN };
+
+static const char *const probe_time_name[] = {
+	[PROBE_AT_ADD] = "at device add (driverless functions have groups)",
+	[PROBE_AT_BIND] = "at driver bind (driverless functions have no group)",
+	[PROBE_MIXED] = "neither (some driverless functions have groups, some not)",
+	[PROBE_UNKNOWN] = "not recorded for this kernel",
+};
+
+/* When the running kernel is known to probe a PCI function's IOMMU. */
+static enum probe_time known_probe_time(const char **rel)
+{
+	static struct utsname u;
+	unsigned int maj = 0, min = 0;
+
+	uname(&u);
+	*rel = u.release;
+	if (sscanf(u.release, "%u.%u", &maj, &min) != 2)
+		return PROBE_UNKNOWN;
+	if (!arm)
+		return PROBE_AT_ADD;	/* VT-d: bus notifier at device add */
+	if (maj == 6 && (min == 1 || min == 12))
+		return PROBE_AT_BIND;	/* of_dma_configure() at bind: measured */
+	if (maj > 6 || (maj == 6 && min >= 15))
+		return PROBE_AT_ADD;	/* the 6.15 change, not measured here */
+	return PROBE_UNKNOWN;
+}
+
+/* What the kernel did: groups of the functions no driver is bound to. */
+static enum probe_time seen_probe_time(unsigned int *with, unsigned int *of)
+{
+	*with = *of = 0;
+	for (unsigned int i = 0; i < nfns; i++) {
+		if (fns[i].has_driver)
+			continue;
+		(*of)++;
+		*with += fns[i].kgroup >= 0;
+	}
+	if (!*of)
+		return PROBE_UNKNOWN;
+	return *with == *of ? PROBE_AT_ADD : !*with ? PROBE_AT_BIND : PROBE_MIXED;
+}
+
+static void check_probe_time(enum probe_time seen, unsigned int with,
+			     unsigned int of)
+{
+	const char *rel;
+	enum probe_time want = known_probe_time(&rel);
+	bool ok = seen == want ||
+		  (want == PROBE_UNKNOWN &&
+		   (seen == PROBE_AT_ADD || seen == PROBE_AT_BIND));
+
+	tap_diag("kernel %s: known IOMMU probe of a PCI function %s", rel,
+		 probe_time_name[want]);
+	tap_ok(ok, "kernel %s (%s): IOMMU probe %s: %u of %u driverless functions have a group",
+	       rel, arm ? "arm64" : "x86_64", probe_time_name[seen], with, of);
+}
+
+/* Bind every driverless function to vfio-pci (gives it a group). */
 static void bind_vfio(void)
 {
 	for (unsigned int i = 0; i < nfns; i++) {
@@ -507,6 +577,8 @@ int main(void)
 	json_object *doc, *jdevs, *insts;
 	char *out = NULL, cmd[256];
 	bool reg_ok = true, all_pci;
+	unsigned int with, of;
+	enum probe_time seen;
 	int rc;
 
 	setvbuf(stdout, NULL, _IOLBF, 0);
@@ -515,14 +587,16 @@ int main(void)
 #endif
 	lab_open();
 	scan_kernel();
-	if (arm)
+	seen = seen_probe_time(&with, &of);
+	if (seen != PROBE_AT_ADD)
 		bind_vfio();
 	scan_kernel();
 	if (arm && !read_host_pci())
 		tap_diag("%s is missing: the module has no host introspection", HOST_PCI);
 	for (unsigned int i = 0; i < nfns; i++)
 		nchk += fns[i].kgroup >= 0;
-	tap_plan(8 + (int)nchk);
+	tap_plan(9 + (int)nchk);
+	check_probe_time(seen, with, of);
 
 	rc = run("probelab fw show --host 2>&1", &out);
 	tap_ok(rc == 0 && strstr(out, "instances:") && strstr(out, "groups these devices form"),
@@ -582,7 +656,7 @@ int main(void)
 	tap_ok(probed == nd && nd > 0, "QUERY: %u of %u devices probed", probed, nd);
 
 	tap_ok(nchk > 0, "%u PCI functions have an IOMMU group in the guest kernel%s",
-	       nchk, arm ? " (driverless ones bound to vfio-pci first)" : "");
+	       nchk, seen != PROBE_AT_ADD ? " (driverless ones bound to vfio-pci first)" : "");
 	for (unsigned int i = 0; i < nfns; i++)
 		if (fns[i].kgroup >= 0)
 			check_ids(doc, &fns[i], lab_dev(devs, nd, &fns[i]), io, ni);
@@ -592,7 +666,6 @@ int main(void)
 	free(io);
 	file_mode(json_object_get_string(jget(doc, "source")));
 	json_object_put(doc);
-	if (arm)
-		unbind_vfio();
+	unbind_vfio();
 	return lab_close();
 }
