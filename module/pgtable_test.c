@@ -863,6 +863,25 @@ static int pl_ptt_thread_f(void *data)
 	return pl_ptt_lockstep(data, 1);
 }
 
+/*
+ * Let the stress run: @ms when it must hold; when it must report a
+ * use-after-free, until the first report, for at most ten times @ms (a
+ * starved machine, e.g. a TCG guest beside another, may need longer for
+ * the walker to meet a freed level).
+ */
+static void pl_ptt_stress_wait(struct pl_ptt_stress *s, unsigned int ms,
+			       bool until_reported)
+{
+	unsigned long end = jiffies +
+		msecs_to_jiffies(until_reported ? 10 * ms : ms);
+
+	while (time_before(jiffies, end)) {
+		if (until_reported && atomic_read(&s->vio.count))
+			return;
+		msleep(20);
+	}
+}
+
 static void pl_ptt_stress(struct pl_ptt *t, enum pl_pgtable_fmt fmt,
 			  bool rcu_free, unsigned int ms)
 {
@@ -901,7 +920,7 @@ static void pl_ptt_stress(struct pl_ptt *t, enum pl_pgtable_fmt fmt,
 		}
 	}
 	if (i == ARRAY_SIZE(fns))
-		msleep(ms);
+		pl_ptt_stress_wait(s, ms, !rcu_free);
 	for (i = 0; i < ARRAY_SIZE(fns); i++)
 		if (tasks[i])
 			kthread_stop(tasks[i]);

@@ -13,13 +13,30 @@ mkdir -p "$logs"
 total_pass=0 total_fail=0 total_skip=0
 summary=()
 
-# count_tap LOG: counts ok / not ok / skip lines of a TAP log
-# (cmocka writes a skipped test as "not ok N # SKIP": a skip, not a failure)
+# count_tap LOG: counts the results of a TAP or KTAP log.  In a KTAP
+# document (a guest run) the nested results (two spaces in) are the tests;
+# a top-level result counts itself only when nothing is nested under it, or
+# when it fails with no failing nested result (a program that died or ran
+# fewer tests than planned).  cmocka writes a skipped test as
+# "not ok N # SKIP": a skip, not a failure.
 count_tap() {
-	local log=$1
-	p=$(grep -E '^ok [0-9]' "$log" | grep -vciE '# *skip' || true)
-	s=$(grep -E '^(not )?ok [0-9]' "$log" | grep -ciE '# *skip' || true)
-	f=$(grep -E '^not ok' "$log" | grep -vciE '# *skip' || true)
+	read -r p f s < <(awk '
+		function skip(l) { return l ~ /# *[Ss][Kk][Ii][Pp]/ }
+		/^  (not )?ok [0-9]/ {
+			leaves++
+			if (skip($0)) s++
+			else if ($0 ~ /^  not ok/) { f++; lf++ }
+			else p++
+			next
+		}
+		/^(not )?ok( [0-9]| -)/ {
+			if (leaves) { if ($0 ~ /^not ok/ && !lf) f++ }
+			else if (skip($0)) s++
+			else if ($0 ~ /^not ok/) f++
+			else if ($0 ~ /^ok [0-9]/) p++
+			leaves = 0; lf = 0
+		}
+		END { print p + 0, f + 0, s + 0 }' "$1")
 }
 
 # section NAME CMD...: runs CMD (whose output is TAP), streams it to the
@@ -137,9 +154,13 @@ guest_pair() {	# guest_pair KERNEL: boot both guests, wait for both
 	done
 	wait
 }
-guest_log() {	# guest_log ARCH KERNEL: a finished guest's output and status
+guest_log() {	# guest_log ARCH KERNEL: a finished guest's output, read back
+	local rc	# by the KTAP readers, and its status
 	cat "$logs/guest-$1-$2.raw"
-	return "$(cat "$logs/guest-$1-$2.rc" 2>/dev/null || echo 2)"
+	rc=$(cat "$logs/guest-$1-$2.rc" 2>/dev/null || echo 2)
+	echo "# the KTAP readers on this guest's document:"
+	tests/ktap-check.sh "$logs/guest-$1-$2.raw" || [ "$rc" -ne 0 ] || rc=1
+	return "$rc"
 }
 
 start_all=$(date +%s)

@@ -10,7 +10,8 @@
 #   kernels/NAME/{amd64,arm64}/release   the kernel release (uname -r)
 #   arm64/                        arm64 userland for the guests (busybox,
 #                                 libfdt, which cannot co-install)
-#   linux-source/                 checkpatch.pl from linux-source-6.1
+#   linux-source/                 from linux-source-6.1: checkpatch.pl, the
+#                                 KTAP reader kunit.py, kselftest_harness.h
 #
 # Kernel NAMEs: 6.1, 6.1-rt (Debian 12's own 6.1.0-NN), 6.12, 6.12-rt (the
 # 6.12 LTS Debian 12 carries, 6.12.NNN+deb12).  The headers' arch-independent
@@ -52,7 +53,7 @@ for k in "${kernels[@]}"; do
 done
 
 pkgs_amd64=(
-	build-essential pkg-config kmod cpio xz-utils zstd git
+	build-essential pkg-config kmod cpio xz-utils zstd git perl python3
 	linux-headers-amd64 linux-source-6.1
 	qemu-system-x86 qemu-system-arm busybox-static
 	dkms sparse acpica-tools device-tree-compiler debootstrap
@@ -125,7 +126,9 @@ kernel_ok() {
 userland_ok() {
 	[ -x "$cache/arm64/bin/busybox" ] &&
 	[ -f "$cache/arm64/usr/lib/aarch64-linux-gnu/libfdt.a" ] &&
-	[ -f "$cache/linux-source/scripts/checkpatch.pl" ]
+	[ -f "$cache/linux-source/scripts/checkpatch.pl" ] &&
+	[ -f "$cache/linux-source/tools/testing/kunit/kunit.py" ] &&
+	[ -f "$cache/linux-source/tools/testing/selftests/kselftest_harness.h" ]
 }
 
 # toolchain_ok: compile and link the probe for both arches, and the clang
@@ -231,20 +234,26 @@ unpack() {	# unpack DIR PKG:ARCH...
 	done
 }
 
-if ! userland_ok; then
+if [ ! -x "$cache/arm64/bin/busybox" ] ||
+   [ ! -f "$cache/arm64/usr/lib/aarch64-linux-gnu/libfdt.a" ]; then
 	rm -rf "$cache/arm64"
 	mkdir -p "$cache/arm64"
 	fetch busybox-static:arm64 libfdt-dev:arm64
 	unpack "$cache/arm64" busybox-static:arm64 libfdt-dev:arm64
-	if [ ! -f "$cache/linux-source/scripts/checkpatch.pl" ]; then
-		say "extracting checkpatch.pl from linux-source-6.1"
-		rm -rf "$cache/linux-source" && mkdir -p "$cache/linux-source"
-		tar -xaf /usr/src/linux-source-6.1.tar.xz -C "$cache/linux-source" \
-			--strip-components=1 --wildcards \
-			'linux-source-6.1/scripts/checkpatch.pl' \
-			'linux-source-6.1/scripts/spelling.txt' \
-			'linux-source-6.1/scripts/const_structs.checkpatch'
-	fi
+fi
+if ! userland_ok; then
+	# checkpatch, the KTAP reader and the kselftest harness, from Debian's
+	# kernel sources
+	say "extracting checkpatch.pl, kunit.py and kselftest_harness.h from linux-source-6.1"
+	rm -rf "$cache/linux-source" && mkdir -p "$cache/linux-source"
+	tar -xaf /usr/src/linux-source-6.1.tar.xz -C "$cache/linux-source" \
+		--strip-components=1 --wildcards \
+		'linux-source-6.1/scripts/checkpatch.pl' \
+		'linux-source-6.1/scripts/spelling.txt' \
+		'linux-source-6.1/scripts/const_structs.checkpatch' \
+		'linux-source-6.1/tools/testing/kunit/*' \
+		'linux-source-6.1/tools/testing/selftests/kselftest.h' \
+		'linux-source-6.1/tools/testing/selftests/kselftest_harness.h'
 fi
 
 # get_kernel NAME: image + headers of both arches into kernels/NAME
