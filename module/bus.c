@@ -627,6 +627,51 @@ int pl_op_iommu_register(struct probelab_ucmd *ucmd)
 	return 0;
 }
 
+/*
+ * Unregistration, under the lab lock: no new probe may use @iommu, and
+ * the devices probed behind it are collected (referenced) in @batch.
+ * @rebind: a bound driver is wanted again once the instance is back.
+ */
+static void pl_iommu_going(struct pl_iommu *iommu, struct pl_dev_batch *batch,
+			   bool rebind)
+{
+	struct pl_dev *pdev;
+	u32 i;
+
+	lockdep_assert_held(&pl_lab.lock);
+	iommu->going = true;
+	list_for_each_entry(pdev, &pl_lab.devices, node) {
+		if (!pdev->di || pdev->state != PROBELAB_DEV_PROBED)
+			continue;
+		for (i = 0; i < pdev->di->nr_fwspecs; i++)
+			if (pdev->di->fwspecs[i].iommu == iommu)
+				break;
+		if (i == pdev->di->nr_fwspecs)
+			continue;
+		if (rebind && pdev->want_driver)
+			pdev->bind_pending = true;
+		pl_batch_add(batch, pdev);
+	}
+}
+
+/*
+ * Unregistration, no lock held: the drivers of the devices in @batch are
+ * unbound first - a device's IOMMU state is never released under its
+ * bound driver - then the instance driver, whose remove releases them
+ * (pl_iommu_drv_remove()).  Drops the reference on @ipdev.
+ */
+static void pl_iommu_release(struct pl_dev *ipdev, struct pl_dev_batch *batch)
+{
+	u32 i;
+
+	for (i = 0; i < batch->n; i++)
+		device_release_driver(&batch->devs[i]->dev);
+	pl_inject(PL_INJ_UNREGISTER, NULL);
+	WRITE_ONCE(ipdev->want_driver, 0);
+	device_release_driver(&ipdev->dev);
+	put_device(&ipdev->dev);
+}
+
 int pl_op_iommu_unregister(struct probelab_ucmd *ucmd)
 {
 	struct probelab_iommu_ref *cmd = &ucmd->cmd->iommu_ref;
@@ -650,32 +695,12 @@ int pl_op_iommu_unregister(struct probelab_ucmd *ucmd)
 		mutex_unlock(&pl_lab.lock);
 		return ret;
 	}
-	/* No new probe may use it; bound drivers behind it are unbound. */
-	iommu->going = true;
-	list_for_each_entry(pdev, &pl_lab.devices, node) {
-		if (!pdev->di || pdev->state != PROBELAB_DEV_PROBED)
-			continue;
-		for (i = 0; i < pdev->di->nr_fwspecs; i++)
-			if (pdev->di->fwspecs[i].iommu == iommu)
-				break;
-		if (i < pdev->di->nr_fwspecs) {
-			/* wanted again once the instance is back */
-			if (pdev->want_driver)
-				pdev->bind_pending = true;
-			pl_batch_add(&batch, pdev);
-		}
-	}
+	pl_iommu_going(iommu, &batch, true);
 	ipdev = iommu->dev;
 	get_device(&ipdev->dev);
 	mutex_unlock(&pl_lab.lock);
 
-	for (i = 0; i < batch.n; i++)
-		device_release_driver(&batch.devs[i]->dev);
-
-	pl_inject(PL_INJ_UNREGISTER, NULL);
-	WRITE_ONCE(ipdev->want_driver, 0);
-	device_release_driver(&ipdev->dev);
-	put_device(&ipdev->dev);
+	pl_iommu_release(ipdev, &batch);
 
 	/*
 	 * Kernel policies: a driver that was bound waits on the driver core's
@@ -696,9 +721,16 @@ int pl_op_iommu_unregister(struct probelab_ucmd *ucmd)
 	return 0;
 }
 
-/* Unbinds every registered instance (reset, module exit). */
+/*
+ * Unregisters every registered instance (reset, module exit), unbinding
+ * the drivers behind each first: a device added or bound since the
+ * devices were removed, or one whose removal is still in progress, may
+ * be behind it.  Without memory for that list the instance stays
+ * registered (LAB_RESET then refuses with EBUSY).
+ */
 void pl_instances_unregister_all(void)
 {
+	struct pl_dev_batch batch;
 	struct pl_dev *ipdev;
 	u32 i;
 
@@ -708,18 +740,23 @@ void pl_instances_unregister_all(void)
 		for (i = 0; i < pl_lab.nr_iommus && !ipdev; i++) {
 			struct pl_iommu *iommu = &pl_lab.iommus[i];
 
-			if (iommu->registered && !iommu->going) {
-				iommu->going = true;
-				ipdev = iommu->dev;
-				get_device(&ipdev->dev);
+			if (!iommu->registered || iommu->going)
+				continue;
+			if (pl_batch_alloc(&batch)) {
+				mutex_unlock(&pl_lab.lock);
+				pr_warn("no memory to unregister instance %s\n",
+					iommu->name);
+				return;
 			}
+			pl_iommu_going(iommu, &batch, false);
+			ipdev = iommu->dev;
+			get_device(&ipdev->dev);
 		}
 		mutex_unlock(&pl_lab.lock);
 		if (!ipdev)
 			return;
-		WRITE_ONCE(ipdev->want_driver, 0);
-		device_release_driver(&ipdev->dev);
-		put_device(&ipdev->dev);
+		pl_iommu_release(ipdev, &batch);
+		pl_batch_put(&batch);
 	}
 }
 

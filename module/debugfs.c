@@ -69,7 +69,7 @@ static int devices_show(struct seq_file *m, void *unused)
 	struct pl_dev *pdev;
 	u32 i, j;
 
-	seq_puts(m, "# id name state group driver dma_ops fwspecs(instance:ids)\n");
+	seq_puts(m, "# id name state group driver dma_ops fwspecs(instance:ids, id/mask when masked)\n");
 	mutex_lock(&pl_lab.lock);
 	list_for_each_entry(pdev, &pl_lab.devices, node) {
 		const char *drv = pdev->dev.driver ? pdev->dev.driver->name : "-";
@@ -84,8 +84,11 @@ static int devices_show(struct seq_file *m, void *unused)
 			const struct pl_fwspec *fs = &pdev->di->fwspecs[i];
 
 			seq_printf(m, " %s:", fs->iommu->name);
-			for (j = 0; j < fs->nr_ids; j++)
+			for (j = 0; j < fs->nr_ids; j++) {
 				seq_printf(m, "%s0x%x", j ? "," : "", fs->ids[j]);
+				if (fs->masks[j])
+					seq_printf(m, "/0x%x", fs->masks[j]);
+			}
 		}
 		seq_putc(m, '\n');
 	}

@@ -2,49 +2,94 @@
 /*
  * probelab: IOMMU groups and their default domains.
  *
- * A device joins the group of a device it shares an ID with on its first
- * instance: a stream ID (SMMUv3) or a source ID (VT-d) - the requester IDs
- * of PCI DMA aliases, including those a PCIe-to-PCI bridge adds, resolve
- * to shared IDs, so aliased functions share a group as with
- * pci_device_group().  A new group gets a default domain of the lab's
- * default type and is attached to it on every instance in front of the
- * device.  All of it runs under pl_lab.lock.
+ * Groups are the union of the devices that share an ID: a stream ID
+ * (SMMUv3) or a source ID (VT-d) on any instance in front of them, with
+ * the specifiers' masks - the requester IDs of PCI DMA aliases, including
+ * those a PCIe-to-PCI bridge adds, resolve to shared IDs, so aliased
+ * functions share a group as with pci_device_group().  Sharing is
+ * transitive: a device that shares with two groups merges them.  A new
+ * group gets a default domain of the lab's default type and is attached
+ * to it on every instance in front of the device.  A hardware entry
+ * (STE, context entry) several members use is the group's: it is written
+ * for the group's domain and cleared only when its last user leaves.
+ * All of it runs under pl_lab.lock.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
 #include <linux/slab.h>
 
 #include "probelab.h"
+#include "core/idset.h"
 
-static bool pl_fwspecs_share_id(const struct pl_fwspec *a,
-				const struct pl_fwspec *b)
+/* Do two devices share a stream or source ID on some instance? */
+static bool pl_devs_share_id(const struct pl_dev_iommu *a,
+			     const struct pl_dev_iommu *b)
 {
+	const struct pl_fwspec *fa, *fb;
 	u32 i, j;
 
-	if (a->iommu != b->iommu)
-		return false;
-	for (i = 0; i < a->nr_ids; i++)
-		for (j = 0; j < b->nr_ids; j++)
-			if (a->ids[i] == b->ids[j])
+	for (i = 0; i < a->nr_fwspecs; i++) {
+		fa = &a->fwspecs[i];
+		for (j = 0; j < b->nr_fwspecs; j++) {
+			fb = &b->fwspecs[j];
+			if (fa->iommu == fb->iommu &&
+			    pl_ids_overlap(fa->ids, fa->masks, fa->nr_ids,
+					   fb->ids, fb->masks, fb->nr_ids))
 				return true;
+		}
+	}
 	return false;
 }
 
-static struct pl_group *pl_group_find_shared(const struct pl_dev *pdev)
+static bool pl_group_shares_id(const struct pl_group *group,
+			       const struct pl_dev *pdev)
 {
-	const struct pl_fwspec *fs = &pdev->di->fwspecs[0];
-	struct pl_group *group;
-	struct pl_dev *member;
+	const struct pl_dev *member;
 
 	lockdep_assert_held(&pl_lab.lock);
-	list_for_each_entry(group, &pl_lab.groups, node) {
-		if (group->iommu != fs->iommu)
+	list_for_each_entry(member, &group->devices, group_node)
+		if (member != pdev && pl_devs_share_id(pdev->di, member->di))
+			return true;
+	return false;
+}
+
+/*
+ * Is (@iommu, @id) an entry of a member of @group other than @leaving?
+ * Then it is the group's, written for its domain, and stays.
+ */
+static bool pl_group_entry_used(const struct pl_group *group,
+				const struct pl_dev *leaving,
+				const struct pl_iommu *iommu, u32 id)
+{
+	const struct pl_dev *member;
+	const struct pl_fwspec *fs;
+	u32 i;
+
+	lockdep_assert_held(&pl_lab.lock);
+	list_for_each_entry(member, &group->devices, group_node) {
+		if (member == leaving)
 			continue;
-		list_for_each_entry(member, &group->devices, group_node)
-			if (pl_fwspecs_share_id(fs, &member->di->fwspecs[0]))
-				return group;
+		for (i = 0; i < member->di->nr_fwspecs; i++) {
+			fs = &member->di->fwspecs[i];
+			if (fs->iommu == iommu &&
+			    pl_ids_contain(fs->ids, fs->nr_ids, id))
+				return true;
+		}
 	}
-	return NULL;
+	return false;
+}
+
+/*
+ * A group whose devices cannot move to another group's domain: owned,
+ * counted by DMA-API drivers, off its default domain, or with DMA-API
+ * mappings still live in its default domain.
+ */
+static bool pl_group_busy(const struct pl_group *group)
+{
+	return group->own.owner || group->own.owner_cnt ||
+	       group->domain != group->default_domain ||
+	       (group->default_domain &&
+		atomic_read(&group->default_domain->mappings));
 }
 
 static void pl_attach_dev(struct pl_dev *pdev, struct pl_domain *domain)
@@ -81,6 +126,103 @@ int pl_group_setup_default(struct pl_group *group)
 	return 0;
 }
 
+/* The group is empty or merged away: it ends, into the quarantine. */
+static void pl_group_free(struct pl_group *group)
+{
+	lockdep_assert_held(&pl_lab.lock);
+	/* a group claim on it ends with it */
+	pl_own_release_all(&group->own, group->own.owner);
+	if (group->own.owner_cnt)
+		pl_violation(4, NULL, "empty group %u has owner_cnt %u", group->id,
+			     group->own.owner_cnt);
+	group->own.owner_cnt = 0;
+	pl_ev_group(PROBELAB_EV_GROUP_FREE, NULL, group);
+	if (group->domain)
+		group->domain->nr_attached--;
+	if (group->default_domain)
+		pl_domain_free(group->default_domain);
+	if (group->blocking_domain)
+		pl_domain_free(group->blocking_domain);
+	group->domain = NULL;
+	group->default_domain = NULL;
+	group->blocking_domain = NULL;
+	list_del(&group->node);
+	group->state = PL_OBJ_FREED;
+	list_add_tail(&group->qnode, &pl_lab.quarantine_groups);
+}
+
+/*
+ * @joining shares IDs with @group and @from: @from's devices (none of them a
+ * DMA-API user, pl_group_busy()) move to @group and its domain, then
+ * @from ends.
+ */
+static void pl_group_absorb(struct pl_dev *joining, struct pl_group *group,
+			    struct pl_group *from)
+{
+	struct pl_dev *pdev, *tmp;
+
+	lockdep_assert_held(&pl_lab.lock);
+	list_for_each_entry_safe(pdev, tmp, &from->devices, group_node) {
+		list_move_tail(&pdev->group_node, &group->devices);
+		from->nr_devices--;
+		group->nr_devices++;
+		pdev->group = group;
+		/* lab dma_ops of an IOMMU probe (kernel policies), unbound */
+		if (pdev->dma_domain && pdev->dma_domain == from->default_domain)
+			pdev->dma_domain = group->default_domain;
+		if (group->domain)
+			pl_attach_dev(pdev, group->domain);
+		pl_ev_group(PROBELAB_EV_DOMAIN_ATTACH, pdev, group);
+	}
+	dev_dbg(&joining->dev, "shares IDs with groups %u and %u: merged\n",
+		group->id, from->id);
+	pl_group_free(from);
+}
+
+/*
+ * The group a device joins: the union of every group it shares an ID
+ * with, on any of its instances (masks included).  Groups it bridges are
+ * merged into one; that is refused (-EBUSY) when more than one of them
+ * is in use (pl_group_busy()), since a DMA-API user or owner would lose
+ * its domain.  NULL when it shares nothing.
+ */
+static struct pl_group *pl_group_find_shared(struct pl_dev *pdev)
+{
+	struct pl_group *group = NULL, *busy = NULL, *g, *tmp;
+	bool any_domain = false;
+	u32 nr_shared = 0;
+
+	lockdep_assert_held(&pl_lab.lock);
+	list_for_each_entry(g, &pl_lab.groups, node) {
+		if (!pl_group_shares_id(g, pdev))
+			continue;
+		nr_shared++;
+		any_domain |= !!g->domain;
+		if (pl_group_busy(g)) {
+			if (busy) {
+				dev_warn(&pdev->dev, "shares IDs with groups %u and %u, both in use: they cannot be merged\n",
+					 busy->id, g->id);
+				return ERR_PTR(-EBUSY);
+			}
+			busy = g;
+		}
+		if (!group || (!group->domain && g->domain))
+			group = g;
+	}
+	if (busy)
+		group = busy;
+	if (nr_shared > 1 && any_domain && !group->domain) {
+		dev_warn(&pdev->dev, "shares IDs with group %u, which has no domain yet, and with groups that have one\n",
+			 group->id);
+		return ERR_PTR(-EBUSY);
+	}
+	if (nr_shared > 1)
+		list_for_each_entry_safe(g, tmp, &pl_lab.groups, node)
+			if (g != group && pl_group_shares_id(g, pdev))
+				pl_group_absorb(pdev, group, g);
+	return group;
+}
+
 /**
  * pl_group_join() - put a device in its group
  * @pdev: the device, with its fwspecs
@@ -96,6 +238,8 @@ int pl_group_join(struct pl_dev *pdev, bool late_default)
 
 	lockdep_assert_held(&pl_lab.lock);
 	group = pl_group_find_shared(pdev);
+	if (IS_ERR(group))
+		return PTR_ERR(group);
 	if (!group) {
 		group = kzalloc(sizeof(*group), GFP_KERNEL);
 		if (!group)
@@ -134,15 +278,26 @@ int pl_group_add_device(struct pl_dev *pdev)
 	return pl_group_join(pdev, false);
 }
 
+/*
+ * A device leaves its group.  The entries it shares with the other
+ * members are the group's: they keep the group's domain; the others
+ * block its DMA again.  The last member's departure ends the group.
+ */
 void pl_group_remove_device(struct pl_dev *pdev)
 {
 	struct pl_group *group = pdev->group;
+	const struct pl_fwspec *fs;
 	enum pl_own_action act;
-	u32 i;
+	u32 i, j;
 
 	lockdep_assert_held(&pl_lab.lock);
-	for (i = 0; i < pdev->di->nr_fwspecs; i++)
-		pl_hw_detach(pdev->di->fwspecs[i].iommu, &pdev->di->fwspecs[i]);
+	for (i = 0; i < pdev->di->nr_fwspecs; i++) {
+		fs = &pdev->di->fwspecs[i];
+		for (j = 0; j < fs->nr_ids; j++)
+			if (!pl_group_entry_used(group, pdev, fs->iommu,
+						 fs->ids[j]))
+				pl_hw_detach_id(fs->iommu, fs->ids[j]);
+	}
 	list_del_init(&pdev->group_node);
 	group->nr_devices--;
 	pdev->group = NULL;
@@ -156,28 +311,8 @@ void pl_group_remove_device(struct pl_dev *pdev)
 		}
 	}
 	pdev->dev_claims = 0;
-	if (group->nr_devices)
-		return;
-
-	/* the group goes away: a group claim on it ends with it */
-	pl_own_release_all(&group->own, group->own.owner);
-	if (group->own.owner_cnt)
-		pl_violation(4, NULL, "empty group %u has owner_cnt %u", group->id,
-			     group->own.owner_cnt);
-	group->own.owner_cnt = 0;
-	pl_ev_group(PROBELAB_EV_GROUP_FREE, NULL, group);
-	if (group->domain)
-		group->domain->nr_attached--;
-	if (group->default_domain)
-		pl_domain_free(group->default_domain);
-	if (group->blocking_domain)
-		pl_domain_free(group->blocking_domain);
-	group->domain = NULL;
-	group->default_domain = NULL;
-	group->blocking_domain = NULL;
-	list_del(&group->node);
-	group->state = PL_OBJ_FREED;
-	list_add_tail(&group->qnode, &pl_lab.quarantine_groups);
+	if (!group->nr_devices)
+		pl_group_free(group);
 }
 
 /**

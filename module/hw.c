@@ -343,10 +343,17 @@ void pl_hw_attach(struct pl_iommu *iommu, const struct pl_fwspec *fs,
 	pl_hw_write(iommu, fs, domain);
 }
 
-/* A released device's entries block its DMA (abort STE, no context). */
-void pl_hw_detach(struct pl_iommu *iommu, const struct pl_fwspec *fs)
+/*
+ * An entry no device uses any more blocks DMA (abort STE, no context);
+ * the group decides when that is (pl_group_remove_device()).
+ */
+void pl_hw_detach_id(struct pl_iommu *iommu, u32 id)
 {
-	pl_hw_write(iommu, fs, NULL);
+	lockdep_assert_held(&pl_lab.lock);
+	if (iommu->model == PROBELAB_FW_IOMMU_SMMUV3)
+		pl_smmu_write(iommu, id, NULL);
+	else
+		pl_vtd_write(iommu, id, NULL);
 }
 
 /**

@@ -196,7 +196,8 @@ int pl_build_fwspecs(struct pl_dev *pdev, struct pl_dev_iommu **out)
 			fs = &di->fwspecs[di->nr_fwspecs++];
 			fs->iommu = iommu;
 		}
-		fs->ids[fs->nr_ids++] = refs[i].id;
+		fs->ids[fs->nr_ids] = refs[i].id;
+		fs->masks[fs->nr_ids++] = refs[i].mask;
 	}
 	kfree(refs);
 	atomic64_inc(&pl_lab.stats.fwspec_allocs);

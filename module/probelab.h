@@ -98,13 +98,17 @@ struct pl_iommu {
 /**
  * struct pl_fwspec - the IDs a device has on one instance (of_xlate result)
  * @iommu: the instance
- * @nr_ids: valid entries of @ids
- * @ids: stream IDs (SMMUv3) or source IDs (VT-d)
+ * @nr_ids: valid entries of @ids and @masks
+ * @ids: stream IDs (SMMUv3) or source IDs (VT-d); the hardware entries
+ *	the device uses
+ * @masks: ID bits the IOMMU ignores, per ID (a specifier's mask; 0 for
+ *	PCI functions): devices whose (ID, mask) pairs overlap share a group
  */
 struct pl_fwspec {
 	struct pl_iommu *iommu;
 	u32 nr_ids;
 	u32 ids[PL_MAX_REFS];
+	u32 masks[PL_MAX_REFS];
 };
 
 /**
@@ -634,7 +638,7 @@ void pl_hw_init(struct pl_iommu *iommu);
 void pl_hw_destroy(struct pl_iommu *iommu);
 void pl_hw_attach(struct pl_iommu *iommu, const struct pl_fwspec *fwspec,
 		  const struct pl_domain *domain);
-void pl_hw_detach(struct pl_iommu *iommu, const struct pl_fwspec *fwspec);
+void pl_hw_detach_id(struct pl_iommu *iommu, u32 id);
 void pl_hw_setup(struct pl_iommu *iommu);
 bool pl_hw_verify(struct pl_iommu *iommu, u32 id,
 		  const struct pl_domain *domain, char *why, size_t len);

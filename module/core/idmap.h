@@ -16,6 +16,7 @@
 #define _PROBELAB_CORE_IDMAP_H
 
 #include "fwdesc.h"
+#include "idset.h"
 
 /* bound of pl_fwdesc_xlate_pci_aliases() @nr_aliases */
 #define PL_FW_MAX_ALIASES	32
@@ -144,7 +145,7 @@ static inline bool pl_fw_refs_overlap(const struct pl_fw_ref *a,
 				      const struct pl_fw_ref *b)
 {
 	return a->iommu == b->iommu &&
-	       !((a->id ^ b->id) & ~(a->mask | b->mask));
+	       pl_id_overlap(a->id, a->mask, b->id, b->mask);
 }
 
 #endif /* _PROBELAB_CORE_IDMAP_H */
