@@ -105,6 +105,9 @@ extern const struct cli_cmd cli_cmd_session;
 extern const struct cli_cmd cli_cmd_race;
 extern const struct cli_cmd cli_cmd_scenarios;
 
+/* ---- the ioctl fuzzer (issue 11) ---- */
+extern const struct cli_cmd cli_cmd_fuzz;
+
 /* Shared by the lab commands (cmd_status.c). */
 struct probelab_dev_info;
 struct probelab_iommu_info;
