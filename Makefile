@@ -122,7 +122,7 @@ define kbuild_in_copy
 	$(MAKE) -C $(2) $(KBUILD_ARGS) M=$(1) $(3) modules
 endef
 
-.PHONY: all module tools unit-build unit fuzz check check-matrix check-clean-room demo soak vm-run deps \
+.PHONY: all module tools unit-build unit fuzz check check-matrix check-clean-room demo soak fuzz-soak vm-run deps \
 	deps-check install dkms-install clean distclean help checkpatch \
 	sparse kbuild-w1
 
@@ -134,6 +134,9 @@ help:
 	@echo '  make check        all tests: unit, both QEMU machines, dkms, checkpatch, sparse'
 	@echo '  make demo         boot the x86_64 VT-d machine and print a summary'
 	@echo '  make soak ARCH=.. every race scenario under fixed, SOAK_ITERATIONS (100000) cycles'
+	@echo '  make fuzz-soak ARCH=..  the ioctl fuzzer, FUZZ_SOAK_SECONDS (1800) under fixed'
+	@echo '  make check-matrix the guest suites on the RT kernels; check-clean-room: a fresh root'
+	@echo '  KERNEL=6.1|6.1-rt|6.12|6.12-rt  the guest/target kernel (default 6.1)'
 	@echo '  make vm-run ARCH=.. CMD=".." [VM_SHARE=DIR] [VM_SMP=N] [VM_KERNEL=IMG VM_KDIR=DIR]'
 	@echo '  make unit         build and run the cmocka unit tests'
 	@echo '  make fuzz         build the libFuzzer harnesses (clang)'
@@ -297,6 +300,9 @@ demo: | deps-check
 
 soak: | deps-check
 	@ARCH=$(ARCH) $(TOP)/tools/soak.sh
+
+fuzz-soak: | deps-check
+	@ARCH=$(ARCH) $(TOP)/tools/fuzz-soak.sh
 
 # --- install -----------------------------------------------------------------
 PREFIX ?= /usr/local
