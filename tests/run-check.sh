@@ -134,8 +134,13 @@ kernel_gates() {
 # then each guest's log is read as its own section.
 CHECK_KERNELS=${CHECK_KERNELS:-6.1 6.12}
 GUEST_SMP=${GUEST_SMP:-2}
+# the ioctl fuzzer (tests/guest/ioctl_fuzz.sh) runs CHECK_FUZZ_SECONDS
+# under "fixed" in the guests of the first kernel, 20 s in the others
+CHECK_FUZZ_SECONDS=${CHECK_FUZZ_SECONDS:-60}
+first_kernel=${CHECK_KERNELS%% *}
 guest_pair() {	# guest_pair KERNEL: boot both guests, wait for both
-	local k=$1 a
+	local k=$1 a fs=20
+	[ "$k" = "$first_kernel" ] && fs=$CHECK_FUZZ_SECONDS
 	echo "=== guests of kernel $k: x86_64 and arm64 at once (logs in $logs/guest-*-$k.raw)"
 	for a in x86_64 arm64; do
 		# the payloads are built one at a time, the guests run together
@@ -147,7 +152,8 @@ guest_pair() {	# guest_pair KERNEL: boot both guests, wait for both
 		(
 			s=$(date +%s)
 			VM_SMP=$GUEST_SMP $MAKE -s vm-run ARCH=$a KERNEL="$k" \
-				CMD='/opt/probelab/tests/run' >>"$logs/guest-$a-$k.raw" 2>&1
+				CMD="PROBELAB_FUZZ_SECONDS=$fs /opt/probelab/tests/run" \
+				>>"$logs/guest-$a-$k.raw" 2>&1
 			echo $? >"$logs/guest-$a-$k.rc"
 			echo $(($(date +%s) - s)) >"$logs/guest-$a-$k.secs"
 		) &
