@@ -453,19 +453,22 @@ static void pl_iommu_drv_remove(struct pl_dev *ipdev)
 	iommu->registered = false;
 	iommu->ready = false;
 	iommu->going = false;
+	pl_lab_settled();
 	mutex_unlock(&pl_lab.lock);
 	pl_ev_iommu(PROBELAB_EV_IOMMU_UNREGISTER, iommu, NULL);
 }
 
-/* Creates one instance (and its lab device) per description IOMMU. */
-int pl_instances_create(void)
+/*
+ * Creates one instance (and its lab device) per description IOMMU, off
+ * the lab: the caller publishes them.  No lock held: device_add() runs
+ * the bus notifier (the lock order in probelab.h).
+ */
+int pl_instances_create(const struct pl_fwdesc *fw, struct pl_iommu **out)
 {
-	struct pl_fwdesc *fw = pl_lab.fw;
 	struct pl_iommu *iommus;
 	u32 i;
 	int ret;
 
-	lockdep_assert_held(&pl_lab.lock);
 	iommus = kcalloc(fw->nr_iommus, sizeof(*iommus), GFP_KERNEL);
 	if (!iommus)
 		return -ENOMEM;
@@ -481,55 +484,46 @@ int pl_instances_create(void)
 		ipdev = pl_dev_alloc();
 		if (!ipdev) {
 			ret = -ENOMEM;
-			goto err_destroy;
+			goto err_destroy_hw;
 		}
 		ipdev->iommu = iommu;
 		iommu->dev = ipdev;
 		ret = dev_set_name(&ipdev->dev, "iommu-%s", iommu->name);
 		if (!ret)
 			ret = device_add(&ipdev->dev);
-		if (ret) {
-			put_device(&ipdev->dev);
-			iommu->dev = NULL;
-			pl_hw_destroy(iommu);
-			goto err_destroy;
-		}
-		pl_lab.nr_iommus = i + 1;
-		pl_lab.iommus = iommus;
-		pl_debugfs_add_iommu(iommu);
+		if (ret)
+			goto err_put_dev;
 	}
-	pl_lab.iommus = iommus;
-	pl_lab.nr_iommus = fw->nr_iommus;
+	*out = iommus;
 	return 0;
 
-err_destroy:
-	pl_lab.iommus = iommus;
-	pl_instances_destroy();
+err_put_dev:
+	put_device(&iommus[i].dev->dev);
+	iommus[i].dev = NULL;
+err_destroy_hw:
+	pl_hw_destroy(&iommus[i]);
+	pl_instances_destroy(iommus, i);
 	return ret;
 }
 
 /*
- * Removes the instance devices.  Called with the lab lock held: an
- * instance device has no driver here (FW_LOAD and reset refuse while any
- * instance is registered), so device_unregister() takes no device lock
- * of ours and calls no lab code.
+ * Removes instances and their devices, taken off the lab or never put
+ * there.  No lock held: an instance device has no driver here (FW_LOAD
+ * and reset refuse or wait while any instance is registered), but
+ * device_unregister() runs the bus notifier and takes the device lock.
  */
-void pl_instances_destroy(void)
+void pl_instances_destroy(struct pl_iommu *iommus, u32 nr)
 {
 	u32 i;
 
-	lockdep_assert_held(&pl_lab.lock);
-	pl_debugfs_remove_iommus();
-	for (i = 0; i < pl_lab.nr_iommus; i++) {
-		struct pl_iommu *iommu = &pl_lab.iommus[i];
+	for (i = 0; i < nr; i++) {
+		struct pl_iommu *iommu = &iommus[i];
 
 		if (iommu->dev)
 			device_unregister(&iommu->dev->dev);
 		pl_hw_destroy(iommu);
 	}
-	kfree(pl_lab.iommus);
-	pl_lab.iommus = NULL;
-	pl_lab.nr_iommus = 0;
+	kfree(iommus);
 }
 
 static struct pl_iommu *pl_iommu_find(const char *name)
@@ -567,6 +561,11 @@ int pl_op_iommu_register(struct probelab_ucmd *ucmd)
 	if (ret)
 		return ret;
 	mutex_lock(&pl_lab.lock);
+	if (pl_lab.changing) {
+		mutex_unlock(&pl_lab.lock);
+		pr_notice_ratelimited("IOMMU_REGISTER: refused while FW_LOAD or LAB_RESET runs\n");
+		return -EBUSY;
+	}
 	iommu = pl_iommu_find(cmd->name);
 	if (!iommu) {
 		mutex_unlock(&pl_lab.lock);
@@ -589,6 +588,7 @@ int pl_op_iommu_register(struct probelab_ucmd *ucmd)
 	put_device(&pdev->dev);
 	mutex_lock(&pl_lab.lock);
 	iommu->registering = false;
+	pl_lab_settled();
 	mutex_unlock(&pl_lab.lock);
 	if (ret <= 0) {
 		WRITE_ONCE(pdev->want_driver, 0);
@@ -641,6 +641,12 @@ int pl_op_iommu_unregister(struct probelab_ucmd *ucmd)
 		return ret;
 	mutex_lock(&pl_lab.lock);
 	iommu = pl_iommu_find(cmd->name);
+	if (iommu && iommu->registering) {
+		mutex_unlock(&pl_lab.lock);
+		pr_notice_ratelimited("IOMMU_UNREGISTER: %s is still registering\n",
+				      cmd->name);
+		return -EBUSY;
+	}
 	if (!iommu || !iommu->registered || iommu->going) {
 		mutex_unlock(&pl_lab.lock);
 		return iommu ? -EINVAL : -ENOENT;
@@ -653,7 +659,9 @@ int pl_op_iommu_unregister(struct probelab_ucmd *ucmd)
 	/* No new probe may use it; bound drivers behind it are unbound. */
 	iommu->going = true;
 	list_for_each_entry(pdev, &pl_lab.devices, node) {
-		if (!pdev->di || pdev->state != PROBELAB_DEV_PROBED)
+		/* a device still being added has no driver to unbind */
+		if (!pdev->di || pdev->state != PROBELAB_DEV_PROBED ||
+		    pdev->adding)
 			continue;
 		for (i = 0; i < pdev->di->nr_fwspecs; i++)
 			if (pdev->di->fwspecs[i].iommu == iommu)
@@ -696,30 +704,42 @@ int pl_op_iommu_unregister(struct probelab_ucmd *ucmd)
 	return 0;
 }
 
-/* Unbinds every registered instance (reset, module exit). */
+/*
+ * Unbinds every registered instance (reset, module exit), after waiting
+ * for the registrations and unregistrations under way.
+ */
 void pl_instances_unregister_all(void)
 {
 	struct pl_dev *ipdev;
-	u32 i;
+	bool under_way;
+	u32 i, seq;
 
 	for (;;) {
 		ipdev = NULL;
+		under_way = false;
 		mutex_lock(&pl_lab.lock);
 		for (i = 0; i < pl_lab.nr_iommus && !ipdev; i++) {
 			struct pl_iommu *iommu = &pl_lab.iommus[i];
 
-			if (iommu->registered && !iommu->going) {
+			if (iommu->registering || iommu->going) {
+				under_way = true;
+			} else if (iommu->registered) {
 				iommu->going = true;
 				ipdev = iommu->dev;
 				get_device(&ipdev->dev);
 			}
 		}
+		seq = pl_lab.settle_seq;
 		mutex_unlock(&pl_lab.lock);
-		if (!ipdev)
+		if (ipdev) {
+			WRITE_ONCE(ipdev->want_driver, 0);
+			device_release_driver(&ipdev->dev);
+			put_device(&ipdev->dev);
+		} else if (under_way) {
+			pl_lab_wait_settled(seq);
+		} else {
 			return;
-		WRITE_ONCE(ipdev->want_driver, 0);
-		device_release_driver(&ipdev->dev);
-		put_device(&ipdev->dev);
+		}
 	}
 }
 
@@ -731,7 +751,7 @@ struct pl_dev *pl_dev_find_get(u32 id)
 
 	mutex_lock(&pl_lab.lock);
 	list_for_each_entry(pdev, &pl_lab.devices, node) {
-		if (pdev->id == id && !pdev->removing) {
+		if (pdev->id == id && !pdev->adding && !pdev->removing) {
 			get_device(&pdev->dev);
 			mutex_unlock(&pl_lab.lock);
 			return pdev;
@@ -827,6 +847,12 @@ int pl_op_dev_add(struct probelab_ucmd *ucmd)
 		goto err_put;
 
 	mutex_lock(&pl_lab.lock);
+	if (pl_lab.changing) {
+		mutex_unlock(&pl_lab.lock);
+		pr_notice_ratelimited("DEV_ADD: refused while FW_LOAD or LAB_RESET runs\n");
+		ret = -EBUSY;
+		goto err_put;
+	}
 	if (!pl_lab.fw) {
 		mutex_unlock(&pl_lab.lock);
 		pr_notice_ratelimited("DEV_ADD: no description loaded\n");
@@ -843,6 +869,7 @@ int pl_op_dev_add(struct probelab_ucmd *ucmd)
 		}
 	}
 	pdev->id = pl_lab.next_dev_id++;
+	pdev->adding = true;
 	list_add_tail(&pdev->node, &pl_lab.devices);
 	pl_lab.nr_devices++;
 	mutex_unlock(&pl_lab.lock);
@@ -850,12 +877,18 @@ int pl_op_dev_add(struct probelab_ucmd *ucmd)
 	/*
 	 * On the list, the device is on "the bus" for the registration
 	 * walks (device_add() puts it on the bus's klist before it calls
-	 * the BUS_NOTIFY_ADD_DEVICE notifier, which runs the IOMMU probe).
+	 * the BUS_NOTIFY_ADD_DEVICE notifier, which runs the IOMMU probe),
+	 * but not findable by id until device_add() returned (LIFECYCLE in
+	 * probelab.h).
 	 */
 	pl_inject(PL_INJ_DEV_VISIBLE, pdev);
 	ret = device_add(&pdev->dev);
 	if (ret)
 		goto err_unlist;
+	mutex_lock(&pl_lab.lock);
+	pdev->adding = false;
+	pl_lab_settled();
+	mutex_unlock(&pl_lab.lock);
 	pl_ev_dev(PROBELAB_EV_DEV_ADD, pdev, 0, NULL);
 	cmd->dev_id = pdev->id;
 	return probelab_respond(ucmd, sizeof(*cmd));
@@ -871,6 +904,7 @@ err_unlist:
 		pl_release_device(pdev);
 	list_del_init(&pdev->node);
 	pl_lab.nr_devices--;
+	pl_lab_settled();
 	mutex_unlock(&pl_lab.lock);
 err_put:
 	put_device(&pdev->dev);
@@ -886,6 +920,7 @@ static void pl_dev_remove(struct pl_dev *pdev)
 	mutex_lock(&pl_lab.lock);
 	list_del_init(&pdev->node);
 	pl_lab.nr_devices--;
+	pl_lab_settled();
 	mutex_unlock(&pl_lab.lock);
 	put_device(&pdev->dev);	/* the caller's reference */
 	put_device(&pdev->dev);	/* the lab's, from device_initialize() */
@@ -921,25 +956,38 @@ int pl_op_dev_remove(struct probelab_ucmd *ucmd)
 	return 0;
 }
 
+/*
+ * Removes every lab device (reset, module exit), after waiting for the
+ * devices still being added or removed by someone else.  No lock held.
+ */
 void pl_devices_remove_all(void)
 {
-	struct pl_dev *pdev;
+	struct pl_dev *pdev, *found;
+	u32 seq;
 
 	for (;;) {
+		found = NULL;
 		mutex_lock(&pl_lab.lock);
+		list_for_each_entry(pdev, &pl_lab.devices, node) {
+			if (!pdev->adding && !pdev->removing) {
+				found = pdev;
+				break;
+			}
+		}
+		if (found) {
+			found->removing = true;
+			get_device(&found->dev);
+		}
+		seq = pl_lab.settle_seq;
 		pdev = list_first_entry_or_null(&pl_lab.devices, struct pl_dev,
 						node);
-		while (pdev && pdev->removing)
-			pdev = list_is_last(&pdev->node, &pl_lab.devices) ?
-			       NULL : list_next_entry(pdev, node);
-		if (pdev) {
-			pdev->removing = true;
-			get_device(&pdev->dev);
-		}
 		mutex_unlock(&pl_lab.lock);
-		if (!pdev)
+		if (found)
+			pl_dev_remove(found);
+		else if (pdev)
+			pl_lab_wait_settled(seq);
+		else
 			return;
-		pl_dev_remove(pdev);
 	}
 }
 

@@ -1,0 +1,140 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Guest test (policy "fixed", SMMUv3): the lifecycle of lab objects under
+ * hostile use (issue 11).
+ *  - D1: a device is findable only once DEV_ADD has built it: with
+ *    dev.visible delayed, DEV_REMOVE and DRV_BIND of its id get ENOENT,
+ *    LAB_RESET waits for the add and removes the device (no half-added
+ *    device reaches device_del()).
+ * TAP output.
+ */
+#include <pthread.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "probe_util.h"
+
+#define SLOW_US		800000	/* dev.visible delay */
+
+static void load(void)
+{
+	struct pl_topo_builder *b = topo_new();
+	int s = topo_smmu(b, "smmu0", 16);
+	int rc = topo_rc(b, 0, 0, 0xff);
+
+	must(pl_lab_reset(lab), "LAB_RESET");
+	topo_map(b, rc, s, 0, 0x10000, 0);
+	must(topo_load(b, PROBELAB_POLICY_FIXED, PROBELAB_DOMAIN_DMA), "FW_LOAD");
+	must(pl_iommu_register(lab, "smmu0"), "IOMMU_REGISTER");
+}
+
+static uint64_t now_us(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000 + (uint64_t)ts.tv_nsec / 1000;
+}
+
+static void slow_visible(void)
+{
+	struct probelab_inject c;
+
+	memset(&c, 0, sizeof(c));
+	snprintf(c.point, sizeof(c.point), "dev.visible");
+	c.action = PROBELAB_INJECT_DELAY;
+	c.delay_us = SLOW_US;
+	must(pl_inject(lab, &c), "INJECT dev.visible");
+}
+
+/* DEV_ADD of PCI 00:03.0 on a handle of its own (a background thread) */
+struct adder {
+	pthread_t thread;
+	int ret;
+	uint32_t id;
+};
+
+static void *adder_run(void *arg)
+{
+	struct adder *a = arg;
+	struct pl_handle *h;
+
+	a->ret = pl_open(&h);
+	if (a->ret)
+		return NULL;
+	a->ret = pl_dev_add_pci(h, 0, 0, 3 << 3, NULL, 0, &a->id);
+	pl_close(h);
+	return NULL;
+}
+
+static void adder_start(struct adder *a)
+{
+	memset(a, 0, sizeof(*a));
+	if (pthread_create(&a->thread, NULL, adder_run, a))
+		bail("pthread_create");
+	usleep(SLOW_US / 4);	/* the add is inside its delay now */
+}
+
+/* The id the next DEV_ADD gets (ids are handed out in order). */
+static uint32_t next_id(void)
+{
+	uint32_t id = add_pci(0, 0, 2, 0);
+
+	must(pl_dev_remove(lab, id), "DEV_REMOVE");
+	return id + 1;
+}
+
+static void test_remove_while_adding(void)
+{
+	struct adder a;
+	uint32_t id, result = 0;
+	int rm, bind;
+
+	load();
+	id = next_id();
+	slow_visible();
+	adder_start(&a);
+	rm = pl_dev_remove(lab, id);
+	bind = pl_drv_bind(lab, id, PROBELAB_DRV_DMA, &result);
+	pthread_join(a.thread, NULL);
+	tap_ok(rm == -ENOENT && bind == -ENOENT,
+	       "D1: DEV_REMOVE and DRV_BIND of a device still being added: ENOENT (%s, %s)",
+	       pl_errno_name(rm), pl_errno_name(bind));
+	tap_ok(a.ret == 0 && a.id == id && dev_get(id).state == PROBELAB_DEV_PROBED,
+	       "D1: the add completes (%s, id %u, expected %u) and the device is probed",
+	       pl_errno_name(a.ret), a.id, id);
+	tap_ok(pl_dev_remove(lab, id) == 0 && nr_devices() == 0,
+	       "D1: once added it is removed normally");
+}
+
+static void test_reset_while_adding(void)
+{
+	struct adder a;
+	uint64_t t0, t;
+	int ret;
+
+	load();
+	slow_visible();
+	adder_start(&a);
+	t0 = now_us();
+	ret = pl_lab_reset(lab);
+	t = now_us() - t0;
+	pthread_join(a.thread, NULL);
+	tap_ok(ret == 0 && a.ret == 0,
+	       "D1: LAB_RESET during DEV_ADD succeeds (%s), so does the add (%s)",
+	       pl_errno_name(ret), pl_errno_name(a.ret));
+	tap_ok(t >= SLOW_US / 2 && nr_devices() == 0,
+	       "D1: the reset waited for the add (%llu us) and removed the device (%u left)",
+	       (unsigned long long)t, nr_devices());
+}
+
+int main(void)
+{
+	lab_open();
+	test_reset_while_adding();
+	test_remove_while_adding();
+	tap_ok(stats(false).violations == 0, "no violation reported");
+	tap_plan(tap_n);
+	return lab_close();
+}
