@@ -404,6 +404,15 @@ static struct pl_dev *pl_dev_alloc(void)
 	return pdev;
 }
 
+/*
+ * The parent of every lab device (/sys/devices/probelab/): lab device
+ * names cannot collide with the kernel's own under /sys/devices.
+ */
+static struct device *pl_lab_root;
+
+/* an instance's device is named "iommu-<instance>" */
+#define PL_IOMMU_DEV_PREFIX	"iommu-"
+
 /* ---- instances ---------------------------------------------------------- */
 
 /*
@@ -487,8 +496,10 @@ int pl_instances_create(const struct pl_fwdesc *fw, struct pl_iommu **out)
 			goto err_destroy_hw;
 		}
 		ipdev->iommu = iommu;
+		ipdev->dev.parent = pl_lab_root;
 		iommu->dev = ipdev;
-		ret = dev_set_name(&ipdev->dev, "iommu-%s", iommu->name);
+		ret = dev_set_name(&ipdev->dev, PL_IOMMU_DEV_PREFIX "%s",
+				   iommu->name);
 		if (!ret)
 			ret = device_add(&ipdev->dev);
 		if (ret)
@@ -803,6 +814,12 @@ static int pl_dev_add_check(const struct probelab_dev_add *cmd)
 			pr_notice_ratelimited("DEV_ADD: name must be 1..31 of [A-Za-z0-9._-]\n");
 			return -EINVAL;
 		}
+		/* the device's name is its sysfs directory's */
+		if (!strcmp(cmd->name, ".") || !strcmp(cmd->name, "..")) {
+			pr_notice_ratelimited("DEV_ADD: '%s' cannot name a device\n",
+					      cmd->name);
+			return -EINVAL;
+		}
 		if (cmd->segment || cmd->bus || cmd->devfn || cmd->nr_aliases ||
 		    memchr_inv(cmd->aliases, 0, sizeof(cmd->aliases))) {
 			pr_notice_ratelimited("DEV_ADD: a named device takes no PCI fields\n");
@@ -846,6 +863,8 @@ int pl_op_dev_add(struct probelab_ucmd *ucmd)
 	if (ret)
 		goto err_put;
 
+	pdev->dev.parent = pl_lab_root;
+
 	mutex_lock(&pl_lab.lock);
 	if (pl_lab.changing) {
 		mutex_unlock(&pl_lab.lock);
@@ -857,6 +876,17 @@ int pl_op_dev_add(struct probelab_ucmd *ucmd)
 		mutex_unlock(&pl_lab.lock);
 		pr_notice_ratelimited("DEV_ADD: no description loaded\n");
 		ret = -ENODATA;
+		goto err_put;
+	}
+	/* instance devices are lab devices too: "iommu-<instance>" */
+	if (pdev->kind == PROBELAB_DEV_NAMED &&
+	    !strncmp(pdev->name, PL_IOMMU_DEV_PREFIX,
+		     strlen(PL_IOMMU_DEV_PREFIX)) &&
+	    pl_iommu_find(pdev->name + strlen(PL_IOMMU_DEV_PREFIX))) {
+		mutex_unlock(&pl_lab.lock);
+		pr_notice_ratelimited("DEV_ADD: %s is the name of an instance's device\n",
+				      pdev->name);
+		ret = -EEXIST;
 		goto err_put;
 	}
 	list_for_each_entry(other, &pl_lab.devices, node) {
@@ -1121,6 +1151,11 @@ int pl_bus_init(void)
 		if (ret)
 			goto err_unregister_drivers;
 	}
+	pl_lab_root = root_device_register("probelab");
+	if (IS_ERR(pl_lab_root)) {
+		ret = PTR_ERR(pl_lab_root);
+		goto err_unregister_drivers;
+	}
 	return 0;
 
 err_unregister_drivers:
@@ -1136,6 +1171,7 @@ void pl_bus_exit(void)
 {
 	u32 i = ARRAY_SIZE(pl_drivers);
 
+	root_device_unregister(pl_lab_root);
 	while (i--)
 		driver_unregister(&pl_drivers[i].drv);
 	bus_unregister_notifier(&pl_bus_type, &pl_bus_nb);

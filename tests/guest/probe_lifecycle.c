@@ -6,6 +6,10 @@
  *    dev.visible delayed, DEV_REMOVE and DRV_BIND of its id get ENOENT,
  *    LAB_RESET waits for the add and removes the device (no half-added
  *    device reaches device_del()).
+ *  - D6: lab devices sit under their own parent: named devices called
+ *    "virtual", "platform" or "system" are added; a name taken by an
+ *    instance device (iommu-NAME) or another named device is EEXIST;
+ *    "." and ".." are EINVAL.
  * TAP output.
  */
 #include <pthread.h>
@@ -129,9 +133,57 @@ static void test_reset_while_adding(void)
 	       (unsigned long long)t, nr_devices());
 }
 
+static int add_named_ret(const char *name)
+{
+	uint32_t id;
+
+	return pl_dev_add_named(lab, name, &id);
+}
+
+static void test_names(void)
+{
+	static const char *const kernel_names[] = {
+		"virtual", "platform", "system", "probelab",
+	};
+	char path[128];
+	struct stat st;
+	unsigned int i;
+	int ret;
+
+	load();
+	for (i = 0; i < sizeof(kernel_names) / sizeof(kernel_names[0]); i++) {
+		ret = add_named_ret(kernel_names[i]);
+		snprintf(path, sizeof(path), "/sys/bus/probelab/devices/%s",
+			 kernel_names[i]);
+		tap_ok(ret == 0 && !stat(path, &st),
+		       "D6: a named device '%s' is added (%s) and in sysfs",
+		       kernel_names[i], pl_errno_name(ret));
+	}
+	ret = add_named_ret("iommu-smmu0");
+	tap_ok(ret == -EEXIST,
+	       "D6: a named device 'iommu-smmu0' (the instance device's name): EEXIST (%s)",
+	       pl_errno_name(ret));
+	ret = add_named_ret("virtual");
+	tap_ok(ret == -EEXIST, "D6: 'virtual' a second time: EEXIST (%s)",
+	       pl_errno_name(ret));
+	ret = add_named_ret(".");
+	tap_ok(ret == -EINVAL, "D6: a named device '.': EINVAL (%s)",
+	       pl_errno_name(ret));
+	ret = add_named_ret("..");
+	tap_ok(ret == -EINVAL, "D6: a named device '..': EINVAL (%s)",
+	       pl_errno_name(ret));
+	ret = add_named_ret("a/b");
+	tap_ok(ret == -EINVAL, "D6: a named device 'a/b': EINVAL (%s)",
+	       pl_errno_name(ret));
+	tap_ok(nr_devices() == 4, "D6: four devices in the lab (%u)",
+	       nr_devices());
+	must(pl_lab_reset(lab), "LAB_RESET");
+}
+
 int main(void)
 {
 	lab_open();
+	test_names();
 	test_reset_while_adding();
 	test_remove_while_adding();
 	tap_ok(stats(false).violations == 0, "no violation reported");
