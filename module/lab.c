@@ -169,8 +169,13 @@ int pl_op_fw_load(struct probelab_ucmd *ucmd)
 				      cmd->default_domain);
 		return -EINVAL;
 	}
-	if (!cmd->desc_len || cmd->desc_len > PROBELAB_FW_MAX_LEN) {
-		pr_notice_ratelimited("FW_LOAD: description length %u outside 1..%u\n",
+	/* shorter than the header: EINVAL (docs/topology.md), the parser's */
+	if (!cmd->desc_len) {
+		pr_notice_ratelimited("FW_LOAD: empty description (desc_len 0)\n");
+		return -EINVAL;
+	}
+	if (cmd->desc_len > PROBELAB_FW_MAX_LEN) {
+		pr_notice_ratelimited("FW_LOAD: description length %u above %u\n",
 				      cmd->desc_len, PROBELAB_FW_MAX_LEN);
 		return -E2BIG;
 	}

@@ -10,6 +10,7 @@
  *    "virtual", "platform" or "system" are added; a name taken by an
  *    instance device (iommu-NAME) or another named device is EEXIST;
  *    "." and ".." are EINVAL.
+ *  - FW_LOAD with desc_len 0 is EINVAL.
  * TAP output.
  */
 #include <pthread.h>
@@ -180,9 +181,33 @@ static void test_names(void)
 	must(pl_lab_reset(lab), "LAB_RESET");
 }
 
+static void test_fw_load_empty(void)
+{
+	struct probelab_fw_load c;
+	static char blob[8];
+	int ret;
+
+	must(pl_lab_reset(lab), "LAB_RESET");
+	memset(&c, 0, sizeof(c));
+	c.size = sizeof(c);
+	c.op = PROBELAB_OP_FW_LOAD;
+	c.default_domain = PROBELAB_DOMAIN_DMA;
+	c.desc_uptr = (uint64_t)(uintptr_t)blob;
+	c.desc_len = 0;
+	ret = pl_cmd(lab, &c);
+	tap_ok(ret == -EINVAL, "FW_LOAD with desc_len 0: EINVAL (%s)",
+	       pl_errno_name(ret));
+	c.desc_len = sizeof(blob);
+	ret = pl_cmd(lab, &c);
+	tap_ok(ret == -EINVAL,
+	       "FW_LOAD of 8 bytes (shorter than the header): EINVAL (%s)",
+	       pl_errno_name(ret));
+}
+
 int main(void)
 {
 	lab_open();
+	test_fw_load_empty();
 	test_names();
 	test_reset_while_adding();
 	test_remove_while_adding();
