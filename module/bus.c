@@ -1085,11 +1085,18 @@ int pl_op_drv_bind(struct probelab_ucmd *ucmd)
 
 	pdev->bind_err = 0;
 	ret = pl_bind(pdev, cmd->driver);
-	if (ret == -EBUSY && prev_driver) {
-		/* refused: a bind already in place keeps its driver */
+	if (ret && ret != -EAGAIN) {
+		/*
+		 * Refused or failed, not deferred: this DRV_BIND leaves no
+		 * wish behind (a later registration must not bind it), and
+		 * what was wished before stays - unless a DRV_UNBIND or
+		 * another DRV_BIND changed it meanwhile.
+		 */
 		mutex_lock(&pl_lab.lock);
-		pdev->want_driver = prev_driver;
-		pdev->bind_pending = prev_pending;
+		if (pdev->want_driver == cmd->driver && !pdev->bound) {
+			pdev->want_driver = prev_driver;
+			pdev->bind_pending = prev_pending;
+		}
 		mutex_unlock(&pl_lab.lock);
 	}
 	if (ret == -EAGAIN && pdev->bind_err == -EPROBE_DEFER) {

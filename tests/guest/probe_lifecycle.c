@@ -10,6 +10,8 @@
  *    "virtual", "platform" or "system" are added; a name taken by an
  *    instance device (iommu-NAME) or another named device is EEXIST;
  *    "." and ".." are EINVAL.
+ *  - D5: a DRV_BIND refused with EBUSY (group claimed) leaves no wish
+ *    behind: unregistering and registering the instance binds nothing.
  *  - FW_LOAD with desc_len 0 is EINVAL.
  * TAP output.
  */
@@ -181,6 +183,31 @@ static void test_names(void)
 	must(pl_lab_reset(lab), "LAB_RESET");
 }
 
+static void test_refused_bind(void)
+{
+	struct probelab_dev_info d;
+	uint32_t id, result = 0;
+	int ret;
+
+	load();
+	id = add_pci(0, 0, 4, 0);
+	d = dev_get(id);
+	must(pl_claim_group(lab, d.group_id), "OWNER_CLAIM_GROUP");
+	ret = pl_drv_bind(lab, id, PROBELAB_DRV_DMA, &result);
+	tap_ok(ret == -EBUSY,
+	       "D5: DRV_BIND dma in a claimed group is refused with EBUSY (%s)",
+	       pl_errno_name(ret));
+	must(pl_iommu_unregister(lab, "smmu0"), "IOMMU_UNREGISTER");
+	must(pl_iommu_register(lab, "smmu0"), "IOMMU_REGISTER");
+	d = dev_get(id);
+	tap_ok(d.state == PROBELAB_DEV_PROBED && d.driver == 0,
+	       "D5: after unregister and register the device is probed and bound to nothing (driver %u)",
+	       d.driver);
+	ret = pl_drv_bind(lab, id, PROBELAB_DRV_USER, &result);
+	tap_ok(ret == 0 && result == PROBELAB_BIND_BOUND,
+	       "D5: a later DRV_BIND user binds (%s)", pl_errno_name(ret));
+}
+
 static void test_fw_load_empty(void)
 {
 	struct probelab_fw_load c;
@@ -209,6 +236,7 @@ int main(void)
 	lab_open();
 	test_fw_load_empty();
 	test_names();
+	test_refused_bind();
 	test_reset_while_adding();
 	test_remove_while_adding();
 	tap_ok(stats(false).violations == 0, "no violation reported");
