@@ -13,6 +13,8 @@
  *  - D5: a DRV_BIND refused with EBUSY (group claimed) leaves no wish
  *    behind: unregistering and registering the instance binds nothing.
  *  - FW_LOAD with desc_len 0 is EINVAL.
+ *  - A short multi-threaded hammer of the lifecycle operations leaves a
+ *    clean lab that resets.
  * TAP output.
  */
 #include <pthread.h>
@@ -231,6 +233,132 @@ static void test_fw_load_empty(void)
 	       pl_errno_name(ret));
 }
 
+/*
+ * A short hammer: threads on handles of their own FW_LOAD, LAB_RESET,
+ * DEV_ADD, DEV_REMOVE, IOMMU_REGISTER/UNREGISTER and DRV_BIND/UNBIND at
+ * random for HAMMER_MS; errors are expected, a crash, a hang or a dirty
+ * lab afterwards are not.
+ */
+#define HAMMER_THREADS	4
+#define HAMMER_MS	3000
+
+static void *hammer_blob;
+static size_t hammer_len;
+static uint64_t hammer_end;
+
+struct hammer {
+	pthread_t thread;
+	unsigned int seed;
+	unsigned long ops, ok, ebusy;
+	int bad;		/* an errno outside the expected ones */
+};
+
+static void *hammer_run(void *arg)
+{
+	struct hammer *hm = arg;
+	struct pl_handle *h;
+	uint32_t id, result;
+	int ret;
+
+	if (pl_open(&h))
+		return NULL;
+	while (now_us() < hammer_end) {
+		unsigned int r = (unsigned int)rand_r(&hm->seed);
+		uint32_t dev = 1 + r / 16 % 64;
+
+		switch (r % 9) {
+		case 0:
+			ret = pl_fw_load(h, hammer_blob, hammer_len,
+					 PROBELAB_POLICY_FIXED,
+					 PROBELAB_DOMAIN_DMA, NULL);
+			break;
+		case 1:
+			ret = r / 16 % 8 ? 0 : pl_lab_reset(h);
+			break;
+		case 2:
+		case 3:
+			ret = pl_dev_add_pci(h, 0, 0, (uint8_t)(r / 16 % 32 << 3),
+					     NULL, 0, &id);
+			break;
+		case 4:
+			ret = pl_dev_remove(h, dev);
+			break;
+		case 5:
+			ret = pl_iommu_register(h, "smmu0");
+			break;
+		case 6:
+			ret = pl_iommu_unregister(h, "smmu0");
+			break;
+		case 7:
+			ret = pl_drv_bind(h, dev, PROBELAB_DRV_DMA, &result);
+			break;
+		default:
+			ret = pl_drv_unbind(h, dev);
+			break;
+		}
+		hm->ops++;
+		if (!ret)
+			hm->ok++;
+		else if (ret == -EBUSY)
+			hm->ebusy++;
+		else if (ret != -ENOENT && ret != -ENODATA && ret != -EEXIST &&
+			 ret != -EINVAL && ret != -ENODEV && ret != -EAGAIN)
+			hm->bad = ret;
+	}
+	pl_close(h);
+	return NULL;
+}
+
+static void test_hammer(void)
+{
+	struct pl_topo_builder *b = topo_new();
+	struct hammer hm[HAMMER_THREADS];
+	struct pl_check_result cr;
+	unsigned long ops = 0, ok = 0, ebusy = 0;
+	char err[256];
+	int s, rc, bad = 0, ret;
+	unsigned int i;
+
+	s = topo_smmu(b, "smmu0", 16);
+	rc = topo_rc(b, 0, 0, 0xff);
+	topo_map(b, rc, s, 0, 0x10000, 0);
+	if (pl_topo_builder_finish(b, &hammer_blob, &hammer_len, err,
+				   sizeof(err)))
+		bail("description: %s", err);
+	pl_topo_builder_free(b);
+	must(pl_lab_reset(lab), "LAB_RESET");
+	hammer_end = now_us() + HAMMER_MS * 1000ULL;
+	for (i = 0; i < HAMMER_THREADS; i++) {
+		memset(&hm[i], 0, sizeof(hm[i]));
+		hm[i].seed = 0x5eed + i;
+		if (pthread_create(&hm[i].thread, NULL, hammer_run, &hm[i]))
+			bail("pthread_create");
+	}
+	for (i = 0; i < HAMMER_THREADS; i++) {
+		pthread_join(hm[i].thread, NULL);
+		ops += hm[i].ops;
+		ok += hm[i].ok;
+		ebusy += hm[i].ebusy;
+		if (hm[i].bad)
+			bad = hm[i].bad;
+	}
+	free(hammer_blob);
+	tap_ok(ops > 0 && !bad,
+	       "hammer: %lu ops in %u threads for %u ms (%lu succeeded, %lu EBUSY), no unexpected errno (%s)",
+	       ops, HAMMER_THREADS, HAMMER_MS, ok, ebusy,
+	       bad ? pl_errno_name(bad) : "none");
+	ret = pl_check(lab, 0, 4, &cr);
+	tap_ok(!ret && cr.found == 0,
+	       "hammer: CHECK afterwards finds no violation (%s, %u found)",
+	       pl_errno_name(ret), ret ? 0 : cr.found);
+	if (!ret)
+		pl_check_result_free(&cr);
+	ret = pl_lab_reset(lab);
+	tap_ok(ret == 0 && nr_devices() == 0 && nr_groups() == 0,
+	       "hammer: LAB_RESET afterwards succeeds (%s) and empties the lab",
+	       pl_errno_name(ret));
+}
+
 int main(void)
 {
 	lab_open();
@@ -239,6 +367,7 @@ int main(void)
 	test_refused_bind();
 	test_reset_while_adding();
 	test_remove_while_adding();
+	test_hammer();
 	tap_ok(stats(false).violations == 0, "no violation reported");
 	tap_plan(tap_n);
 	return lab_close();
