@@ -10,13 +10,20 @@
  *				IOMMU state, groups, domains, quarantine
  *	    pl_iommu.hw_lock	one instance's hardware model (STEs or
  *				root/context tables); a spinlock
+ *	      pl_inject_pt.lock	one injection point's state (inject.c): a
+ *				leaf spinlock, also taken under hw_lock
+ *				(hw.step), never held while delaying
+ *
+ * Leaf locks, taken under any of the above with none of the module's
+ * locks inside them: a page table's free_lock (pgtable.c, irqsave) and
+ * pl_event_lock (events.c: event sequence numbers and their delivery).
  *
  * No function calls into the driver core (device_add(), device_del(),
  * device_unregister(), binds and unbinds) while holding pl_lab.lock: the
  * bus notifier takes the lab lock under the notifier's rwsem, and the
  * driver core takes device locks.  Such calls are made with the lab lock
  * dropped, device references held.  Two device locks are never nested.
- * Events (events.c) and counters (atomic64) take no lock.
+ * Counters (atomic64) take no lock.
  *
  * LIFECYCLE (what the lab lock does not cover by itself):
  *
