@@ -252,6 +252,13 @@ static void pl_lab_clear(void)
 	pl_report_flush();
 
 	mutex_lock(&pl_lab.lock);
+	while (pl_lab.nr_races) {
+		u32 seq = pl_lab.settle_seq;
+
+		mutex_unlock(&pl_lab.lock);
+		pl_lab_wait_settled(seq);
+		mutex_lock(&pl_lab.lock);
+	}
 	WARN_ON(pl_lab.nr_devices || pl_lab_busy_instances());
 	pl_inject_reset();
 	atomic64_set(&pl_lab.violations, 0);

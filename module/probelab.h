@@ -42,6 +42,9 @@
  *    DEV_ADD, IOMMU_REGISTER, FW_LOAD and LAB_RESET are refused (EBUSY).
  *  - IOMMU_UNREGISTER refuses (EBUSY) an instance still registering;
  *    reset waits for registrations and unregistrations under way.
+ *  - RACE threads work on a device they hold a reference to, possibly
+ *    removed meanwhile; reset waits for them before it drops the
+ *    description they read (pl_lab.nr_races).
  */
 #ifndef _PROBELAB_H
 #define _PROBELAB_H
@@ -370,9 +373,10 @@ struct pl_stats {
  * @violations: violations detected since the lab was reset (atomic)
  * @changing: lab lock; FW_LOAD or LAB_RESET is replacing the description
  *	and the instances with the lab lock dropped
+ * @nr_races: lab lock; RACE ops whose threads are running
  * @settle_seq: lab lock (read locklessly by waiters); bumped whenever a
- *	device finishes being added or removed or an instance finishes
- *	registering or unregistering
+ *	device finishes being added or removed, an instance finishes
+ *	registering or unregistering, or a RACE op ends
  * @settle_wq: woken with every @settle_seq bump
  */
 struct pl_lab {
@@ -398,6 +402,7 @@ struct pl_lab {
 	bool auto_check;
 	atomic64_t violations;
 	bool changing;
+	u32 nr_races;
 	u32 settle_seq;
 	wait_queue_head_t settle_wq;
 };

@@ -13,6 +13,7 @@
  *  - D5: a DRV_BIND refused with EBUSY (group claimed) leaves no wish
  *    behind: unregistering and registering the instance binds nothing.
  *  - FW_LOAD with desc_len 0 is EINVAL.
+ *  - LAB_RESET waits for RACE threads working on a device it removes.
  *  - A short multi-threaded hammer of the lifecycle operations leaves a
  *    clean lab that resets.
  * TAP output.
@@ -233,6 +234,63 @@ static void test_fw_load_empty(void)
 	       pl_errno_name(ret));
 }
 
+/* RACE of_configure on device @id for RACE_MS, on a handle of its own */
+#define RACE_MS		1500
+
+struct racer {
+	pthread_t thread;
+	uint32_t id;
+	int ret;
+	uint64_t cycles;
+};
+
+static void *racer_run(void *arg)
+{
+	struct racer *rc = arg;
+	struct probelab_race c;
+	struct pl_handle *h;
+
+	rc->ret = pl_open(&h);
+	if (rc->ret)
+		return NULL;
+	memset(&c, 0, sizeof(c));
+	c.size = sizeof(c);
+	c.op = PROBELAB_OP_RACE;
+	c.actor = PROBELAB_RACE_OF_CONFIGURE;
+	c.dev_id = rc->id;
+	c.threads = 2;
+	c.duration_ms = RACE_MS;
+	rc->ret = pl_cmd(h, &c);
+	rc->cycles = c.cycles;
+	pl_close(h);
+	return NULL;
+}
+
+static void test_reset_while_racing(void)
+{
+	struct racer rc;
+	uint64_t t0, t;
+	int ret;
+
+	load();
+	memset(&rc, 0, sizeof(rc));
+	rc.id = add_pci(0, 0, 5, 0);
+	if (pthread_create(&rc.thread, NULL, racer_run, &rc))
+		bail("pthread_create");
+	usleep(RACE_MS * 1000 / 5);
+	t0 = now_us();
+	ret = pl_lab_reset(lab);
+	t = now_us() - t0;
+	pthread_join(rc.thread, NULL);
+	tap_ok(ret == 0 && rc.ret == 0 && rc.cycles > 0,
+	       "RACE during LAB_RESET: both succeed (%s, %s, %llu cycles)",
+	       pl_errno_name(ret), pl_errno_name(rc.ret),
+	       (unsigned long long)rc.cycles);
+	tap_ok(t >= RACE_MS * 1000ULL / 2,
+	       "the reset waited for the RACE threads before dropping the description (%llu us)",
+	       (unsigned long long)t);
+}
+
 /*
  * A short hammer: threads on handles of their own FW_LOAD, LAB_RESET,
  * DEV_ADD, DEV_REMOVE, IOMMU_REGISTER/UNREGISTER and DRV_BIND/UNBIND at
@@ -367,6 +425,7 @@ int main(void)
 	test_refused_bind();
 	test_reset_while_adding();
 	test_remove_while_adding();
+	test_reset_while_racing();
 	test_hammer();
 	tap_ok(stats(false).violations == 0, "no violation reported");
 	tap_plan(tap_n);
