@@ -404,6 +404,15 @@ static struct pl_dev *pl_dev_alloc(void)
 	return pdev;
 }
 
+/*
+ * The parent of every lab device (/sys/devices/probelab/): lab device
+ * names cannot collide with the kernel's own under /sys/devices.
+ */
+static struct device *pl_lab_root;
+
+/* an instance's device is named "iommu-<instance>" */
+#define PL_IOMMU_DEV_PREFIX	"iommu-"
+
 /* ---- instances ---------------------------------------------------------- */
 
 /*
@@ -434,38 +443,48 @@ static int pl_iommu_drv_probe(struct pl_dev *pdev)
 	return 0;
 }
 
+/* @pdev is IOMMU-probed and one of its fwspecs is behind @iommu. */
+static bool pl_dev_probed_behind(struct pl_dev *pdev, struct pl_iommu *iommu)
+{
+	u32 i;
+
+	lockdep_assert_held(&pl_lab.lock);
+	if (!pdev->di || pdev->state != PROBELAB_DEV_PROBED)
+		return false;
+	for (i = 0; i < pdev->di->nr_fwspecs; i++)
+		if (pdev->di->fwspecs[i].iommu == iommu)
+			return true;
+	return false;
+}
+
 static void pl_iommu_drv_remove(struct pl_dev *ipdev)
 {
 	struct pl_iommu *iommu = ipdev->iommu;
 	struct pl_dev *pdev;
-	u32 i;
 
 	mutex_lock(&pl_lab.lock);
-	list_for_each_entry(pdev, &pl_lab.devices, node) {
-		if (!pdev->di || pdev->state != PROBELAB_DEV_PROBED)
-			continue;
-		for (i = 0; i < pdev->di->nr_fwspecs; i++)
-			if (pdev->di->fwspecs[i].iommu == iommu)
-				break;
-		if (i < pdev->di->nr_fwspecs)
+	list_for_each_entry(pdev, &pl_lab.devices, node)
+		if (pl_dev_probed_behind(pdev, iommu))
 			pl_release_device(pdev);
-	}
 	iommu->registered = false;
 	iommu->ready = false;
 	iommu->going = false;
+	pl_lab_settled();
 	mutex_unlock(&pl_lab.lock);
 	pl_ev_iommu(PROBELAB_EV_IOMMU_UNREGISTER, iommu, NULL);
 }
 
-/* Creates one instance (and its lab device) per description IOMMU. */
-int pl_instances_create(void)
+/*
+ * Creates one instance (and its lab device) per description IOMMU, off
+ * the lab: the caller publishes them.  No lock held: device_add() runs
+ * the bus notifier (the lock order in probelab.h).
+ */
+int pl_instances_create(const struct pl_fwdesc *fw, struct pl_iommu **out)
 {
-	struct pl_fwdesc *fw = pl_lab.fw;
 	struct pl_iommu *iommus;
 	u32 i;
 	int ret;
 
-	lockdep_assert_held(&pl_lab.lock);
 	iommus = kcalloc(fw->nr_iommus, sizeof(*iommus), GFP_KERNEL);
 	if (!iommus)
 		return -ENOMEM;
@@ -481,55 +500,48 @@ int pl_instances_create(void)
 		ipdev = pl_dev_alloc();
 		if (!ipdev) {
 			ret = -ENOMEM;
-			goto err_destroy;
+			goto err_destroy_hw;
 		}
 		ipdev->iommu = iommu;
+		ipdev->dev.parent = pl_lab_root;
 		iommu->dev = ipdev;
-		ret = dev_set_name(&ipdev->dev, "iommu-%s", iommu->name);
+		ret = dev_set_name(&ipdev->dev, PL_IOMMU_DEV_PREFIX "%s",
+				   iommu->name);
 		if (!ret)
 			ret = device_add(&ipdev->dev);
-		if (ret) {
-			put_device(&ipdev->dev);
-			iommu->dev = NULL;
-			pl_hw_destroy(iommu);
-			goto err_destroy;
-		}
-		pl_lab.nr_iommus = i + 1;
-		pl_lab.iommus = iommus;
-		pl_debugfs_add_iommu(iommu);
+		if (ret)
+			goto err_put_dev;
 	}
-	pl_lab.iommus = iommus;
-	pl_lab.nr_iommus = fw->nr_iommus;
+	*out = iommus;
 	return 0;
 
-err_destroy:
-	pl_lab.iommus = iommus;
-	pl_instances_destroy();
+err_put_dev:
+	put_device(&iommus[i].dev->dev);
+	iommus[i].dev = NULL;
+err_destroy_hw:
+	pl_hw_destroy(&iommus[i]);
+	pl_instances_destroy(iommus, i);
 	return ret;
 }
 
 /*
- * Removes the instance devices.  Called with the lab lock held: an
- * instance device has no driver here (FW_LOAD and reset refuse while any
- * instance is registered), so device_unregister() takes no device lock
- * of ours and calls no lab code.
+ * Removes instances and their devices, taken off the lab or never put
+ * there.  No lock held: an instance device has no driver here (FW_LOAD
+ * and reset refuse or wait while any instance is registered), but
+ * device_unregister() runs the bus notifier and takes the device lock.
  */
-void pl_instances_destroy(void)
+void pl_instances_destroy(struct pl_iommu *iommus, u32 nr)
 {
 	u32 i;
 
-	lockdep_assert_held(&pl_lab.lock);
-	pl_debugfs_remove_iommus();
-	for (i = 0; i < pl_lab.nr_iommus; i++) {
-		struct pl_iommu *iommu = &pl_lab.iommus[i];
+	for (i = 0; i < nr; i++) {
+		struct pl_iommu *iommu = &iommus[i];
 
 		if (iommu->dev)
 			device_unregister(&iommu->dev->dev);
 		pl_hw_destroy(iommu);
 	}
-	kfree(pl_lab.iommus);
-	pl_lab.iommus = NULL;
-	pl_lab.nr_iommus = 0;
+	kfree(iommus);
 }
 
 static struct pl_iommu *pl_iommu_find(const char *name)
@@ -567,6 +579,11 @@ int pl_op_iommu_register(struct probelab_ucmd *ucmd)
 	if (ret)
 		return ret;
 	mutex_lock(&pl_lab.lock);
+	if (pl_lab.changing) {
+		mutex_unlock(&pl_lab.lock);
+		pr_notice_ratelimited("IOMMU_REGISTER: refused while FW_LOAD or LAB_RESET runs\n");
+		return -EBUSY;
+	}
 	iommu = pl_iommu_find(cmd->name);
 	if (!iommu) {
 		mutex_unlock(&pl_lab.lock);
@@ -589,6 +606,7 @@ int pl_op_iommu_register(struct probelab_ucmd *ucmd)
 	put_device(&pdev->dev);
 	mutex_lock(&pl_lab.lock);
 	iommu->registering = false;
+	pl_lab_settled();
 	mutex_unlock(&pl_lab.lock);
 	if (ret <= 0) {
 		WRITE_ONCE(pdev->want_driver, 0);
@@ -636,17 +654,12 @@ static void pl_iommu_going(struct pl_iommu *iommu, struct pl_dev_batch *batch,
 			   bool rebind)
 {
 	struct pl_dev *pdev;
-	u32 i;
 
 	lockdep_assert_held(&pl_lab.lock);
 	iommu->going = true;
 	list_for_each_entry(pdev, &pl_lab.devices, node) {
-		if (!pdev->di || pdev->state != PROBELAB_DEV_PROBED)
-			continue;
-		for (i = 0; i < pdev->di->nr_fwspecs; i++)
-			if (pdev->di->fwspecs[i].iommu == iommu)
-				break;
-		if (i == pdev->di->nr_fwspecs)
+		/* a device still being added has no driver to unbind */
+		if (pdev->adding || !pl_dev_probed_behind(pdev, iommu))
 			continue;
 		if (rebind && pdev->want_driver)
 			pdev->bind_pending = true;
@@ -686,6 +699,12 @@ int pl_op_iommu_unregister(struct probelab_ucmd *ucmd)
 		return ret;
 	mutex_lock(&pl_lab.lock);
 	iommu = pl_iommu_find(cmd->name);
+	if (iommu && iommu->registering) {
+		mutex_unlock(&pl_lab.lock);
+		pr_notice_ratelimited("IOMMU_UNREGISTER: %s is still registering\n",
+				      cmd->name);
+		return -EBUSY;
+	}
 	if (!iommu || !iommu->registered || iommu->going) {
 		mutex_unlock(&pl_lab.lock);
 		return iommu ? -EINVAL : -ENOENT;
@@ -722,7 +741,8 @@ int pl_op_iommu_unregister(struct probelab_ucmd *ucmd)
 }
 
 /*
- * Unregisters every registered instance (reset, module exit), unbinding
+ * Unregisters every registered instance (reset, module exit), after
+ * waiting for the registrations and unregistrations under way, unbinding
  * the drivers behind each first: a device added or bound since the
  * devices were removed, or one whose removal is still in progress, may
  * be behind it.  Without memory for that list the instance stays
@@ -732,15 +752,21 @@ void pl_instances_unregister_all(void)
 {
 	struct pl_dev_batch batch;
 	struct pl_dev *ipdev;
-	u32 i;
+	bool under_way;
+	u32 i, seq;
 
 	for (;;) {
 		ipdev = NULL;
+		under_way = false;
 		mutex_lock(&pl_lab.lock);
 		for (i = 0; i < pl_lab.nr_iommus && !ipdev; i++) {
 			struct pl_iommu *iommu = &pl_lab.iommus[i];
 
-			if (!iommu->registered || iommu->going)
+			if (iommu->registering || iommu->going) {
+				under_way = true;
+				continue;
+			}
+			if (!iommu->registered)
 				continue;
 			if (pl_batch_alloc(&batch)) {
 				mutex_unlock(&pl_lab.lock);
@@ -752,11 +778,16 @@ void pl_instances_unregister_all(void)
 			ipdev = iommu->dev;
 			get_device(&ipdev->dev);
 		}
+		seq = pl_lab.settle_seq;
 		mutex_unlock(&pl_lab.lock);
-		if (!ipdev)
+		if (ipdev) {
+			pl_iommu_release(ipdev, &batch);
+			pl_batch_put(&batch);
+		} else if (under_way) {
+			pl_lab_wait_settled(seq);
+		} else {
 			return;
-		pl_iommu_release(ipdev, &batch);
-		pl_batch_put(&batch);
+		}
 	}
 }
 
@@ -768,7 +799,7 @@ struct pl_dev *pl_dev_find_get(u32 id)
 
 	mutex_lock(&pl_lab.lock);
 	list_for_each_entry(pdev, &pl_lab.devices, node) {
-		if (pdev->id == id && !pdev->removing) {
+		if (pdev->id == id && !pdev->adding && !pdev->removing) {
 			get_device(&pdev->dev);
 			mutex_unlock(&pl_lab.lock);
 			return pdev;
@@ -820,6 +851,12 @@ static int pl_dev_add_check(const struct probelab_dev_add *cmd)
 			pr_notice_ratelimited("DEV_ADD: name must be 1..31 of [A-Za-z0-9._-]\n");
 			return -EINVAL;
 		}
+		/* the device's name is its sysfs directory's */
+		if (!strcmp(cmd->name, ".") || !strcmp(cmd->name, "..")) {
+			pr_notice_ratelimited("DEV_ADD: '%s' cannot name a device\n",
+					      cmd->name);
+			return -EINVAL;
+		}
 		if (cmd->segment || cmd->bus || cmd->devfn || cmd->nr_aliases ||
 		    memchr_inv(cmd->aliases, 0, sizeof(cmd->aliases))) {
 			pr_notice_ratelimited("DEV_ADD: a named device takes no PCI fields\n");
@@ -863,11 +900,30 @@ int pl_op_dev_add(struct probelab_ucmd *ucmd)
 	if (ret)
 		goto err_put;
 
+	pdev->dev.parent = pl_lab_root;
+
 	mutex_lock(&pl_lab.lock);
+	if (pl_lab.changing) {
+		mutex_unlock(&pl_lab.lock);
+		pr_notice_ratelimited("DEV_ADD: refused while FW_LOAD or LAB_RESET runs\n");
+		ret = -EBUSY;
+		goto err_put;
+	}
 	if (!pl_lab.fw) {
 		mutex_unlock(&pl_lab.lock);
 		pr_notice_ratelimited("DEV_ADD: no description loaded\n");
 		ret = -ENODATA;
+		goto err_put;
+	}
+	/* instance devices are lab devices too: "iommu-<instance>" */
+	if (pdev->kind == PROBELAB_DEV_NAMED &&
+	    !strncmp(pdev->name, PL_IOMMU_DEV_PREFIX,
+		     strlen(PL_IOMMU_DEV_PREFIX)) &&
+	    pl_iommu_find(pdev->name + strlen(PL_IOMMU_DEV_PREFIX))) {
+		mutex_unlock(&pl_lab.lock);
+		pr_notice_ratelimited("DEV_ADD: %s is the name of an instance's device\n",
+				      pdev->name);
+		ret = -EEXIST;
 		goto err_put;
 	}
 	list_for_each_entry(other, &pl_lab.devices, node) {
@@ -880,6 +936,7 @@ int pl_op_dev_add(struct probelab_ucmd *ucmd)
 		}
 	}
 	pdev->id = pl_lab.next_dev_id++;
+	pdev->adding = true;
 	list_add_tail(&pdev->node, &pl_lab.devices);
 	pl_lab.nr_devices++;
 	mutex_unlock(&pl_lab.lock);
@@ -887,12 +944,18 @@ int pl_op_dev_add(struct probelab_ucmd *ucmd)
 	/*
 	 * On the list, the device is on "the bus" for the registration
 	 * walks (device_add() puts it on the bus's klist before it calls
-	 * the BUS_NOTIFY_ADD_DEVICE notifier, which runs the IOMMU probe).
+	 * the BUS_NOTIFY_ADD_DEVICE notifier, which runs the IOMMU probe),
+	 * but not findable by id until device_add() returned (LIFECYCLE in
+	 * probelab.h).
 	 */
 	pl_inject(PL_INJ_DEV_VISIBLE, pdev);
 	ret = device_add(&pdev->dev);
 	if (ret)
 		goto err_unlist;
+	mutex_lock(&pl_lab.lock);
+	pdev->adding = false;
+	pl_lab_settled();
+	mutex_unlock(&pl_lab.lock);
 	pl_ev_dev(PROBELAB_EV_DEV_ADD, pdev, 0, NULL);
 	cmd->dev_id = pdev->id;
 	return probelab_respond(ucmd, sizeof(*cmd));
@@ -908,6 +971,7 @@ err_unlist:
 		pl_release_device(pdev);
 	list_del_init(&pdev->node);
 	pl_lab.nr_devices--;
+	pl_lab_settled();
 	mutex_unlock(&pl_lab.lock);
 err_put:
 	put_device(&pdev->dev);
@@ -923,6 +987,7 @@ static void pl_dev_remove(struct pl_dev *pdev)
 	mutex_lock(&pl_lab.lock);
 	list_del_init(&pdev->node);
 	pl_lab.nr_devices--;
+	pl_lab_settled();
 	mutex_unlock(&pl_lab.lock);
 	put_device(&pdev->dev);	/* the caller's reference */
 	put_device(&pdev->dev);	/* the lab's, from device_initialize() */
@@ -958,25 +1023,38 @@ int pl_op_dev_remove(struct probelab_ucmd *ucmd)
 	return 0;
 }
 
+/*
+ * Removes every lab device (reset, module exit), after waiting for the
+ * devices still being added or removed by someone else.  No lock held.
+ */
 void pl_devices_remove_all(void)
 {
-	struct pl_dev *pdev;
+	struct pl_dev *pdev, *found;
+	u32 seq;
 
 	for (;;) {
+		found = NULL;
 		mutex_lock(&pl_lab.lock);
+		list_for_each_entry(pdev, &pl_lab.devices, node) {
+			if (!pdev->adding && !pdev->removing) {
+				found = pdev;
+				break;
+			}
+		}
+		if (found) {
+			found->removing = true;
+			get_device(&found->dev);
+		}
+		seq = pl_lab.settle_seq;
 		pdev = list_first_entry_or_null(&pl_lab.devices, struct pl_dev,
 						node);
-		while (pdev && pdev->removing)
-			pdev = list_is_last(&pdev->node, &pl_lab.devices) ?
-			       NULL : list_next_entry(pdev, node);
-		if (pdev) {
-			pdev->removing = true;
-			get_device(&pdev->dev);
-		}
 		mutex_unlock(&pl_lab.lock);
-		if (!pdev)
+		if (found)
+			pl_dev_remove(found);
+		else if (pdev)
+			pl_lab_wait_settled(seq);
+		else
 			return;
-		pl_dev_remove(pdev);
 	}
 }
 
@@ -1044,11 +1122,18 @@ int pl_op_drv_bind(struct probelab_ucmd *ucmd)
 
 	pdev->bind_err = 0;
 	ret = pl_bind(pdev, cmd->driver);
-	if (ret == -EBUSY && prev_driver) {
-		/* refused: a bind already in place keeps its driver */
+	if (ret && ret != -EAGAIN) {
+		/*
+		 * Refused or failed, not deferred: this DRV_BIND leaves no
+		 * wish behind (a later registration must not bind it), and
+		 * what was wished before stays - unless a DRV_UNBIND or
+		 * another DRV_BIND changed it meanwhile.
+		 */
 		mutex_lock(&pl_lab.lock);
-		pdev->want_driver = prev_driver;
-		pdev->bind_pending = prev_pending;
+		if (pdev->want_driver == cmd->driver && !pdev->bound) {
+			pdev->want_driver = prev_driver;
+			pdev->bind_pending = prev_pending;
+		}
 		mutex_unlock(&pl_lab.lock);
 	}
 	if (ret == -EAGAIN && pdev->bind_err == -EPROBE_DEFER) {
@@ -1110,6 +1195,11 @@ int pl_bus_init(void)
 		if (ret)
 			goto err_unregister_drivers;
 	}
+	pl_lab_root = root_device_register("probelab");
+	if (IS_ERR(pl_lab_root)) {
+		ret = PTR_ERR(pl_lab_root);
+		goto err_unregister_drivers;
+	}
 	return 0;
 
 err_unregister_drivers:
@@ -1125,6 +1215,7 @@ void pl_bus_exit(void)
 {
 	u32 i = ARRAY_SIZE(pl_drivers);
 
+	root_device_unregister(pl_lab_root);
 	while (i--)
 		driver_unregister(&pl_drivers[i].drv);
 	bus_unregister_notifier(&pl_bus_type, &pl_bus_nb);

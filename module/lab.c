@@ -24,7 +24,25 @@ struct pl_lab pl_lab = {
 	.next_group_id = 1,
 	.next_domain_id = 1,
 	.default_domain = PROBELAB_DOMAIN_DMA,
+	.settle_wq = __WAIT_QUEUE_HEAD_INITIALIZER(pl_lab.settle_wq),
 };
+
+/* A device or an instance finished being built or torn down. */
+void pl_lab_settled(void)
+{
+	lockdep_assert_held(&pl_lab.lock);
+	WRITE_ONCE(pl_lab.settle_seq, pl_lab.settle_seq + 1);
+	wake_up_all(&pl_lab.settle_wq);
+}
+
+/*
+ * Waits (no lock held) until something settled after @seq, which the
+ * caller read under the lab lock when it found something under way.
+ */
+void pl_lab_wait_settled(u32 seq)
+{
+	wait_event(pl_lab.settle_wq, READ_ONCE(pl_lab.settle_seq) != seq);
+}
 
 /*
  * A violation the layer detects on its own path (a stale object, a torn
@@ -70,23 +88,41 @@ static void pl_quarantine_empty(void)
 	pl_groups_free_quarantine();
 }
 
-/* Drops the description and the instances; no device may exist. */
-static void pl_lab_drop_fw(void)
+/**
+ * struct pl_fw_set - a description and its instances, off the lab
+ * @fw: the description
+ * @iommus: its instances (and their devices)
+ * @nr_iommus: number of instances
+ */
+struct pl_fw_set {
+	struct pl_fwdesc *fw;
+	struct pl_iommu *iommus;
+	u32 nr_iommus;
+};
+
+/*
+ * Takes the description and the instances off the lab (no device may
+ * exist, no instance be registered, pl_lab.changing set); the caller
+ * frees them with the lab lock dropped, pl_lab_free_fw().
+ */
+static void pl_lab_take_fw(struct pl_fw_set *old)
 {
 	lockdep_assert_held(&pl_lab.lock);
 	pl_domains_free_all();
-	pl_instances_destroy();
-	pl_fwdesc_free(pl_lab.fw);
+	pl_debugfs_remove_iommus();
+	old->fw = pl_lab.fw;
+	old->iommus = pl_lab.iommus;
+	old->nr_iommus = pl_lab.nr_iommus;
 	pl_lab.fw = NULL;
+	pl_lab.iommus = NULL;
+	pl_lab.nr_iommus = 0;
 }
 
-void pl_lab_reset_locked(void)
+/* Destroys what pl_lab_take_fw() took (the instance devices): no lock. */
+static void pl_lab_free_fw(struct pl_fw_set *old)
 {
-	lockdep_assert_held(&pl_lab.lock);
-	pl_inject_reset();
-	atomic64_set(&pl_lab.violations, 0);
-	pl_lab_drop_fw();
-	pl_quarantine_empty();
+	pl_instances_destroy(old->iommus, old->nr_iommus);
+	pl_fwdesc_free(old->fw);
 }
 
 static bool pl_lab_busy_instances(void)
@@ -104,7 +140,8 @@ static bool pl_lab_busy_instances(void)
 static bool pl_lab_busy(void)
 {
 	lockdep_assert_held(&pl_lab.lock);
-	return pl_lab.nr_devices || pl_lab_busy_instances();
+	return pl_lab.changing || pl_lab.nr_devices ||
+	       pl_lab_busy_instances();
 }
 
 int pl_op_fw_load(struct probelab_ucmd *ucmd)
@@ -112,7 +149,10 @@ int pl_op_fw_load(struct probelab_ucmd *ucmd)
 	struct probelab_fw_load *cmd = &ucmd->cmd->fw_load;
 	struct pl_fwdesc *fw = NULL;
 	struct pl_fw_err err = {};
+	struct pl_iommu *iommus;
+	struct pl_fw_set old;
 	void *blob;
+	u32 i;
 	int ret;
 
 	if (cmd->__reserved2) {
@@ -129,8 +169,13 @@ int pl_op_fw_load(struct probelab_ucmd *ucmd)
 				      cmd->default_domain);
 		return -EINVAL;
 	}
-	if (!cmd->desc_len || cmd->desc_len > PROBELAB_FW_MAX_LEN) {
-		pr_notice_ratelimited("FW_LOAD: description length %u outside 1..%u\n",
+	/* shorter than the header: EINVAL (docs/topology.md), the parser's */
+	if (!cmd->desc_len) {
+		pr_notice_ratelimited("FW_LOAD: empty description (desc_len 0)\n");
+		return -EINVAL;
+	}
+	if (cmd->desc_len > PROBELAB_FW_MAX_LEN) {
+		pr_notice_ratelimited("FW_LOAD: description length %u above %u\n",
 				      cmd->desc_len, PROBELAB_FW_MAX_LEN);
 		return -E2BIG;
 	}
@@ -153,20 +198,33 @@ int pl_op_fw_load(struct probelab_ucmd *ucmd)
 	if (pl_lab_busy()) {
 		mutex_unlock(&pl_lab.lock);
 		pl_fwdesc_free(fw);
-		pr_notice_ratelimited("FW_LOAD: refused while lab devices or registered instances exist\n");
+		pr_notice_ratelimited("FW_LOAD: refused while lab devices or registered instances exist, or another FW_LOAD or LAB_RESET runs\n");
 		return -EBUSY;
 	}
-	pl_lab_drop_fw();
-	pl_lab.fw = fw;
-	pl_lab.policy = cmd->policy;
-	pl_lab.default_domain = cmd->default_domain;
-	ret = pl_instances_create();
+	/* the driver core is called with the lab lock dropped */
+	pl_lab.changing = true;
+	pl_lab_take_fw(&old);
+	mutex_unlock(&pl_lab.lock);
+	pl_lab_free_fw(&old);
+
+	ret = pl_instances_create(fw, &iommus);
+	mutex_lock(&pl_lab.lock);
+	if (!ret) {
+		pl_lab.fw = fw;
+		pl_lab.iommus = iommus;
+		pl_lab.nr_iommus = fw->nr_iommus;
+		WRITE_ONCE(pl_lab.policy, cmd->policy);
+		pl_lab.default_domain = cmd->default_domain;
+		for (i = 0; i < fw->nr_iommus; i++)
+			pl_debugfs_add_iommu(&iommus[i]);
+	}
+	pl_lab.changing = false;
+	mutex_unlock(&pl_lab.lock);
 	if (ret) {
-		pl_lab_drop_fw();
-		mutex_unlock(&pl_lab.lock);
+		pr_err("FW_LOAD: creating the instances failed: %d\n", ret);
+		pl_fwdesc_free(fw);
 		return ret;
 	}
-	mutex_unlock(&pl_lab.lock);
 
 	pl_ev_dev(PROBELAB_EV_FW_LOAD, NULL, 0, NULL);
 	pr_info("description loaded: %u IOMMUs, %u endpoints, %u root complexes, %u scopes; policy %u\n",
@@ -177,20 +235,54 @@ int pl_op_fw_load(struct probelab_ucmd *ucmd)
 	return probelab_respond(ucmd, sizeof(*cmd));
 }
 
-int pl_op_lab_reset(struct probelab_ucmd *ucmd)
+/*
+ * Empties the lab: devices, instances, description, domains, quarantine,
+ * injections.  pl_lab.changing is set (nothing new is added meanwhile);
+ * the lab lock is not held: removals call into the driver core.
+ */
+static void pl_lab_clear(void)
 {
+	struct pl_fw_set old;
+
 	/* Devices first: their removal unbinds drivers (driver core). */
 	pl_devices_remove_all();
 	pl_instances_unregister_all();
 	pl_pool_drain();
+	/* device removal may have queued reports from the dma ops */
+	pl_report_flush();
 
 	mutex_lock(&pl_lab.lock);
-	if (pl_lab_busy_instances()) {
+	while (pl_lab.nr_races) {
+		u32 seq = pl_lab.settle_seq;
+
 		mutex_unlock(&pl_lab.lock);
-		pr_notice_ratelimited("LAB_RESET: refused while an instance is registered\n");
+		pl_lab_wait_settled(seq);
+		mutex_lock(&pl_lab.lock);
+	}
+	WARN_ON(pl_lab.nr_devices || pl_lab_busy_instances());
+	pl_inject_reset();
+	atomic64_set(&pl_lab.violations, 0);
+	pl_lab_take_fw(&old);
+	pl_quarantine_empty();
+	mutex_unlock(&pl_lab.lock);
+	pl_lab_free_fw(&old);
+}
+
+int pl_op_lab_reset(struct probelab_ucmd *ucmd)
+{
+	mutex_lock(&pl_lab.lock);
+	if (pl_lab.changing) {
+		mutex_unlock(&pl_lab.lock);
+		pr_notice_ratelimited("LAB_RESET: refused while another FW_LOAD or LAB_RESET runs\n");
 		return -EBUSY;
 	}
-	pl_lab_reset_locked();
+	pl_lab.changing = true;
+	mutex_unlock(&pl_lab.lock);
+
+	pl_lab_clear();
+
+	mutex_lock(&pl_lab.lock);
+	pl_lab.changing = false;
 	mutex_unlock(&pl_lab.lock);
 	return 0;
 }
@@ -410,12 +502,5 @@ int pl_op_stats(struct probelab_ucmd *ucmd)
 
 void pl_lab_exit(void)
 {
-	pl_devices_remove_all();
-	pl_instances_unregister_all();
-	pl_pool_drain();
-	/* device removal may have queued reports from the dma ops */
-	pl_report_flush();
-	mutex_lock(&pl_lab.lock);
-	pl_lab_reset_locked();
-	mutex_unlock(&pl_lab.lock);
+	pl_lab_clear();
 }

@@ -10,12 +10,41 @@
  *				IOMMU state, groups, domains, quarantine
  *	    pl_iommu.hw_lock	one instance's hardware model (STEs or
  *				root/context tables); a spinlock
+ *	      pl_inject_pt.lock	one injection point's state (inject.c): a
+ *				leaf spinlock, also taken under hw_lock
+ *				(hw.step), never held while delaying
  *
- * A function that takes a lock never calls into the driver core for
- * another device while holding pl_lab.lock: binds, unbinds and device
- * removal are started with the lab lock dropped (device references held).
- * Two device locks are never nested.  Events (events.c) and counters
- * (atomic64) take no lock.
+ * Leaf locks, taken under any of the above with none of the module's
+ * locks inside them: a page table's free_lock (pgtable.c, irqsave) and
+ * pl_event_lock (events.c: event sequence numbers and their delivery).
+ *
+ * No function calls into the driver core (device_add(), device_del(),
+ * device_unregister(), binds and unbinds) while holding pl_lab.lock: the
+ * bus notifier takes the lab lock under the notifier's rwsem, and the
+ * driver core takes device locks.  Such calls are made with the lab lock
+ * dropped, device references held.  Two device locks are never nested.
+ * Counters (atomic64) take no lock.
+ *
+ * LIFECYCLE (what the lab lock does not cover by itself):
+ *
+ * An object becomes findable only once it is fully built, and removal
+ * and reset wait for, or refuse, whatever is still being built.
+ *  - A lab device is on pl_lab.devices from DEV_ADD's id allocation on
+ *    (the registration walks see it, as the bus's klist shows a device
+ *    before its add notifier ran), but marked @adding until device_add()
+ *    returned: lookups by id (pl_dev_find_get()) skip it, DEV_REMOVE of
+ *    its id is ENOENT, and reset waits for it (pl_lab_wait_settled()).
+ *  - A device claimed for removal (@removing) is not findable either; it
+ *    stays on the list until device_del() returned.
+ *  - FW_LOAD builds the instances and their devices before it publishes
+ *    them (pl_lab.fw, pl_lab.iommus) and takes the old ones off the lab
+ *    before it destroys them; while it or LAB_RESET runs (pl_lab.changing)
+ *    DEV_ADD, IOMMU_REGISTER, FW_LOAD and LAB_RESET are refused (EBUSY).
+ *  - IOMMU_UNREGISTER refuses (EBUSY) an instance still registering;
+ *    reset waits for registrations and unregistrations under way.
+ *  - RACE threads work on a device they hold a reference to, possibly
+ *    removed meanwhile; reset waits for them before it drops the
+ *    description they read (pl_lab.nr_races).
  */
 #ifndef _PROBELAB_H
 #define _PROBELAB_H
@@ -28,6 +57,7 @@
 #include <linux/mutex.h>
 #include <linux/spinlock.h>
 #include <linux/types.h>
+#include <linux/wait.h>
 #include <linux/xarray.h>
 #include <linux/probelab.h>
 
@@ -151,6 +181,8 @@ struct pl_dev_iommu {
  * @want_driver: lab lock; enum probelab_driver requested by DRV_BIND
  * @bind_pending: lab lock; the bind was deferred and waits for a retrigger
  * @bind_err: device lock; result of the last probe attempt
+ * @adding: lab lock; DEV_ADD has not finished device_add(): on the list,
+ *	not findable by id, not removable (see LIFECYCLE at the top)
  * @removing: lab lock; DEV_REMOVE or reset claimed the device
  * @dev_claims: lab lock; device (iommufd-style) claims held on its group
  * @dma_owner: lab lock; counted in its group's owner_cnt as a bound
@@ -191,6 +223,7 @@ struct pl_dev {
 	struct list_head group_node;
 	u32 want_driver;
 	bool bind_pending;
+	bool adding;
 	bool removing;
 	u32 dev_claims;
 	bool dma_owner;
@@ -342,6 +375,13 @@ struct pl_stats {
  * @ev_head: next slot of @ev_seq
  * @auto_check: lab lock; run the invariant checker after every op
  * @violations: violations detected since the lab was reset (atomic)
+ * @changing: lab lock; FW_LOAD or LAB_RESET is replacing the description
+ *	and the instances with the lab lock dropped
+ * @nr_races: lab lock; RACE ops whose threads are running
+ * @settle_seq: lab lock (read locklessly by waiters); bumped whenever a
+ *	device finishes being added or removed, an instance finishes
+ *	registering or unregistering, or a RACE op ends
+ * @settle_wq: woken with every @settle_seq bump
  */
 struct pl_lab {
 	struct mutex lock;		/* the lab lock: see the top */
@@ -365,6 +405,10 @@ struct pl_lab {
 	u32 ev_head;
 	bool auto_check;
 	atomic64_t violations;
+	bool changing;
+	u32 nr_races;
+	u32 settle_seq;
+	wait_queue_head_t settle_wq;
 };
 
 extern struct pl_lab pl_lab;
@@ -459,7 +503,8 @@ int pl_op_stats(struct probelab_ucmd *ucmd);
 void pl_violation(u32 invariant, struct pl_dev *pdev, const char *fmt, ...)
 	__printf(3, 4);
 void pl_quarantine_dev_iommu(struct pl_dev_iommu *di);
-void pl_lab_reset_locked(void);
+void pl_lab_settled(void);
+void pl_lab_wait_settled(u32 seq);
 
 /* bus.c: the lab bus, devices, instance devices, drivers */
 extern struct bus_type pl_bus_type;
@@ -471,8 +516,8 @@ int pl_op_iommu_register(struct probelab_ucmd *ucmd);
 int pl_op_iommu_unregister(struct probelab_ucmd *ucmd);
 int pl_op_drv_bind(struct probelab_ucmd *ucmd);
 int pl_op_drv_unbind(struct probelab_ucmd *ucmd);
-int pl_instances_create(void);
-void pl_instances_destroy(void);
+int pl_instances_create(const struct pl_fwdesc *fw, struct pl_iommu **out);
+void pl_instances_destroy(struct pl_iommu *iommus, u32 nr);
 void pl_instances_unregister_all(void);
 void pl_devices_remove_all(void);
 struct pl_dev *pl_dev_find_get(u32 id);

@@ -91,6 +91,16 @@ int pl_op_race(struct probelab_ucmd *ucmd)
 	race.pdev = pl_dev_find_get(cmd->dev_id);
 	if (!race.pdev)
 		return -ENOENT;
+	/* reset waits for the threads before it drops the description */
+	mutex_lock(&pl_lab.lock);
+	if (pl_lab.changing) {
+		mutex_unlock(&pl_lab.lock);
+		put_device(&race.pdev->dev);
+		pr_notice_ratelimited("RACE: refused while FW_LOAD or LAB_RESET runs\n");
+		return -EBUSY;
+	}
+	pl_lab.nr_races++;
+	mutex_unlock(&pl_lab.lock);
 	race.actor = cmd->actor;
 	race.iterations = cmd->iterations;
 	race.deadline = jiffies + msecs_to_jiffies(cmd->duration_ms);
@@ -116,6 +126,10 @@ int pl_op_race(struct probelab_ucmd *ucmd)
 		wait_for_completion_killable(&race.done);
 	for (i = 0; i < started; i++)
 		kthread_stop(tasks[i]);
+	mutex_lock(&pl_lab.lock);
+	pl_lab.nr_races--;
+	pl_lab_settled();
+	mutex_unlock(&pl_lab.lock);
 	put_device(&race.pdev->dev);
 	if (ret)
 		return ret;

@@ -150,6 +150,15 @@ check "dev remove by name" probelab dev remove pci-0000:00:02.0
 run probelab --json dev add named foo
 [ $rc -eq 0 ] && grep -q '"state":"no-iommu"' $T/out && ok "dev add named (no endpoint): no-iommu" ||
 	{ notok "dev add named foo (exit $rc)"; show $T/out $T/err; }
+run probelab dev add named virtual
+[ $rc -eq 0 ] && [ -d /sys/devices/probelab/virtual ] && ! grep -q EEXIST $T/err &&
+	ok "dev add named virtual: under /sys/devices/probelab, no clash with the kernel's" ||
+	{ notok "dev add named virtual (exit $rc)"; show $T/out $T/err; }
+run probelab dev add named iommu-smmu0
+[ $rc -eq 1 ] && grep -q "already has a device of that name" $T/err &&
+	ok "dev add named iommu-smmu0 (an instance's device): $(cat $T/err)" ||
+	{ notok "dev add named iommu-smmu0 (exit $rc)"; show $T/out $T/err; }
+check "dev remove virtual" probelab dev remove virtual
 run probelab --json dev add pci 0000:00:07.0 --alias 00:06.0
 [ $rc -eq 0 ] && grep -q '"00:06.0"' $T/out && grep -q '"state":"waiting"' $T/out &&
 	ok "dev add pci with --alias" || { notok "dev add pci --alias (exit $rc)"; show $T/out $T/err; }

@@ -132,8 +132,14 @@ static int dev_add(struct cli *cli, int argc, char **argv)
 		if (ret == -ENODATA)
 			return cli_fail(cli, ret, "DEV_ADD %s: no description is loaded (probelab topo load FILE)",
 					what);
+		if (ret == -EEXIST && !strcmp(kind, "named"))
+			return cli_fail(cli, ret, "DEV_ADD %s: the lab already has a device of that name (a named device, or the device iommu-NAME of an instance)",
+					what);
 		if (ret == -EEXIST)
 			return cli_fail(cli, ret, "DEV_ADD %s: the lab already has this device",
+					what);
+		if (ret == -EBUSY)
+			return cli_fail(cli, ret, "DEV_ADD %s: a description is being loaded or the lab reset (EBUSY); try again",
 					what);
 		return cli_fail(cli, ret, "DEV_ADD %s: %s%s", what,
 				cli_errstr(ret, e, sizeof(e)),
