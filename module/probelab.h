@@ -502,6 +502,9 @@ const char *pl_driver_name(u32 driver);
  *	its driver goes (page_pool since 6.15: "Track DMA-mapped pages and
  *	unmap them when destroying the pool"); otherwise each is unmapped
  *	when it comes back, after the driver left
+ * @claim_no_default: a claim may take a group that has no default domain
+ *	yet (6.1's iommu_group_claim_dma_owner() checks only group->domain);
+ *	otherwise such a claim is refused with -EBUSY
  * @deferred_list: DRV_BIND goes through device_attach(): a deferred
  *	probe joins the driver core's deferred list and is retried by its
  *	global trigger.  Otherwise DRV_BIND uses device_driver_attach() and
@@ -520,6 +523,7 @@ struct pl_policy {
 	bool one_fwspec;
 	bool hotadd_no_attach;
 	bool pool_unmap_at_destroy;
+	bool claim_no_default;
 };
 
 extern const struct pl_policy pl_policy_fixed;
@@ -576,6 +580,7 @@ int pl_group_setup_default(struct pl_group *group);
 void pl_group_remove_device(struct pl_dev *pdev);
 void pl_groups_free_quarantine(void);
 void pl_group_set_domain(struct pl_group *group, struct pl_domain *domain);
+void pl_group_restore_default(struct pl_group *group);
 struct pl_domain *pl_domain_alloc(struct pl_iommu *iommu, u32 type);
 void pl_domain_free(struct pl_domain *domain);
 void pl_domains_free_all(void);
