@@ -244,6 +244,7 @@ int pl_group_join(struct pl_dev *pdev, bool late_default)
 		group = kzalloc(sizeof(*group), GFP_KERNEL);
 		if (!group)
 			return -ENOMEM;
+		atomic_inc(&pl_lab.objs.groups);
 		group->state = PL_OBJ_LIVE;
 		group->iommu = pdev->di->fwspecs[0].iommu;
 		INIT_LIST_HEAD(&group->devices);
@@ -253,6 +254,7 @@ int pl_group_join(struct pl_dev *pdev, bool late_default)
 			ret = pl_group_setup_default(group);
 			if (ret) {
 				kfree(group);
+				atomic_dec(&pl_lab.objs.groups);
 				return ret;
 			}
 		}
@@ -395,5 +397,6 @@ void pl_groups_free_quarantine(void)
 	list_for_each_entry_safe(group, tmp, &pl_lab.quarantine_groups, qnode) {
 		list_del(&group->qnode);
 		kfree(group);
+		atomic_dec(&pl_lab.objs.groups);
 	}
 }

@@ -66,6 +66,7 @@ static void pl_quarantine_empty(void)
 	list_for_each_entry_safe(di, tmp, &pl_lab.quarantine, qnode) {
 		list_del(&di->qnode);
 		kfree(di);
+		atomic_dec(&pl_lab.objs.dev_iommus);
 	}
 	pl_groups_free_quarantine();
 }
@@ -161,6 +162,8 @@ int pl_op_fw_load(struct probelab_ucmd *ucmd)
 	pl_lab.policy = cmd->policy;
 	pl_lab.default_domain = cmd->default_domain;
 	ret = pl_instances_create();
+	if (!ret)
+		ret = pl_inject(PL_INJ_FW_LOAD, NULL);
 	if (ret) {
 		pl_lab_drop_fw();
 		mutex_unlock(&pl_lab.lock);

@@ -305,6 +305,20 @@ struct pl_file {
 };
 
 /**
+ * struct pl_objs - layer objects in memory (atomic, no lock): allocated
+ *	and not yet kfree()d, quarantined ones included; all 0 after a
+ *	LAB_RESET, or something leaked (debugfs stats, the fail_nth sweep)
+ * @groups: struct pl_group
+ * @domains: struct pl_domain
+ * @dev_iommus: struct pl_dev_iommu
+ */
+struct pl_objs {
+	atomic_t groups;
+	atomic_t domains;
+	atomic_t dev_iommus;
+};
+
+/**
  * struct pl_stats - probe-layer counters (atomic, no lock)
  */
 struct pl_stats {
@@ -320,7 +334,7 @@ struct pl_stats {
 
 /**
  * struct pl_lab - the laboratory (one per module)
- * @lock: protects every field below except @stats and @seq, and the
+ * @lock: protects every field below except @stats, @objs and @seq, and the
  *	lab-lock fields of devices, instances and groups (see the lock order)
  * @fw: the loaded description, NULL when none
  * @policy: enum probelab_policy
@@ -337,6 +351,7 @@ struct pl_stats {
  * @next_group_id: next group id
  * @next_domain_id: next domain id
  * @stats: counters
+ * @objs: layer objects in memory
  * @seq: event sequence number
  * @ev_seq: recent event sequence numbers of the lab (a ring, no lock)
  * @ev_head: next slot of @ev_seq
@@ -360,6 +375,7 @@ struct pl_lab {
 	u32 next_group_id;
 	u32 next_domain_id;
 	struct pl_stats stats;
+	struct pl_objs objs;
 	atomic64_t seq;
 	u64 ev_seq[PROBELAB_VIOLATION_SEQS];
 	u32 ev_head;
@@ -607,6 +623,8 @@ enum pl_inject_point {
 	PL_INJ_POOL_RELEASE,
 	PL_INJ_MAP,
 	PL_INJ_UNMAP,
+	PL_INJ_FW_LOAD,
+	PL_INJ_DOMAIN_ALLOC,
 	PL_NR_INJECT
 };
 
