@@ -149,6 +149,11 @@ static int stats_show(struct seq_file *m, void *unused)
 	seq_printf(m, "fwspec_allocs: %lld\n", atomic64_read(&s->fwspec_allocs));
 	seq_printf(m, "fwspec_frees: %lld\n", atomic64_read(&s->fwspec_frees));
 	seq_printf(m, "violations: %lld\n", atomic64_read(&s->violations));
+	seq_printf(m, "live_groups: %d\n", atomic_read(&pl_lab.objs.groups));
+	seq_printf(m, "live_domains: %d\n", atomic_read(&pl_lab.objs.domains));
+	seq_printf(m, "live_dev_iommus: %d\n",
+		   atomic_read(&pl_lab.objs.dev_iommus));
+	seq_printf(m, "lab_devices: %u\n", READ_ONCE(pl_lab.nr_devices));
 	return 0;
 }
 DEFINE_SHOW_ATTRIBUTE(stats);

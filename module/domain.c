@@ -94,9 +94,13 @@ struct pl_domain *pl_domain_alloc(struct pl_iommu *iommu, u32 type)
 	int ret;
 
 	lockdep_assert_held(&pl_lab.lock);
+	ret = pl_inject(PL_INJ_DOMAIN_ALLOC, NULL);
+	if (ret)
+		return ERR_PTR(ret);
 	domain = kzalloc(sizeof(*domain), GFP_KERNEL);
 	if (!domain)
 		return ERR_PTR(-ENOMEM);
+	atomic_inc(&pl_lab.objs.domains);
 	domain->type = type;
 	domain->iommu = iommu;
 	INIT_LIST_HEAD(&domain->fnode);
@@ -122,6 +126,7 @@ struct pl_domain *pl_domain_alloc(struct pl_iommu *iommu, u32 type)
 err_destroy_paging:
 	pl_domain_paging_destroy(domain);
 	kfree(domain);
+	atomic_dec(&pl_lab.objs.domains);
 	return ERR_PTR(ret);
 }
 
@@ -144,6 +149,7 @@ void pl_domain_free(struct pl_domain *domain)
 	list_del(&domain->fnode);
 	pl_domain_paging_destroy(domain);
 	kfree(domain);
+	atomic_dec(&pl_lab.objs.domains);
 }
 
 /*

@@ -244,6 +244,7 @@ int pl_group_join(struct pl_dev *pdev, bool late_default)
 		group = kzalloc(sizeof(*group), GFP_KERNEL);
 		if (!group)
 			return -ENOMEM;
+		atomic_inc(&pl_lab.objs.groups);
 		group->state = PL_OBJ_LIVE;
 		group->iommu = pdev->di->fwspecs[0].iommu;
 		INIT_LIST_HEAD(&group->devices);
@@ -253,6 +254,7 @@ int pl_group_join(struct pl_dev *pdev, bool late_default)
 			ret = pl_group_setup_default(group);
 			if (ret) {
 				kfree(group);
+				atomic_dec(&pl_lab.objs.groups);
 				return ret;
 			}
 		}
@@ -306,7 +308,7 @@ void pl_group_remove_device(struct pl_dev *pdev)
 	       !pl_own_release_device(&group->own, group->own.owner,
 				      &pdev->dev_claims, &act)) {
 		if (act == PL_OWN_TO_DEFAULT && group->nr_devices) {
-			pl_group_set_domain(group, group->default_domain);
+			pl_group_restore_default(group);
 			pl_ev_group(PROBELAB_EV_RELEASE, NULL, group);
 		}
 	}
@@ -318,7 +320,8 @@ void pl_group_remove_device(struct pl_dev *pdev)
 /**
  * pl_group_set_domain() - attach every device of a group to a domain
  * @group: the group
- * @domain: the new domain (of the group's instance format)
+ * @domain: the new domain (of the group's instance format), never NULL:
+ *	pl_group_restore_default() handles a group with no default domain
  *
  * Rewrites the devices' STEs or context entries (hitlessly, hw.c).
  */
@@ -329,6 +332,12 @@ void pl_group_set_domain(struct pl_group *group, struct pl_domain *domain)
 	lockdep_assert_held(&pl_lab.lock);
 	if (group->domain == domain)
 		return;
+	if (!domain) {
+		/* a path of the layer lost its domain: detected, not an oops */
+		pl_report(5, NULL, group->id, group->domain->id,
+			  "group %u: attach to no domain refused", group->id);
+		return;
+	}
 	pl_inject(PL_INJ_ATTACH, NULL);
 	list_for_each_entry(pdev, &group->devices, group_node)
 		pl_attach_dev(pdev, domain);
@@ -336,6 +345,47 @@ void pl_group_set_domain(struct pl_group *group, struct pl_domain *domain)
 		group->domain->nr_attached--;
 	domain->nr_attached++;
 	group->domain = domain;
+	pl_ev_group(PROBELAB_EV_DOMAIN_ATTACH, NULL, group);
+}
+
+/**
+ * pl_group_restore_default() - the last claim is gone: back to the default
+ *	domain (__iommu_release_dma_ownership())
+ * @group: the group
+ *
+ * A group claimed in linux-6.1's window between the group add and
+ * iommu_alloc_default_domain() (probe.default_domain) has no default
+ * domain to go back to.  6.1 then calls __iommu_group_set_domain(group,
+ * NULL): VT-d's detach_dev() takes every device off the claimed domain and
+ * the group is left on none, its DMA blocked, until the probe allocates
+ * and attaches the default domain.  The lab does the same and reports
+ * it: a release must restore the default domain (invariant 5).
+ */
+void pl_group_restore_default(struct pl_group *group)
+{
+	const struct pl_fwspec *fs;
+	struct pl_dev *pdev;
+	u32 i, j;
+
+	lockdep_assert_held(&pl_lab.lock);
+	if (group->default_domain) {
+		pl_group_set_domain(group, group->default_domain);
+		return;
+	}
+	pl_report(5, NULL, group->id, group->domain ? group->domain->id : 0,
+		  "group %u released before it has a default domain: detached from every domain",
+		  group->id);
+	if (!group->domain)
+		return;
+	list_for_each_entry(pdev, &group->devices, group_node) {
+		for (i = 0; i < pdev->di->nr_fwspecs; i++) {
+			fs = &pdev->di->fwspecs[i];
+			for (j = 0; j < fs->nr_ids; j++)
+				pl_hw_detach_id(fs->iommu, fs->ids[j]);
+		}
+	}
+	group->domain->nr_attached--;
+	group->domain = NULL;
 	pl_ev_group(PROBELAB_EV_DOMAIN_ATTACH, NULL, group);
 }
 
@@ -347,5 +397,6 @@ void pl_groups_free_quarantine(void)
 	list_for_each_entry_safe(group, tmp, &pl_lab.quarantine_groups, qnode) {
 		list_del(&group->qnode);
 		kfree(group);
+		atomic_dec(&pl_lab.objs.groups);
 	}
 }

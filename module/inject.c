@@ -7,6 +7,11 @@
  * one device or any.  A per-point xorshift generator seeded by the arming
  * op makes jitter and probability repeat for the same sequence of hits.
  *
+ * The global fail-nth counter (PROBELAB_INJECT_FAIL_NTH) makes the nth
+ * hit of any point that can fail return an errno, once: a sweep over
+ * n = 1, 2, ... fails every fallible step of an operation sequence in
+ * turn (iommufd_fail_nth.c's idea).
+ *
  * The disarmed fast path is one READ_ONCE(); an armed point takes its own
  * spinlock for the decision only, never while delaying.
  */
@@ -54,6 +59,28 @@ struct pl_inject_pt {
 	u64 rng;
 	u64 hits;
 	u64 fired;
+};
+
+/**
+ * struct pl_fail_nth - the global fail-nth counter
+ * @lock: protects every field below
+ * @armed: the nth fail-capable hit fails; read without the lock first
+ * @nth: which hit, counted from the arming
+ * @error: the errno it returns
+ * @hits: fail-capable hits since armed
+ * @fired: the nth hit failed (the counter then disarms)
+ */
+struct pl_fail_nth {
+	spinlock_t lock;	/* the fields below */
+	bool armed;
+	u32 nth;
+	int error;
+	u64 hits;
+	bool fired;
+};
+
+static struct pl_fail_nth pl_fail_nth = {
+	.lock = __SPIN_LOCK_UNLOCKED(pl_fail_nth.lock),
 };
 
 #define PL_PT(_id, _name, _what, _atomic, _fail)			\
@@ -107,6 +134,12 @@ static struct pl_inject_pt pl_inject_pts[PL_NR_INJECT] = {
 	      "MAP: before the page table is written", false, true),
 	PL_PT(PL_INJ_UNMAP, "domain.unmap",
 	      "UNMAP: before the page table is cleared", false, false),
+	PL_PT(PL_INJ_FW_LOAD, "fw.load",
+	      "FW_LOAD: description installed and instances created, not yet announced",
+	      false, true),
+	PL_PT(PL_INJ_DOMAIN_ALLOC, "domain.alloc",
+	      "allocating a domain (default, blocking, or an owner's)", false,
+	      true),
 };
 
 /* xorshift64*: small, deterministic, good enough for jitter */
@@ -119,6 +152,24 @@ static u64 pl_rng_next(u64 *s)
 	x ^= x >> 27;
 	*s = x;
 	return x * 0x2545f4914f6cdd1dULL;
+}
+
+/* The global fail-nth counter: does this fail-capable hit fail? */
+static int pl_fail_nth_hit(void)
+{
+	unsigned long flags;
+	int err = 0;
+
+	if (likely(!READ_ONCE(pl_fail_nth.armed)))
+		return 0;
+	spin_lock_irqsave(&pl_fail_nth.lock, flags);
+	if (pl_fail_nth.armed && ++pl_fail_nth.hits == pl_fail_nth.nth) {
+		err = pl_fail_nth.error;
+		pl_fail_nth.fired = true;
+		WRITE_ONCE(pl_fail_nth.armed, false);
+	}
+	spin_unlock_irqrestore(&pl_fail_nth.lock, flags);
+	return err;
 }
 
 /**
@@ -136,6 +187,11 @@ int pl_inject(enum pl_inject_point id, const struct pl_dev *pdev)
 	int err = 0;
 	bool fire;
 
+	if (pt->can_fail) {
+		err = pl_fail_nth_hit();
+		if (err)
+			return err;
+	}
 	if (likely(READ_ONCE(pt->action) == PROBELAB_INJECT_OFF))
 		return 0;
 	spin_lock_irqsave(&pt->lock, flags);
@@ -173,6 +229,54 @@ int pl_inject(enum pl_inject_point id, const struct pl_dev *pdev)
 	return err;
 }
 
+/* INJECT with PROBELAB_INJECT_FAIL_NTH: arm, disarm or read the counter. */
+static int pl_op_inject_fail_nth(struct probelab_ucmd *ucmd)
+{
+	struct probelab_inject *cmd = &ucmd->cmd->inject;
+	unsigned long flags;
+
+	if (memchr_inv(cmd->point, 0, sizeof(cmd->point)) || cmd->delay_us ||
+	    cmd->jitter_us || cmd->ppm || cmd->dev_id || cmd->seed) {
+		pr_notice_ratelimited("INJECT fail-nth: point, delay, jitter, ppm, dev_id and seed must be 0\n");
+		return -EINVAL;
+	}
+	if (!(cmd->flags & PROBELAB_INJECT_QUERY)) {
+		if (cmd->action == PROBELAB_INJECT_FAIL &&
+		    (!cmd->every_nth || cmd->error >= 0 ||
+		     cmd->error < -MAX_ERRNO)) {
+			pr_notice_ratelimited("INJECT fail-nth: every_nth %u must be >= 1, error %d a negative errno\n",
+					      cmd->every_nth, cmd->error);
+			return -EINVAL;
+		}
+		if (cmd->action != PROBELAB_INJECT_FAIL &&
+		    (cmd->action != PROBELAB_INJECT_OFF || cmd->every_nth ||
+		     cmd->error)) {
+			pr_notice_ratelimited("INJECT fail-nth: action %u is not FAIL, or OFF with every_nth and error 0\n",
+					      cmd->action);
+			return -EINVAL;
+		}
+		spin_lock_irqsave(&pl_fail_nth.lock, flags);
+		pl_fail_nth.nth = cmd->every_nth;
+		pl_fail_nth.error = cmd->error;
+		pl_fail_nth.hits = 0;
+		pl_fail_nth.fired = false;
+		WRITE_ONCE(pl_fail_nth.armed,
+			   cmd->action == PROBELAB_INJECT_FAIL);
+		spin_unlock_irqrestore(&pl_fail_nth.lock, flags);
+	}
+	spin_lock_irqsave(&pl_fail_nth.lock, flags);
+	cmd->hits = pl_fail_nth.hits;
+	cmd->fired = pl_fail_nth.fired;
+	if (cmd->flags & PROBELAB_INJECT_QUERY) {
+		cmd->action = pl_fail_nth.armed ? PROBELAB_INJECT_FAIL :
+						  PROBELAB_INJECT_OFF;
+		cmd->error = pl_fail_nth.error;
+		cmd->every_nth = pl_fail_nth.nth;
+	}
+	spin_unlock_irqrestore(&pl_fail_nth.lock, flags);
+	return probelab_respond(ucmd, sizeof(*cmd));
+}
+
 int pl_op_inject(struct probelab_ucmd *ucmd)
 {
 	struct probelab_inject *cmd = &ucmd->cmd->inject;
@@ -182,6 +286,8 @@ int pl_op_inject(struct probelab_ucmd *ucmd)
 
 	if (!memchr(cmd->point, 0, sizeof(cmd->point)) || cmd->__reserved2)
 		return -EINVAL;
+	if (cmd->flags & PROBELAB_INJECT_FAIL_NTH)
+		return pl_op_inject_fail_nth(ucmd);
 	for (i = 0; i < PL_NR_INJECT; i++)
 		if (!strcmp(pl_inject_pts[i].name, cmd->point))
 			pt = &pl_inject_pts[i];
@@ -263,6 +369,9 @@ void pl_inject_reset(void)
 		WRITE_ONCE(pl_inject_pts[i].action, PROBELAB_INJECT_OFF);
 		spin_unlock_irqrestore(&pl_inject_pts[i].lock, flags);
 	}
+	spin_lock_irqsave(&pl_fail_nth.lock, flags);
+	WRITE_ONCE(pl_fail_nth.armed, false);
+	spin_unlock_irqrestore(&pl_fail_nth.lock, flags);
 }
 
 static const char *const pl_inject_actions[] = {

@@ -84,6 +84,7 @@ static void pl_quarantine_empty(void)
 	list_for_each_entry_safe(di, tmp, &pl_lab.quarantine, qnode) {
 		list_del(&di->qnode);
 		kfree(di);
+		atomic_dec(&pl_lab.objs.dev_iommus);
 	}
 	pl_groups_free_quarantine();
 }
@@ -208,6 +209,12 @@ int pl_op_fw_load(struct probelab_ucmd *ucmd)
 	pl_lab_free_fw(&old);
 
 	ret = pl_instances_create(fw, &iommus);
+	if (!ret) {
+		/* fail point: the new instances exist and are undone */
+		ret = pl_inject(PL_INJ_FW_LOAD, NULL);
+		if (ret)
+			pl_instances_destroy(iommus, fw->nr_iommus);
+	}
 	mutex_lock(&pl_lab.lock);
 	if (!ret) {
 		pl_lab.fw = fw;

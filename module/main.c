@@ -132,7 +132,8 @@ static const struct probelab_op_desc probelab_ops[] = {
 		    struct probelab_check, total,
 		    PROBELAB_CHECK_AUTO_ON | PROBELAB_CHECK_AUTO_OFF),
 	PROBELAB_OP(PROBELAB_OP_INJECT, pl_op_inject,
-		    struct probelab_inject, fired, PROBELAB_INJECT_QUERY),
+		    struct probelab_inject, fired,
+		    PROBELAB_INJECT_QUERY | PROBELAB_INJECT_FAIL_NTH),
 	PROBELAB_OP(PROBELAB_OP_RACE, pl_op_race,
 		    struct probelab_race, violations, 0),
 };

@@ -11,6 +11,10 @@
  *  - A claim fails with -EBUSY while a DMA-API driver is bound in the
  *    group, while another token owns it, or while the group is off its
  *    default domain; a DMA-API bind into an owned group fails with -EBUSY.
+ *    A group without a default domain yet (only linux-6.1 has such a
+ *    window) is refused too, except under linux-6.1, whose claim looked
+ *    only at group->domain: there the release finds no default domain
+ *    and is reported (pl_group_restore_default()).
  *  - The first claim moves the group to its blocking domain
  *    (__iommu_take_dma_ownership()); the last release restores the
  *    default domain (__iommu_release_dma_ownership()).
@@ -113,7 +117,7 @@ static int pl_own_apply(struct pl_group *group, enum pl_own_action act)
 		pl_group_set_domain(group, group->blocking_domain);
 		break;
 	case PL_OWN_TO_DEFAULT:
-		pl_group_set_domain(group, group->default_domain);
+		pl_group_restore_default(group);
 		break;
 	case PL_OWN_KEEP:
 		break;
@@ -174,6 +178,12 @@ static int pl_owner_claim(struct probelab_ucmd *ucmd, bool device)
 	}
 	if (ret)
 		goto out_unlock;
+	if (!group->default_domain && !pl_policy()->claim_no_default) {
+		pr_notice_ratelimited("OWNER_CLAIM: group %u has no default domain yet\n",
+				      group->id);
+		ret = -EBUSY;
+		goto out_unlock;
+	}
 	on_default = group->domain == group->default_domain;
 	if (device)
 		ret = pl_own_claim_device(&group->own, ucmd->pf, on_default,

@@ -304,4 +304,5 @@ const struct pl_policy pl_policy_linux61 = {
 	.ready_flag = false,
 	.one_fwspec = true,
 	.hotadd_no_attach = true,
+	.claim_no_default = true,
 };

@@ -174,6 +174,7 @@ int pl_build_fwspecs(struct pl_dev *pdev, struct pl_dev_iommu **out)
 		kfree(refs);
 		return -ENOMEM;
 	}
+	atomic_inc(&pl_lab.objs.dev_iommus);
 	di->state = PL_OBJ_LIVE;
 	di->gen = READ_ONCE(pdev->gen);
 	INIT_LIST_HEAD(&di->qnode);
@@ -190,6 +191,7 @@ int pl_build_fwspecs(struct pl_dev *pdev, struct pl_dev_iommu **out)
 		if (!fs) {
 			if (di->nr_fwspecs == PROBELAB_DEV_MAX_IOMMUS) {
 				kfree(di);
+				atomic_dec(&pl_lab.objs.dev_iommus);
 				kfree(refs);
 				return -E2BIG;
 			}

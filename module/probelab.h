@@ -338,6 +338,20 @@ struct pl_file {
 };
 
 /**
+ * struct pl_objs - layer objects in memory (atomic, no lock): allocated
+ *	and not yet kfree()d, quarantined ones included; all 0 after a
+ *	LAB_RESET, or something leaked (debugfs stats, the fail_nth sweep)
+ * @groups: struct pl_group
+ * @domains: struct pl_domain
+ * @dev_iommus: struct pl_dev_iommu
+ */
+struct pl_objs {
+	atomic_t groups;
+	atomic_t domains;
+	atomic_t dev_iommus;
+};
+
+/**
  * struct pl_stats - probe-layer counters (atomic, no lock)
  */
 struct pl_stats {
@@ -353,7 +367,7 @@ struct pl_stats {
 
 /**
  * struct pl_lab - the laboratory (one per module)
- * @lock: protects every field below except @stats and @seq, and the
+ * @lock: protects every field below except @stats, @objs and @seq, and the
  *	lab-lock fields of devices, instances and groups (see the lock order)
  * @fw: the loaded description, NULL when none
  * @policy: enum probelab_policy
@@ -370,6 +384,7 @@ struct pl_stats {
  * @next_group_id: next group id
  * @next_domain_id: next domain id
  * @stats: counters
+ * @objs: layer objects in memory
  * @seq: event sequence number
  * @ev_seq: recent event sequence numbers of the lab (a ring, no lock)
  * @ev_head: next slot of @ev_seq
@@ -400,6 +415,7 @@ struct pl_lab {
 	u32 next_group_id;
 	u32 next_domain_id;
 	struct pl_stats stats;
+	struct pl_objs objs;
 	atomic64_t seq;
 	u64 ev_seq[PROBELAB_VIOLATION_SEQS];
 	u32 ev_head;
@@ -547,6 +563,9 @@ const char *pl_driver_name(u32 driver);
  *	its driver goes (page_pool since 6.15: "Track DMA-mapped pages and
  *	unmap them when destroying the pool"); otherwise each is unmapped
  *	when it comes back, after the driver left
+ * @claim_no_default: a claim may take a group that has no default domain
+ *	yet (6.1's iommu_group_claim_dma_owner() checks only group->domain);
+ *	otherwise such a claim is refused with -EBUSY
  * @deferred_list: DRV_BIND goes through device_attach(): a deferred
  *	probe joins the driver core's deferred list and is retried by its
  *	global trigger.  Otherwise DRV_BIND uses device_driver_attach() and
@@ -565,6 +584,7 @@ struct pl_policy {
 	bool one_fwspec;
 	bool hotadd_no_attach;
 	bool pool_unmap_at_destroy;
+	bool claim_no_default;
 };
 
 extern const struct pl_policy pl_policy_fixed;
@@ -621,6 +641,7 @@ int pl_group_setup_default(struct pl_group *group);
 void pl_group_remove_device(struct pl_dev *pdev);
 void pl_groups_free_quarantine(void);
 void pl_group_set_domain(struct pl_group *group, struct pl_domain *domain);
+void pl_group_restore_default(struct pl_group *group);
 struct pl_domain *pl_domain_alloc(struct pl_iommu *iommu, u32 type);
 void pl_domain_free(struct pl_domain *domain);
 void pl_domains_free_all(void);
@@ -647,6 +668,8 @@ enum pl_inject_point {
 	PL_INJ_POOL_RELEASE,
 	PL_INJ_MAP,
 	PL_INJ_UNMAP,
+	PL_INJ_FW_LOAD,
+	PL_INJ_DOMAIN_ALLOC,
 	PL_NR_INJECT
 };
 

@@ -74,8 +74,8 @@ static void test_list(void)
 		dbg += v[j].has_debugfs && v[j].context[0] && v[j].step[0];
 		off += v[j].state.action == PROBELAB_INJECT_OFF;
 	}
-	tap_ok(n == 20 && known == 20 && dbg == n && off == n,
-	       "the 20 known injection points are listed and QUERYable, all described in debugfs inject/ and off after LAB_RESET (%u listed, %u known, %u in debugfs, %u off)",
+	tap_ok(n == 22 && known == 22 && dbg == n && off == n,
+	       "the 22 known injection points are listed and QUERYable, all described in debugfs inject/ and off after LAB_RESET (%u listed, %u known, %u in debugfs, %u off)",
 	       n, known, dbg, off);
 	free(v);
 }

@@ -173,10 +173,10 @@ fi
 
 # injection
 run probelab inject --list
-if [ $rc -eq 0 ] && grep -q "^20 injection points" $T/out &&
+if [ $rc -eq 0 ] && grep -q "^22 injection points" $T/out &&
    grep -Eq "^  dma_configure +off +[0-9]+ +[0-9]+ +sleeps +bus->dma_configure" $T/out &&
    grep -Eq "^  hw.step +off +[0-9]+ +[0-9]+ +atomic .*\(delay only\)$" $T/out; then
-	ok "inject --list: 20 points with their state, context and step"
+	ok "inject --list: 22 points with their state, context and step"
 else
 	notok "inject --list (exit $rc)"; show $T/out $T/err
 fi

@@ -345,7 +345,7 @@ static void names(void **state)
 	assert_null(pl_invariant_name(10));
 	while (pl_inject_point_name(n))
 		n++;
-	assert_int_equal(n, 20);
+	assert_int_equal(n, 22);
 	assert_string_equal(pl_inject_point_name(7), "dma_configure");
 	assert_string_equal(pl_op_name(PROBELAB_OP_RACE), "RACE");
 	assert_string_equal(pl_inject_action_name(PROBELAB_INJECT_FAIL), "fail");

@@ -287,6 +287,7 @@ static const char *const inject_points[] = {
 	"dma_ops.install", "dma_cleanup", "iommu.register", "iommu.unregister",
 	"owner.claim", "domain.attach", "hw.step", "dev.visible",
 	"configure.replay", "pool.release", "domain.map", "domain.unmap",
+	"fw.load", "domain.alloc",
 };
 
 const char *pl_inject_point_name(unsigned int i)
@@ -318,7 +319,9 @@ static int inject_point_set(struct probelab_inject *c, const char *point)
 
 int pl_inject(struct pl_handle *h, struct probelab_inject *c)
 {
-	if (!memchr(c->point, 0, sizeof(c->point)) || !c->point[0])
+	/* a point, or none for the global fail-nth counter */
+	if (!memchr(c->point, 0, sizeof(c->point)) ||
+	    !c->point[0] != !!(c->flags & PROBELAB_INJECT_FAIL_NTH))
 		return -EINVAL;
 	c->size = sizeof(*c);
 	c->op = PROBELAB_OP_INJECT;

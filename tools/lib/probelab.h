@@ -267,7 +267,8 @@ const char *pl_invariant_name(unsigned int invariant);
 /*
  * INJECT: @c has point, action, error, delay_us, jitter_us, every_nth,
  * ppm, dev_id, seed and flags set by the caller (size and op are filled
- * in); hits and fired come back.  pl_inject_query reads one point
+ * in); hits and fired come back.  With PROBELAB_INJECT_FAIL_NTH in flags
+ * @c names no point: it sets or reads the global fail-nth counter.  pl_inject_query reads one point
  * (-ENOENT: no such point), pl_inject_off disarms it.
  */
 int pl_inject(struct pl_handle *h, struct probelab_inject *c);

@@ -724,6 +724,7 @@ struct probelab_check {
 
 /* probelab_inject.flags */
 #define PROBELAB_INJECT_QUERY		0x1	/* read the point, change nothing */
+#define PROBELAB_INJECT_FAIL_NTH	0x2	/* the global fail-nth counter */
 
 /**
  * struct probelab_inject - PROBELAB_OP_INJECT: arm, disarm or read one
@@ -747,6 +748,18 @@ struct probelab_check {
  *	a run with the same seed and the same sequence of hits fires alike
  * @hits: out: hits since the point was armed
  * @fired: out: hits that delayed or failed
+ *
+ * With PROBELAB_INJECT_FAIL_NTH the operation sets (or, with
+ * PROBELAB_INJECT_QUERY too, reads) the global fail-nth counter instead
+ * of one point, as iommufd_fail_nth.c does with the kernel's fail-nth:
+ * @point must be empty (all zero); @action is PROBELAB_INJECT_FAIL
+ * (arm) or PROBELAB_INJECT_OFF (disarm); @every_nth (>= 1) names the hit,
+ * counted over every point that can fail (debugfs inject/<point>
+ * can_fail: 1) from the arming on, that fails with @error - once, then the
+ * counter disarms itself; @delay_us, @jitter_us, @ppm, @dev_id and @seed
+ * must be 0 (EINVAL otherwise).  @hits counts fail-capable hits since the
+ * arming, @fired is 1 once the nth hit failed.  Points armed on their own
+ * act as well; LAB_RESET disarms the counter.
  */
 struct probelab_inject {
 	__u32 size;
