@@ -952,12 +952,16 @@ int pl_op_dev_add(struct probelab_ucmd *ucmd)
 	ret = device_add(&pdev->dev);
 	if (ret)
 		goto err_unlist;
+	/*
+	 * Last use of @pdev: once findable, a DEV_REMOVE may drop the
+	 * reference this function holds.
+	 */
+	pl_ev_dev(PROBELAB_EV_DEV_ADD, pdev, 0, NULL);
+	cmd->dev_id = pdev->id;
 	mutex_lock(&pl_lab.lock);
 	pdev->adding = false;
 	pl_lab_settled();
 	mutex_unlock(&pl_lab.lock);
-	pl_ev_dev(PROBELAB_EV_DEV_ADD, pdev, 0, NULL);
-	cmd->dev_id = pdev->id;
 	return probelab_respond(ucmd, sizeof(*cmd));
 
 err_unlist:
