@@ -6,8 +6,9 @@
  * alloc_iova()/free_iova(), without the per-CPU caches of
  * alloc_iova_fast(): iova_domain_init_rcaches() costs 2 magazines of 1 KiB
  * per CPU and size class (12 KiB per CPU) for every DMA domain, which
- * was most of a lab device's memory, and the lab's DMA is not hot.  Every live mapping is counted in its domain, so that one
- * outliving its binding is seen when the domain goes away.
+ * was most of a lab device's memory, and the lab's DMA is not hot.
+ * Every live mapping is counted in its domain, so that one outliving its
+ * binding is seen when the domain goes away.
  *
  * The ops run in any context: they touch only the domain, which stays
  * valid while the device is bound (pl_dev.dma_domain).
