@@ -93,9 +93,9 @@ worker() {
 		name=${line%% *}
 		add=${line#* }
 		inst=smmu$((r / 8 % 2))
-		case $((r / 16 % 12)) in
+		case $((r / 16 % 13)) in
 		0|1) op="dev_add"; set -- dev add $add ;;
-		2) op="dev_remove"; set -- dev remove $name ;;
+		2|12) op="dev_remove"; set -- dev remove $name ;;
 		3) op="iommu_register"; set -- iommu register $inst ;;
 		4) op="iommu_unregister"; set -- iommu unregister $inst ;;
 		5|6) drv=dma
