@@ -32,7 +32,9 @@ static int pl_dma_drv_probe(struct pl_dev *pdev)
 	c = devm_kzalloc(&pdev->dev, sizeof(*c), GFP_KERNEL);
 	if (!c)
 		return -ENOMEM;
-	c->buf = devm_kzalloc(&pdev->dev, PAGE_SIZE, GFP_KERNEL);
+	/* a page, not devm_kzalloc(PAGE_SIZE): that is 8K with its header */
+	c->buf = (void *)devm_get_free_pages(&pdev->dev,
+					     GFP_KERNEL | __GFP_ZERO, 0);
 	if (!c->buf)
 		return -ENOMEM;
 	c->handle = dma_map_single(&pdev->dev, c->buf, PAGE_SIZE,
@@ -934,6 +936,11 @@ int pl_op_dev_add(struct probelab_ucmd *ucmd)
 			ret = -EEXIST;
 			goto err_put;
 		}
+	}
+	ret = pl_limit_check(PL_LIMIT_DEVICES, pl_lab.nr_devices, 1, "DEV_ADD");
+	if (ret) {
+		mutex_unlock(&pl_lab.lock);
+		goto err_put;
 	}
 	pdev->id = pl_lab.next_dev_id++;
 	pdev->adding = true;

@@ -2,9 +2,13 @@
 /*
  * probelab: the lab's dma_map_ops, installed on a device bound in a group
  * whose domain is a DMA domain.  IOVAs come from the kernel's own
- * allocator (alloc_iova_fast() on the domain's iova_domain), as dma-iommu
- * does.  Every live mapping is counted in its domain, so that one
- * outliving its binding is seen when the domain goes away.
+ * allocator, the domain's iova_domain, as in dma-iommu; but through
+ * alloc_iova()/free_iova(), without the per-CPU caches of
+ * alloc_iova_fast(): iova_domain_init_rcaches() costs 2 magazines of 1 KiB
+ * per CPU and size class (12 KiB per CPU) for every DMA domain, which
+ * was most of a lab device's memory, and the lab's DMA is not hot.
+ * Every live mapping is counted in its domain, so that one outliving its
+ * binding is seen when the domain goes away.
  *
  * The ops run in any context: they touch only the domain, which stays
  * valid while the device is bound (pl_dev.dma_domain).
@@ -31,12 +35,7 @@ int pl_domain_dma_init(struct pl_domain *domain)
 		return ret;
 	xa_init(&domain->maps);
 	init_iova_domain(&domain->iovad, PAGE_SIZE, 1);
-	ret = iova_domain_init_rcaches(&domain->iovad);
-	if (ret) {
-		put_iova_domain(&domain->iovad);
-		iova_cache_put();
-	}
-	return ret;
+	return 0;
 }
 
 void pl_domain_dma_destroy(struct pl_domain *domain)
@@ -59,6 +58,7 @@ static dma_addr_t pl_map_phys(struct device *dev, phys_addr_t phys,
 	unsigned long npages = PAGE_ALIGN(offset + size) >> PL_IOVA_SHIFT;
 	u64 limit = min_not_zero(*dev->dma_mask, dev->bus_dma_limit);
 	int prot = PL_PROT_READ;
+	struct iova *iova;
 	unsigned long pfn;
 
 	if (!domain || !size)
@@ -67,10 +67,10 @@ static dma_addr_t pl_map_phys(struct device *dev, phys_addr_t phys,
 	limit = min_t(u64, limit, BIT_ULL(48) - 1);
 	if (dir != DMA_TO_DEVICE)
 		prot |= PL_PROT_WRITE;
-	pfn = alloc_iova_fast(&domain->iovad, npages, limit >> PL_IOVA_SHIFT,
-			      true);
-	if (!pfn)
+	iova = alloc_iova(&domain->iovad, npages, limit >> PL_IOVA_SHIFT, true);
+	if (!iova)
 		return DMA_MAPPING_ERROR;
+	pfn = iova->pfn_lo;
 	if (xa_err(xa_store(&domain->maps, pfn, xa_mk_value(npages),
 			    GFP_ATOMIC)))
 		goto err_free_iova;
@@ -84,7 +84,7 @@ static dma_addr_t pl_map_phys(struct device *dev, phys_addr_t phys,
 	return ((dma_addr_t)pfn << PL_IOVA_SHIFT) + offset;
 
 err_free_iova:
-	free_iova_fast(&domain->iovad, pfn, npages);
+	__free_iova(&domain->iovad, iova);
 	return DMA_MAPPING_ERROR;
 }
 
@@ -101,7 +101,7 @@ static void pl_unmap_iova(struct device *dev, dma_addr_t addr, size_t size)
 	/*
 	 * Only what these ops mapped goes back to the allocator: a handle
 	 * made through other dma_ops (ops replaced under a bound driver) is
-	 * reported, never fed to free_iova_fast().
+	 * reported, never fed to free_iova().
 	 */
 	entry = xa_erase(&domain->maps, addr >> PL_IOVA_SHIFT);
 	if (!entry || xa_to_value(entry) != npages) {
@@ -115,7 +115,7 @@ static void pl_unmap_iova(struct device *dev, dma_addr_t addr, size_t size)
 	}
 	pl_pgtable_unmap(domain->pgt, addr & PAGE_MASK,
 			 npages << PL_IOVA_SHIFT);
-	free_iova_fast(&domain->iovad, addr >> PL_IOVA_SHIFT, npages);
+	free_iova(&domain->iovad, addr >> PL_IOVA_SHIFT);
 	atomic_dec(&domain->mappings);
 }
 

@@ -94,7 +94,10 @@ struct pl_domain *pl_domain_alloc(struct pl_iommu *iommu, u32 type)
 	int ret;
 
 	lockdep_assert_held(&pl_lab.lock);
-	ret = pl_inject(PL_INJ_DOMAIN_ALLOC, NULL);
+	ret = pl_limit_check(PL_LIMIT_DOMAINS, pl_lab.nr_domains, 1,
+			     "domain allocation");
+	if (!ret)
+		ret = pl_inject(PL_INJ_DOMAIN_ALLOC, NULL);
 	if (ret)
 		return ERR_PTR(ret);
 	domain = kzalloc(sizeof(*domain), GFP_KERNEL);
@@ -118,6 +121,7 @@ struct pl_domain *pl_domain_alloc(struct pl_iommu *iommu, u32 type)
 	}
 	domain->id = pl_lab.next_domain_id++;
 	list_add_tail(&domain->node, &pl_lab.domains);
+	pl_lab.nr_domains++;
 	if (pl_domain_paging(domain))
 		pl_debugfs_add_domain(domain);
 	pl_ev_domain(PROBELAB_EV_DOMAIN_ALLOC, domain);
@@ -147,6 +151,9 @@ void pl_domain_free(struct pl_domain *domain)
 		pl_domain_dma_destroy(domain);
 	list_del(&domain->node);
 	list_del(&domain->fnode);
+	pl_lab.nr_domains--;
+	pl_lab.mapped_bytes -= domain->map_bytes;
+	pl_lab.pgtable_pages -= domain->map_levels;
 	pl_domain_paging_destroy(domain);
 	kfree(domain);
 	atomic_dec(&pl_lab.objs.domains);
@@ -308,6 +315,43 @@ static struct pl_domain *pl_map_domain(u32 id, struct pl_file *pf, int *err)
 	return *err ? NULL : domain;
 }
 
+/*
+ * Charges what MAP/UNMAP changed in @domain's table to the lab's bounds
+ * (max_mapped_bytes, max_pgtable_pages): the table's own counters, so a
+ * partial map or unmap is charged for what it did.
+ */
+static void pl_map_account(struct pl_domain *domain)
+{
+	struct pl_pgtable_stats st;
+	u64 levels;
+
+	lockdep_assert_held(&pl_lab.lock);
+	pl_pgtable_get_stats(domain->pgt, &st);
+	levels = st.levels_alloc - st.levels_freed - 1;	/* not the root */
+	pl_lab.mapped_bytes += st.mapped_bytes - domain->map_bytes;
+	pl_lab.pgtable_pages += levels - domain->map_levels;
+	domain->map_bytes = st.mapped_bytes;
+	domain->map_levels = levels;
+}
+
+/*
+ * May a MAP of @length bytes go ahead: the bytes, and the table levels it
+ * may need at most (one per 2 MiB of 4K pages, plus one per level above).
+ */
+static int pl_map_bound(u64 length)
+{
+	int ret;
+
+	lockdep_assert_held(&pl_lab.lock);
+	ret = pl_limit_check(PL_LIMIT_MAPPED, pl_lab.mapped_bytes, length,
+			     "MAP");
+	if (!ret)
+		ret = pl_limit_check(PL_LIMIT_PGTABLE, pl_lab.pgtable_pages,
+				     DIV_ROUND_UP_ULL(length, SZ_2M) + 3,
+				     "MAP");
+	return ret;
+}
+
 static int pl_map_check(const struct probelab_map *cmd)
 {
 	u64 end;
@@ -345,8 +389,12 @@ int pl_op_map(struct probelab_ucmd *ucmd)
 	mutex_lock(&pl_lab.lock);
 	domain = pl_map_domain(cmd->domain_id, ucmd->pf, &ret);
 	if (domain)
+		ret = pl_map_bound(cmd->length);
+	if (domain && !ret) {
 		ret = pl_pgtable_map(domain->pgt, cmd->iova, cmd->paddr,
 				     cmd->length, prot, GFP_KERNEL);
+		pl_map_account(domain);
+	}
 	mutex_unlock(&pl_lab.lock);
 	if (ret)
 		return ret;
@@ -368,9 +416,11 @@ int pl_op_unmap(struct probelab_ucmd *ucmd)
 	pl_inject(PL_INJ_UNMAP, NULL);
 	mutex_lock(&pl_lab.lock);
 	domain = pl_map_domain(cmd->domain_id, ucmd->pf, &ret);
-	if (domain)
+	if (domain) {
 		cmd->done = pl_pgtable_unmap(domain->pgt, cmd->iova,
 					     cmd->length);
+		pl_map_account(domain);
+	}
 	mutex_unlock(&pl_lab.lock);
 	if (ret)
 		return ret;

@@ -149,6 +149,7 @@ static void pl_group_free(struct pl_group *group)
 	list_del(&group->node);
 	group->state = PL_OBJ_FREED;
 	list_add_tail(&group->qnode, &pl_lab.quarantine_groups);
+	pl_lab.nr_quarantined_groups++;
 }
 
 /*
@@ -399,4 +400,23 @@ void pl_groups_free_quarantine(void)
 		kfree(group);
 		atomic_dec(&pl_lab.objs.groups);
 	}
+	pl_lab.nr_quarantined_groups = 0;
+}
+
+/* Frees the oldest quarantined groups beyond @max; true if any went. */
+bool pl_groups_trim_quarantine(u32 max)
+{
+	struct pl_group *group;
+	bool trimmed = false;
+
+	lockdep_assert_held(&pl_lab.lock);
+	while (pl_lab.nr_quarantined_groups > max) {
+		group = list_first_entry(&pl_lab.quarantine_groups,
+					 struct pl_group, qnode);
+		list_del(&group->qnode);
+		pl_lab.nr_quarantined_groups--;
+		kfree(group);
+		trimmed = true;
+	}
+	return trimmed;
 }

@@ -60,6 +60,34 @@ void pl_violation(u32 invariant, struct pl_dev *pdev, const char *fmt, ...)
 }
 
 /*
+ * Bounded quarantine (max_quarantine): beyond it the oldest objects, freed
+ * longest ago, go back to the allocator, as the page tables' quarantine
+ * does; a use of one of them would no longer be detected.  Groups end
+ * when their last device is released, so trimming both lists here keeps
+ * the group list within the bound plus the groups ended since.
+ */
+static void pl_quarantine_trim(void)
+{
+	u32 max = pl_limit(PL_LIMIT_QUARANTINE);
+	struct pl_dev_iommu *di;
+	bool trimmed = false;
+
+	lockdep_assert_held(&pl_lab.lock);
+	while (pl_lab.nr_quarantined > max) {
+		di = list_first_entry(&pl_lab.quarantine, struct pl_dev_iommu,
+				      qnode);
+		list_del(&di->qnode);
+		pl_lab.nr_quarantined--;
+		kfree(di);
+		trimmed = true;
+	}
+	trimmed |= pl_groups_trim_quarantine(max);
+	if (trimmed)
+		pr_notice_ratelimited("quarantine over its bound of %u objects (module parameter max_quarantine): the oldest were freed\n",
+				      max);
+}
+
+/*
  * A freed dev_iommu is not returned to the allocator before the lab is
  * reset: a path still holding it finds PL_OBJ_FREED instead of reused
  * memory, and reports a violation.
@@ -73,7 +101,9 @@ void pl_quarantine_dev_iommu(struct pl_dev_iommu *di)
 	}
 	di->state = PL_OBJ_FREED;
 	list_add_tail(&di->qnode, &pl_lab.quarantine);
+	pl_lab.nr_quarantined++;
 	atomic64_inc(&pl_lab.stats.fwspec_frees);
+	pl_quarantine_trim();
 }
 
 static void pl_quarantine_empty(void)
@@ -86,6 +116,7 @@ static void pl_quarantine_empty(void)
 		kfree(di);
 		atomic_dec(&pl_lab.objs.dev_iommus);
 	}
+	pl_lab.nr_quarantined = 0;
 	pl_groups_free_quarantine();
 }
 
@@ -180,6 +211,9 @@ int pl_op_fw_load(struct probelab_ucmd *ucmd)
 				      cmd->desc_len, PROBELAB_FW_MAX_LEN);
 		return -E2BIG;
 	}
+	ret = pl_limit_check(PL_LIMIT_DESC, 0, cmd->desc_len, "FW_LOAD");
+	if (ret)
+		return ret;
 
 	blob = vmemdup_user(u64_to_user_ptr(cmd->desc_uptr), cmd->desc_len);
 	if (IS_ERR(blob))

@@ -253,6 +253,9 @@ static int __init probelab_init(void)
 {
 	int ret;
 
+	ret = pl_limits_init();
+	if (ret)
+		return ret;
 	ret = pl_bus_init();
 	if (ret) {
 		pr_err("cannot register the lab bus: %d\n", ret);

@@ -158,9 +158,13 @@ out:
  */
 int pl_build_fwspecs(struct pl_dev *pdev, struct pl_dev_iommu **out)
 {
+	struct pl_iommu *iommus[PROBELAB_DEV_MAX_IOMMUS];
+	u32 count[PROBELAB_DEV_MAX_IOMMUS] = {};
+	u8 slot[PL_MAX_REFS];
 	struct pl_dev_iommu *di;
 	struct pl_fw_ref *refs;
-	unsigned int n, i, j;
+	unsigned int n, nr = 0, i, j;
+	u32 *buf;
 	int ret;
 
 	ret = pl_inject(PL_INJ_PROBE_XLATE, pdev);
@@ -169,7 +173,28 @@ int pl_build_fwspecs(struct pl_dev *pdev, struct pl_dev_iommu **out)
 	refs = pl_xlate(pdev, &n);
 	if (IS_ERR(refs))
 		return PTR_ERR(refs);
-	di = kzalloc(sizeof(*di), GFP_KERNEL);
+	/* which fwspec each ID goes to, so that the IDs are stored once */
+	for (i = 0; i < n; i++) {
+		struct pl_iommu *iommu = &pl_lab.iommus[refs[i].iommu];
+
+		for (j = 0; j < nr; j++)
+			if (iommus[j] == iommu)
+				break;
+		/* iommu_fwspec_add_ids() into the one fwspec there is */
+		if (j == nr && nr && pl_policy()->one_fwspec)
+			j = 0;
+		if (j == nr) {
+			if (nr == PROBELAB_DEV_MAX_IOMMUS) {
+				kfree(refs);
+				return -E2BIG;
+			}
+			iommus[nr++] = iommu;
+		}
+		slot[i] = j;
+		count[j]++;
+	}
+	/* IDs and masks live behind the dev_iommu: no room for 128 of each */
+	di = kzalloc(struct_size(di, idbuf, 2 * (size_t)n), GFP_KERNEL);
 	if (!di) {
 		kfree(refs);
 		return -ENOMEM;
@@ -178,26 +203,17 @@ int pl_build_fwspecs(struct pl_dev *pdev, struct pl_dev_iommu **out)
 	di->state = PL_OBJ_LIVE;
 	di->gen = READ_ONCE(pdev->gen);
 	INIT_LIST_HEAD(&di->qnode);
+	di->nr_fwspecs = nr;
+	buf = di->idbuf;
+	for (j = 0; j < nr; j++) {
+		di->fwspecs[j].iommu = iommus[j];
+		di->fwspecs[j].ids = buf;
+		di->fwspecs[j].masks = buf + count[j];
+		buf += 2 * count[j];
+	}
 	for (i = 0; i < n; i++) {
-		struct pl_iommu *iommu = &pl_lab.iommus[refs[i].iommu];
-		struct pl_fwspec *fs = NULL;
+		struct pl_fwspec *fs = &di->fwspecs[slot[i]];
 
-		for (j = 0; j < di->nr_fwspecs; j++)
-			if (di->fwspecs[j].iommu == iommu)
-				fs = &di->fwspecs[j];
-		/* iommu_fwspec_add_ids() into the one fwspec there is */
-		if (!fs && di->nr_fwspecs && pl_policy()->one_fwspec)
-			fs = &di->fwspecs[0];
-		if (!fs) {
-			if (di->nr_fwspecs == PROBELAB_DEV_MAX_IOMMUS) {
-				kfree(di);
-				atomic_dec(&pl_lab.objs.dev_iommus);
-				kfree(refs);
-				return -E2BIG;
-			}
-			fs = &di->fwspecs[di->nr_fwspecs++];
-			fs->iommu = iommu;
-		}
 		fs->ids[fs->nr_ids] = refs[i].id;
 		fs->masks[fs->nr_ids++] = refs[i].mask;
 	}

@@ -130,15 +130,15 @@ struct pl_iommu {
  * @iommu: the instance
  * @nr_ids: valid entries of @ids and @masks
  * @ids: stream IDs (SMMUv3) or source IDs (VT-d); the hardware entries
- *	the device uses
+ *	the device uses (in the owning pl_dev_iommu's @idbuf)
  * @masks: ID bits the IOMMU ignores, per ID (a specifier's mask; 0 for
  *	PCI functions): devices whose (ID, mask) pairs overlap share a group
  */
 struct pl_fwspec {
 	struct pl_iommu *iommu;
 	u32 nr_ids;
-	u32 ids[PL_MAX_REFS];
-	u32 masks[PL_MAX_REFS];
+	u32 *ids;
+	u32 *masks;
 };
 
 /**
@@ -148,6 +148,9 @@ struct pl_fwspec {
  * @nr_fwspecs: number of instances in front of the device
  * @fwspecs: one per instance
  * @qnode: lab lock; link in pl_lab.quarantine once freed
+ * @idbuf: the fwspecs' IDs and masks, sized for the device's IDs (a
+ *	device has a few; PL_MAX_REFS of each in every fwspec would cost
+ *	4 KiB per device)
  */
 struct pl_dev_iommu {
 	u32 state;
@@ -155,6 +158,7 @@ struct pl_dev_iommu {
 	u32 nr_fwspecs;
 	struct pl_fwspec fwspecs[PROBELAB_DEV_MAX_IOMMUS];
 	struct list_head qnode;
+	u32 idbuf[];
 };
 
 /**
@@ -276,6 +280,9 @@ struct pl_driver {
  * @maps: the IOVAs the lab dma_ops handed out: first pfn -> pages (an
  *	xarray, its own lock; any context)
  * @mappings: live lab dma_ops mappings in this domain
+ * @map_bytes: lab lock; bytes MAP mapped, as charged to pl_lab.mapped_bytes
+ * @map_levels: lab lock; table levels below the root MAP and UNMAP left,
+ *	as charged to pl_lab.pgtable_pages
  * @owner: lab lock; the file that allocated it (DOMAIN_ALLOC), NULL for
  *	default and blocking domains
  * @nr_attached: lab lock; groups attached to it
@@ -293,6 +300,8 @@ struct pl_domain {
 	struct iova_domain iovad;
 	struct xarray maps;
 	atomic_t mappings;
+	u64 map_bytes;
+	u64 map_levels;
 	struct pl_file *owner;
 	u32 nr_attached;
 	struct list_head node;
@@ -379,7 +388,15 @@ struct pl_stats {
  * @groups: live groups
  * @domains: live domains
  * @quarantine: freed struct pl_dev_iommu, kept until the lab is reset
+ *	(the oldest freed beyond max_quarantine, limits.c)
  * @quarantine_groups: freed struct pl_group, kept until the lab is reset
+ *	(the same)
+ * @nr_quarantined: entries of @quarantine
+ * @nr_quarantined_groups: entries of @quarantine_groups
+ * @nr_domains: live domains (bounded by max_domains)
+ * @mapped_bytes: bytes MAP mapped in owners' domains (max_mapped_bytes)
+ * @pgtable_pages: live page-table levels of owners' domains
+ *	(max_pgtable_pages)
  * @next_dev_id: next lab device id
  * @next_group_id: next group id
  * @next_domain_id: next domain id
@@ -411,6 +428,11 @@ struct pl_lab {
 	struct list_head domains;
 	struct list_head quarantine;
 	struct list_head quarantine_groups;
+	u32 nr_quarantined;
+	u32 nr_quarantined_groups;
+	u32 nr_domains;
+	u64 mapped_bytes;
+	u64 pgtable_pages;
 	u32 next_dev_id;
 	u32 next_group_id;
 	u32 next_domain_id;
@@ -640,11 +662,27 @@ int pl_group_join(struct pl_dev *pdev, bool late_default);
 int pl_group_setup_default(struct pl_group *group);
 void pl_group_remove_device(struct pl_dev *pdev);
 void pl_groups_free_quarantine(void);
+bool pl_groups_trim_quarantine(u32 max);
 void pl_group_set_domain(struct pl_group *group, struct pl_domain *domain);
 void pl_group_restore_default(struct pl_group *group);
 struct pl_domain *pl_domain_alloc(struct pl_iommu *iommu, u32 type);
 void pl_domain_free(struct pl_domain *domain);
 void pl_domains_free_all(void);
+
+/* limits.c: resource bounds (module parameters) */
+enum pl_limit_id {
+	PL_LIMIT_DEVICES,
+	PL_LIMIT_DOMAINS,
+	PL_LIMIT_MAPPED,
+	PL_LIMIT_PGTABLE,
+	PL_LIMIT_DESC,
+	PL_LIMIT_QUARANTINE,
+	PL_NR_LIMITS
+};
+
+int pl_limits_init(void);
+u64 pl_limit(enum pl_limit_id id);
+int pl_limit_check(enum pl_limit_id id, u64 used, u64 more, const char *op);
 
 /* inject.c: injection points (debugfs inject/ lists them) */
 enum pl_inject_point {

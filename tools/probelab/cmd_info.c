@@ -1,10 +1,40 @@
 // SPDX-License-Identifier: GPL-2.0
 /* probelab info: what the loaded module is and what it implements */
+#include <inttypes.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "cli.h"
 #include "probelab.h"
+
+/* The module's resource bounds (limits.c), read-only module parameters. */
+static const char *const info_bounds[] = {
+	"max_devices", "max_domains", "max_mapped_bytes",
+	"max_pgtable_pages", "max_desc_bytes", "max_quarantine",
+};
+
+#define INFO_NR_BOUNDS	(sizeof(info_bounds) / sizeof(info_bounds[0]))
+
+/* Returns 0 and the value, or -1 when the parameter cannot be read. */
+static int info_bound(const char *name, uint64_t *val)
+{
+	char path[128], buf[32], *end;
+	FILE *f;
+
+	snprintf(path, sizeof(path), "/sys/module/probelab/parameters/%s",
+		 name);
+	f = fopen(path, "r");
+	if (!f)
+		return -1;
+	if (!fgets(buf, sizeof(buf), f)) {
+		fclose(f);
+		return -1;
+	}
+	fclose(f);
+	*val = strtoull(buf, &end, 10);
+	return end == buf ? -1 : 0;
+}
 
 static int info_run(struct cli *cli, int argc, char **argv)
 {
@@ -54,6 +84,16 @@ static int info_run(struct cli *cli, int argc, char **argv)
 			json_object_new_string(info.kernel_running));
 		json_object_object_add(o, "policies", pol);
 		json_object_object_add(o, "ops", ops);
+		json_object *b = json_object_new_object();
+
+		for (unsigned int i = 0; i < INFO_NR_BOUNDS; i++) {
+			uint64_t v;
+
+			if (!info_bound(info_bounds[i], &v))
+				json_object_object_add(b, info_bounds[i],
+					json_object_new_int64((int64_t)v));
+		}
+		json_object_object_add(o, "bounds", b);
 		cli_json_print(o);
 		return CLI_OK;
 	}
@@ -81,6 +121,13 @@ static int info_run(struct cli *cli, int argc, char **argv)
 			else
 				printf(" op%u(unknown to this tool)", op);
 		}
+	printf("\n  bounds:          ");
+	for (unsigned int i = 0; i < INFO_NR_BOUNDS; i++) {
+		uint64_t v;
+
+		if (!info_bound(info_bounds[i], &v))
+			printf(" %s=%" PRIu64, info_bounds[i], v);
+	}
 	printf("\n");
 	if (info.uapi_version != PROBELAB_UAPI_VERSION)
 		fprintf(stderr, "probelab: note: module uapi %u, tool uapi %d\n",
@@ -91,6 +138,6 @@ static int info_run(struct cli *cli, int argc, char **argv)
 const struct cli_cmd cli_cmd_info = {
 	.name = "info",
 	.args = "",
-	.summary = "module and uapi version, kernels, policies, operations",
+	.summary = "module and uapi version, kernels, policies, operations, bounds",
 	.run = info_run,
 };
