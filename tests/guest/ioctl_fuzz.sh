@@ -6,7 +6,7 @@
 # unloads and loads again (libkmod).  $PROBELAB_FUZZ_SEED picks the seed
 # (default: a new one, printed), $PROBELAB_FUZZ_KNOWN is passed to
 # --allow-known (default all: the patterns of issue 11's bugs, fixed, are
-# elsewhere stay off).  TAP.
+# all exercised).  TAP.
 MOD=${PROBELAB_KO:-/opt/probelab/probelab.ko}
 SECS=${PROBELAB_FUZZ_SECONDS:-60}
 SEED=${PROBELAB_FUZZ_SEED:-$(od -An -N4 -tu4 /dev/urandom | tr -d ' ')}
