@@ -221,7 +221,8 @@ int pl_op_fw_load(struct probelab_ucmd *ucmd)
 	ret = pl_fwdesc_parse(blob, cmd->desc_len, &fw, &err);
 	kvfree(blob);
 	if (ret) {
-		pr_err("FW_LOAD: description rejected (%d): %s\n", ret, err.msg);
+		pr_err_ratelimited("FW_LOAD: description rejected (%d): %s\n",
+				   ret, err.msg);
 		cmd->err_record = err.rec_index;
 		cmd->err_offset = err.offset;
 		if (probelab_respond(ucmd, sizeof(*cmd)))
