@@ -60,7 +60,8 @@ reports() {
 		$0 ~ re { flush(); head = $0; sub(/^\[[ 0-9.]*\] /, "", head); n = 0; next }
 		head != "" {
 			n++
-			if (/---\[ end trace/ || /^=+$/ && n > 3 || n > 200) { flush(); next }
+			if (/---\[ end trace/ || /^=+$/ && n > 3 || n > 200 ||
+			    /^(\[[ 0-9.]*\] )?(WARNING|BUG|ODEBUG|INFO|kernel BUG)[: ]/) { flush(); next }
 			if (match($0, /[A-Za-z0-9_.]+\+0x[0-9a-f]+\/0x[0-9a-f]+ \[probelab\]/)) {
 				f = substr($0, RSTART, RLENGTH)
 				sub(/\+.*/, "", f)
