@@ -4,8 +4,8 @@
 #
 #   tools/debug-kernel/verdict.sh --epilogue
 #       prints the guest shell commands to run after the suite: lockdep's
-#       state (/proc/lockdep_stats), unloading probelab.ko, two kmemleak
-#       scans and their result, KCSAN's and DEBUG_OBJECTS' debugfs state,
+#       state (/proc/lockdep_stats), kmemleak scans (two) with probelab.ko
+#       loaded (its functions named), then again after unloading it, KCSAN's and DEBUG_OBJECTS' debugfs state,
 #       each as a "# debug..." line of CMD's output
 #   tools/debug-kernel/verdict.sh VARIANT SERIAL_LOG
 #       reads a guest's serial log (vm-run's, with the epilogue's output and
@@ -21,9 +21,10 @@ if [ "${1:-}" = --epilogue ]; then
 	cat <<'EOF' | tr '\n' ' '
 echo '# debug: epilogue';
 if [ -r /proc/lockdep_stats ]; then echo "# debug: lockdep $(sed -n 's/^ *debug_locks: *\([0-9]*\)$/debug_locks: \1/p' /proc/lockdep_stats)"; else echo '# debug: no /proc/lockdep_stats'; fi;
-if grep -q '^probelab ' /proc/modules; then if rmmod probelab 2>/tmp/rmmod.err; then echo '# debug: probelab.ko unloaded'; else echo "# debug: rmmod probelab failed: $(cat /tmp/rmmod.err)"; fi; fi;
 km=/sys/kernel/debug/kmemleak;
-if [ -e $km ]; then if echo scan >$km 2>/dev/null; then sleep 6; echo scan >$km; echo '# debug: kmemleak scanned'; sed 's/^/# kmemleak: /' $km; else echo '# debug: kmemleak refused the scan (disabled)'; fi; else echo '# debug: no kmemleak'; fi;
+if [ -e $km ]; then if echo scan >$km 2>/dev/null; then sleep 6; echo scan >$km; echo '# debug: kmemleak scanned (probelab.ko loaded)'; sed 's/^/# kmemleak: /' $km; else echo '# debug: kmemleak refused the scan (disabled)'; fi; else echo '# debug: no kmemleak'; fi;
+if grep -q '^probelab ' /proc/modules; then echo "# debug: module $(grep '^probelab ' /proc/modules)"; if rmmod probelab 2>/tmp/rmmod.err; then echo '# debug: probelab.ko unloaded'; else echo "# debug: rmmod probelab failed: $(cat /tmp/rmmod.err)"; fi; fi;
+if [ -e $km ] && echo scan >$km 2>/dev/null; then sleep 6; echo scan >$km; echo '# debug: kmemleak scanned (probelab.ko unloaded)'; sed 's/^/# kmemleak: /' $km; fi;
 [ -r /sys/kernel/debug/kcsan ] && sed -n 's/^enabled: /# debug: kcsan enabled /p' /sys/kernel/debug/kcsan;
 [ -r /sys/kernel/debug/debug_objects/stats ] && sed 's/^/# debug_objects: /' /sys/kernel/debug/debug_objects/stats;
 echo '# debug: epilogue done'
@@ -54,6 +55,7 @@ reports() {
 		function flush() {
 			if (head == "") return
 			printf "#   %s\n", head
+			sub(/ \| $/, "", fns)
 			if (fns != "") printf "#     probelab: %s\n", fns
 			head = ""; fns = ""; split("", seen)
 		}
@@ -62,10 +64,18 @@ reports() {
 			n++
 			if (/---\[ end trace/ || /^=+$/ && n > 3 || n > 200 ||
 			    /^(\[[ 0-9.]*\] )?(WARNING|BUG|ODEBUG|INFO|kernel BUG)[: ]/) { flush(); next }
+			# a new stack of the same report: the lockdep chain links,
+			# the KASAN allocation and free stacks
+			if (/^(-> #[0-9]|Allocated by task|Freed by task|stack backtrace:|Last potentially related|Second to last)/) {
+				if (fns != "" && fns !~ / \| $/) fns = fns " | "
+				split("", seen)
+				next
+			}
+			if (/^ \? /) next	# an unreliable frame
 			if (match($0, /[A-Za-z0-9_.]+\+0x[0-9a-f]+\/0x[0-9a-f]+ \[probelab\]/)) {
 				f = substr($0, RSTART, RLENGTH)
 				sub(/\+.*/, "", f)
-				if (!(f in seen)) { seen[f] = 1; fns = fns (fns == "" ? "" : " < ") f }
+				if (!(f in seen)) { seen[f] = 1; fns = fns (fns == "" || fns ~ / \| $/ ? "" : " < ") f }
 			}
 		}
 		END { flush() }' "$tmp/dmesg" | head -n 80
@@ -119,18 +129,21 @@ else
 fi
 
 # kmemleak: scanned after probelab.ko was unloaded, nothing unreferenced
-active kmemleak epi 'debug: kmemleak scanned' 'scanned twice after the suite'
-if grep -aq '^kmemleak: unreferenced object' "$tmp/epi"; then
-	echo "not ok - kmemleak: $(grep -ac '^kmemleak: unreferenced object' "$tmp/epi") unreferenced object(s)"
+active kmemleak epi 'debug: kmemleak scanned .probelab.ko unloaded' 'scanned with probelab.ko loaded and after unloading it'
+# each object once (the listing after the unload repeats the first one's)
+nleak=$(grep -a '^kmemleak: unreferenced object' "$tmp/epi" | awk '{ print $4 }' | sort -u | wc -l)
+if [ "$nleak" -gt 0 ]; then
+	echo "not ok - kmemleak: $nleak unreferenced object(s)"
 	# each object's first line and the top of its allocation trace
-	awk '/^kmemleak: unreferenced object/ { n = 0; print "#   " substr($0, 11); next }
-	     /^kmemleak: +\[</ && n < 8 { n++; sub(/^kmemleak: +/, ""); print "#     " $0 }' \
+	awk '/^kmemleak: unreferenced object/ { n = 0; show = !($4 in seen); seen[$4] = 1
+			if (show) print "#   " substr($0, 11); next }
+	     show && /^kmemleak: +\[</ && n < 8 { n++; sub(/^kmemleak: +/, ""); print "#     " $0 }' \
 		"$tmp/epi" | head -n 120
 	failed=1
 else
 	echo "ok - kmemleak: no unreferenced object"
 fi
-grep -a 'debug: probelab.ko\|debug: rmmod' "$tmp/epi" | sed 's/^/# /'
+grep -a 'debug: module\|debug: probelab.ko\|debug: rmmod' "$tmp/epi" | sed 's/^/# /'
 
 # DEBUG_OBJECTS: its statistics are there, no ODEBUG warning
 active DEBUG_OBJECTS epi '^debug_objects: pool_used +:[1-9]' 'objects tracked'
