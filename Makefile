@@ -23,14 +23,28 @@ DEB_ARCH := $(DEB_ARCH_$(ARCH))
 # default.  tools/deps.sh extracts each one's image, modules and headers for
 # both arches into $(CACHE)/kernels/$(KERNEL)/<debarch>/ (first use fetches
 # it); any other kernel through VM_KERNEL/VM_KDIR, or KDIR for a plain build.
+#
+# The debug kernels (lockdep + KASAN, or KCSAN; docs/debug-kernels.md) are
+# built from Debian's linux-source-SERIES by tools/debug-kernel/build.sh on
+# first use, into $(PROBELAB_DEBUG_CACHE) (default
+# /var/cache/probelab/debug-kernels), outside the clone.
 KERNELS := 6.1 6.1-rt 6.12 6.12-rt
+DEBUG_KERNELS := 6.1-lockdep 6.12-lockdep 6.1-kcsan 6.12-kcsan
 KERNEL ?= 6.1
-ifeq ($(filter $(KERNELS),$(KERNEL)),)
-$(error KERNEL must be one of $(KERNELS), not '$(KERNEL)' (another kernel: VM_KERNEL=IMAGE VM_KDIR=BUILD, or KDIR=))
+ifeq ($(filter $(KERNELS) $(DEBUG_KERNELS),$(KERNEL)),)
+$(error KERNEL must be one of $(KERNELS) $(DEBUG_KERNELS), not '$(KERNEL)' (another kernel: VM_KERNEL=IMAGE VM_KDIR=BUILD, or KDIR=))
 endif
+ifneq ($(filter $(DEBUG_KERNELS),$(KERNEL)),)
+DEBUG_KERNEL := $(KERNEL)
+# its folder in the cache (keyed by source version and fragment hash):
+# image, build/ (the O= folder), release
+DEBUG_KROOT = $(shell $(TOP)/tools/debug-kernel/build.sh --path $(KERNEL) $(ARCH))
+DEBIAN_KDIR = $(DEBUG_KROOT)/build
+else
 KROOT = $(CACHE)/kernels/$(KERNEL)/$(DEB_ARCH)
 KREL = $(shell cat $(KROOT)/release 2>/dev/null)
 DEBIAN_KDIR = $(KROOT)/usr/src/linux-headers-$(KREL)
+endif
 RUNNING_KDIR := /lib/modules/$(shell uname -r)/build
 
 # `make` alone builds for the running kernel when its build tree is there
@@ -122,7 +136,7 @@ define kbuild_in_copy
 	$(MAKE) -C $(2) $(KBUILD_ARGS) M=$(1) $(3) modules
 endef
 
-.PHONY: all module tools unit-build unit fuzz check check-matrix check-clean-room demo soak fuzz-soak vm-run deps \
+.PHONY: all module tools unit-build unit fuzz check check-matrix check-debug check-clean-room demo soak fuzz-soak vm-run deps \
 	deps-check install dkms-install clean distclean help checkpatch \
 	sparse kbuild-w1
 
@@ -136,7 +150,9 @@ help:
 	@echo '  make soak ARCH=.. every race scenario under fixed, SOAK_ITERATIONS (100000) cycles'
 	@echo '  make fuzz-soak ARCH=..  the ioctl fuzzer, FUZZ_SOAK_SECONDS (1800) under fixed'
 	@echo '  make check-matrix the guest suites on the RT kernels; check-clean-room: a fresh root'
+	@echo '  make check-debug  the guest suite + kmemleak on lockdep/KASAN kernels (CHECK_DEBUG_KERNELS)'
 	@echo '  KERNEL=6.1|6.1-rt|6.12|6.12-rt  the guest/target kernel (default 6.1)'
+	@echo '  KERNEL=6.1-lockdep|6.12-lockdep|6.1-kcsan|6.12-kcsan  debug kernels (built on first use)'
 	@echo '  make vm-run ARCH=.. CMD=".." [VM_SHARE=DIR] [VM_SMP=N] [VM_KERNEL=IMG VM_KDIR=DIR]'
 	@echo '  make unit         build and run the cmocka unit tests'
 	@echo '  make fuzz         build the libFuzzer harnesses (clang)'
@@ -152,6 +168,9 @@ deps:
 deps-check:
 	@[ -n "$(PROBELAB_NO_DEPS)" ] || $(TOP)/tools/deps.sh --check --kernel $(KERNEL) || \
 		$(TOP)/tools/deps.sh --kernel $(KERNEL)
+ifneq ($(DEBUG_KERNEL),)
+	@$(TOP)/tools/debug-kernel/build.sh $(KERNEL) $(ARCH) >/dev/null
+endif
 
 module: $(KMOD)
 
@@ -241,6 +260,11 @@ VM_ENV = VM_KERNEL=$(VM_KERNEL) VM_KDIR=$(VM_KDIR) VM_MODDIR=$(VM_MODDIR)
 ifeq ($(VM_KDIR),)
 $(error VM_KERNEL needs VM_KDIR, the build folder to build probelab.ko against)
 endif
+else ifneq ($(DEBUG_KERNEL),)
+# a debug kernel has everything built in: no module tree
+VM_KDIR = $(DEBIAN_KDIR)
+VM_B := $(B)/guest-$(KERNEL)
+VM_ENV = VM_KERNEL=$(DEBUG_KROOT)/image VM_KDIR=$(VM_KDIR)
 else
 VM_KDIR = $(DEBIAN_KDIR)
 VM_B := $(B)/guest-$(KERNEL)
@@ -289,6 +313,13 @@ check: | deps-check
 # 6.1 and 6.12)
 check-matrix: | deps-check
 	@CHECK_SECTIONS=guests CHECK_KERNELS="6.1-rt 6.12-rt" $(TOP)/tests/run-check.sh
+
+# the guest suite (every race scenario under every policy included), a
+# kmemleak scan and the checkers' verdict on the debug kernels of
+# CHECK_DEBUG_KERNELS (default 6.1-lockdep on x86_64 and arm64; NAME:ARCH
+# words); the first use of a debug kernel builds it (~18 CPU-minutes)
+check-debug: | deps-check
+	@CHECK_SECTIONS=debug-guests $(TOP)/tests/run-check.sh
 
 # a fresh Debian 12 root (debootstrap) runs make deps, both builds and the
 # unit tests from a clone of HEAD: proves the install steps (root only)

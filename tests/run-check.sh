@@ -3,7 +3,9 @@
 # default "6.1 6.12": the guest kernels; CHECK_SECTIONS: which sections;
 # CHECK_CLEAN_ROOM=1 adds the clean room of tests/clean-room.sh).  Each section
 # produces TAP; a section that could not run counts as one failure.  Prints
-# per-section results and ends with one line "N passed, N failed".
+# per-section results and ends with one line "N passed, N failed".  The
+# section debug-guests (make check-debug, CHECK_DEBUG_KERNELS) is not in the
+# default list.
 set -u
 top=$(cd "$(dirname "$0")/.." && pwd)
 cd "$top"
@@ -169,6 +171,73 @@ guest_log() {	# guest_log ARCH KERNEL: a finished guest's output, read back
 	return "$rc"
 }
 
+# The debug kernels (make check-debug): for each NAME:ARCH of
+# CHECK_DEBUG_KERNELS, the debug kernel is built when missing
+# (tools/debug-kernel/build.sh), its guest runs the whole suite (every race
+# scenario under every policy included), then unloads probelab.ko, scans for
+# leaks with kmemleak and reports the checkers' state; the section is the
+# suite's results followed by the checkers' verdict
+# (tools/debug-kernel/verdict.sh).  Two guests boot at a time.
+CHECK_DEBUG_KERNELS=${CHECK_DEBUG_KERNELS:-6.1-lockdep:x86_64 6.1-lockdep:arm64}
+CHECK_DEBUG_TIMEOUT=${CHECK_DEBUG_TIMEOUT:-7200}
+CHECK_DEBUG_FUZZ_SECONDS=${CHECK_DEBUG_FUZZ_SECONDS:-20}
+debug_run() {	# debug_run KERNEL ARCH: build, boot, keep the serial log
+	local k=$1 a=$2 s epi
+	epi=$(tools/debug-kernel/verdict.sh --epilogue)
+	s=$(date +%s)
+	VM_SMP=$GUEST_SMP VM_TIMEOUT=$CHECK_DEBUG_TIMEOUT $MAKE -s vm-run ARCH=$a KERNEL="$k" \
+		CMD="PROBELAB_FUZZ_SECONDS=$CHECK_DEBUG_FUZZ_SECONDS /opt/probelab/tests/run; st=\$?; $epi; exit \$st" \
+		>>"$logs/debug-$a-$k.raw" 2>&1
+	echo $? >"$logs/debug-$a-$k.rc"
+	echo $(($(date +%s) - s)) >"$logs/debug-$a-$k.secs"
+	cp "build/$a/guest-$k/vm/last-$a.log" "$logs/debug-$a-$k.serial" 2>/dev/null
+}
+debug_guests() {	# every NAME:ARCH of CHECK_DEBUG_KERNELS, two at a time
+	local ka k a running=0
+	for ka in $CHECK_DEBUG_KERNELS; do
+		k=${ka%%:*} a=${ka#*:}
+		rm -f "$logs/debug-$a-$k".{raw,rc,secs,serial}
+		case $k in
+		*-lockdep|*-kcsan) ;;
+		*) echo "debug kernel '$ka': NAME:ARCH with NAME 6.1-lockdep, 6.12-lockdep, 6.1-kcsan or 6.12-kcsan" \
+			>"$logs/debug-$a-$k.raw"; echo 2 >"$logs/debug-$a-$k.rc"; continue ;;
+		esac
+		echo "=== debug kernel $k ($a): tools/debug-kernel/build.sh builds it unless it is in the cache (a first build: ~18 CPU-minutes)"
+		# deps (6.12's source) and the build, its progress also shown
+		$MAKE -s deps-check ARCH="$a" KERNEL="$k" 2>&1 >/dev/null |
+			tee "$logs/debug-$a-$k.raw"
+		if [ "${PIPESTATUS[0]}" -ne 0 ] ||
+		   ! $MAKE -s vm-payload ARCH="$a" KERNEL="$k" >>"$logs/debug-$a-$k.raw" 2>&1; then
+			echo "not ok - $k ($a): building the debug kernel or the payload failed" |
+				tee -a "$logs/debug-$a-$k.raw"
+			echo 2 >"$logs/debug-$a-$k.rc"
+		fi
+	done
+	for ka in $CHECK_DEBUG_KERNELS; do
+		k=${ka%%:*} a=${ka#*:}
+		[ -e "$logs/debug-$a-$k.rc" ] && continue
+		echo "=== debug guest $k ($a): the suite, then kmemleak (log in $logs/debug-$a-$k.raw)"
+		debug_run "$k" "$a" &
+		running=$((running + 1))
+		if [ $running -ge 2 ]; then
+			wait
+			running=0
+		fi
+	done
+	wait
+}
+debug_log() {	# debug_log ARCH KERNEL: the suite's document and the verdict
+	local rc
+	cat "$logs/debug-$1-$2.raw"
+	rc=$(cat "$logs/debug-$1-$2.rc" 2>/dev/null || echo 2)
+	[ -e "$logs/debug-$1-$2.serial" ] || return "$rc"
+	echo "# the KTAP readers on this guest's document:"
+	tests/ktap-check.sh "$logs/debug-$1-$2.raw" || [ "$rc" -ne 0 ] || rc=1
+	echo "# the kernel checkers ($2, serial log $logs/debug-$1-$2.serial):"
+	tools/debug-kernel/verdict.sh "${2#*-}" "$logs/debug-$1-$2.serial" || [ "$rc" -ne 0 ] || rc=1
+	return "$rc"
+}
+
 start_all=$(date +%s)
 # CHECK_SECTIONS: the sections to run (default all of them); "guests" is
 # every guest section
@@ -187,6 +256,14 @@ if want guests; then
 			SECTION_SECONDS=$(cat "$logs/guest-$a-$k.secs" 2>/dev/null || echo 0) \
 				section "guest-$a-$k" guest_log $a "$k"
 		done
+	done
+fi
+# only when asked for (make check-debug): not in the default list
+if want debug-guests; then
+	debug_guests
+	for ka in $CHECK_DEBUG_KERNELS; do
+		SECTION_SECONDS=$(cat "$logs/debug-${ka#*:}-${ka%%:*}.secs" 2>/dev/null || echo 0) \
+			section "debug-${ka#*:}-${ka%%:*}" debug_log "${ka#*:}" "${ka%%:*}"
 	done
 fi
 want dkms && section dkms tests/dkms-check.sh

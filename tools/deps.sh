@@ -16,7 +16,10 @@
 # Kernel NAMEs: 6.1, 6.1-rt (Debian 12's own 6.1.0-NN), 6.12, 6.12-rt (the
 # 6.12 LTS Debian 12 carries, 6.12.NNN+deb12).  The headers' arch-independent
 # halves (-common, linux-kbuild-*) are installed on the host, since the
-# headers name them by absolute path.
+# headers name them by absolute path.  The debug kernels 6.1-lockdep,
+# 6.1-kcsan, 6.12-lockdep, 6.12-kcsan are built from source by
+# tools/debug-kernel/build.sh: for them this installs linux-source-SERIES
+# and the kernel build tools (flex, bison, bc, libelf-dev, libssl-dev).
 #
 #   tools/deps.sh [--kernel NAME]...          install + extract (root); the
 #                                             kernels named, else 6.1 and 6.12
@@ -44,13 +47,19 @@ while [ $# -gt 0 ]; do
 	esac
 done
 [ ${#kernels[@]} -gt 0 ] || kernels=(6.1 6.12)
+# debug kernels are built from source: their packages, no extraction
+stock=() debug_pkgs=()
 for k in "${kernels[@]}"; do
 	case $k in
-	6.1|6.1-rt|6.12|6.12-rt) ;;
-	*) echo "deps: unknown kernel '$k' (6.1, 6.1-rt, 6.12, 6.12-rt; any other through VM_KERNEL/VM_KDIR)" >&2
+	6.1|6.1-rt|6.12|6.12-rt) stock+=("$k") ;;
+	6.1-lockdep|6.1-kcsan|6.12-lockdep|6.12-kcsan)
+		debug_pkgs+=("linux-source-${k%%-*}" flex bison bc libelf-dev libssl-dev) ;;
+	*) echo "deps: unknown kernel '$k' (6.1, 6.1-rt, 6.12, 6.12-rt, 6.1-lockdep, 6.1-kcsan, 6.12-lockdep, 6.12-kcsan; any other through VM_KERNEL/VM_KDIR)" >&2
 	   exit 2 ;;
 	esac
 done
+asked=("${kernels[@]}")
+kernels=(${stock[@]+"${stock[@]}"})
 
 pkgs_amd64=(
 	build-essential pkg-config kmod cpio xz-utils zstd git perl python3
@@ -166,9 +175,9 @@ toolchain_ok() {
 
 all_ok() {
 	local k
-	[ -z "$(missing_pkgs "${pkgs_amd64[@]}" "${pkgs_arm64[@]}")" ] || return 1
+	[ -z "$(missing_pkgs "${pkgs_amd64[@]}" "${pkgs_arm64[@]}" ${debug_pkgs[@]+"${debug_pkgs[@]}"})" ] || return 1
 	userland_ok || return 1
-	for k in "${kernels[@]}"; do
+	for k in ${kernels[@]+"${kernels[@]}"}; do
 		kernel_ok "$k" || return 1
 	done
 	toolchain_ok
@@ -185,14 +194,14 @@ fi
 mkdir -p "$cache" 2>/dev/null || true
 if all_ok; then
 	[ $check_only = 1 ] ||
-		say "all dependencies present and working (kernels ${kernels[*]}, cache $cache)"
+		say "all dependencies present and working (kernels ${asked[*]}, cache $cache)"
 	exit 0
 fi
 [ $check_only = 1 ] && exit 1
 
 if [ "$(id -u)" != 0 ]; then
 	say "missing dependencies and not root. Run as root: $0"
-	say "missing packages: $(missing_pkgs "${pkgs_amd64[@]}" "${pkgs_arm64[@]}" | tr '\n' ' ')"
+	say "missing packages: $(missing_pkgs "${pkgs_amd64[@]}" "${pkgs_arm64[@]}" ${debug_pkgs[@]+"${debug_pkgs[@]}"} | tr '\n' ' ')"
 	exit 1
 fi
 
@@ -205,7 +214,7 @@ updated=0
 apt_update() { [ $updated = 1 ] || apt-get update -q; updated=1; }
 # apt-cache needs current lists to name the kernel releases
 [ -n "$(release 6.1 amd64)" ] || apt_update
-missing=$(missing_pkgs "${pkgs_amd64[@]}" "${pkgs_arm64[@]}")
+missing=$(missing_pkgs "${pkgs_amd64[@]}" "${pkgs_arm64[@]}" ${debug_pkgs[@]+"${debug_pkgs[@]}"})
 if [ -n "$missing" ]; then
 	say "installing: $(echo $missing)"
 	apt_update
@@ -294,7 +303,7 @@ get_kernel() {
 			{ say "kernel $name ($a): extraction incomplete in $root"; return 1; }
 	done
 }
-for k in "${kernels[@]}"; do
+for k in ${kernels[@]+"${kernels[@]}"}; do
 	get_kernel "$k"
 done
 # the layout before kernels/ had one kernel in amd64/ and arm64/
@@ -306,7 +315,9 @@ if ! userland_ok || ! toolchain_ok; then
 	check_only=0 toolchain_ok || true
 	exit 1
 fi
-for k in "${kernels[@]}"; do
+for k in ${kernels[@]+"${kernels[@]}"}; do
 	kernel_ok "$k" || { say "kernel $k is incomplete in $cache/kernels/$k"; exit 1; }
 done
-say "done: kernels ${kernels[*]} ($(for k in "${kernels[@]}"; do cat "$(kroot "$k" amd64)/release"; done | tr '\n' ' ')and arm64), cache $cache"
+[ ${#debug_pkgs[@]} = 0 ] || say "debug kernels: their source and build tools are installed; tools/debug-kernel/build.sh builds them"
+[ ${#kernels[@]} = 0 ] ||
+	say "done: kernels ${kernels[*]} ($(for k in "${kernels[@]}"; do cat "$(kroot "$k" amd64)/release"; done | tr '\n' ' ')and arm64), cache $cache"
