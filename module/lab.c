@@ -259,6 +259,13 @@ int pl_op_fw_load(struct probelab_ucmd *ucmd)
 		pl_lab.default_domain = cmd->default_domain;
 		for (i = 0; i < fw->nr_iommus; i++)
 			pl_debugfs_add_iommu(&iommus[i]);
+		/*
+		 * Published: once the lock is dropped a LAB_RESET or another
+		 * FW_LOAD may free @fw (KASAN saw this read after the unlock).
+		 */
+		pr_info("description loaded: %u IOMMUs, %u endpoints, %u root complexes, %u scopes; policy %u\n",
+			fw->nr_iommus, fw->nr_endpoints, fw->nr_rcs,
+			fw->nr_scopes, cmd->policy);
 	}
 	pl_lab.changing = false;
 	mutex_unlock(&pl_lab.lock);
@@ -269,9 +276,6 @@ int pl_op_fw_load(struct probelab_ucmd *ucmd)
 	}
 
 	pl_ev_dev(PROBELAB_EV_FW_LOAD, NULL, 0, NULL);
-	pr_info("description loaded: %u IOMMUs, %u endpoints, %u root complexes, %u scopes; policy %u\n",
-		fw->nr_iommus, fw->nr_endpoints, fw->nr_rcs, fw->nr_scopes,
-		cmd->policy);
 	cmd->err_record = 0;
 	cmd->err_offset = 0;
 	return probelab_respond(ucmd, sizeof(*cmd));
