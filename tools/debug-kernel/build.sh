@@ -51,7 +51,7 @@ case $name in
 esac
 series=${name%%-*} variant=${name#*-}
 case $arch in
-x86_64) karch=x86_64 cross= image_rel=arch/x86/boot/bzImage ;;
+x86_64) karch=x86_64 cross='' image_rel=arch/x86/boot/bzImage ;;
 arm64) karch=arm64 cross=aarch64-linux-gnu- image_rel=arch/arm64/boot/Image ;;
 *) die "ARCH must be x86_64 or arm64, not '$arch'" ;;
 esac
@@ -137,7 +137,8 @@ for f in "${frags[@]}"; do
 		got=$(sed -n "s/^$sym=\(.*\)$/\1/p" "$dir/build/.config")
 		[ -n "$got" ] || got=n
 		if [ "$got" != "$want" ]; then
-			say "$(basename "$f"): $sym=$want did not stick (the .config has ${got/#n/it not set})"
+			[ "$got" = n ] && got="it not set" || got="$sym=$got"
+			say "${f##*/}: $sym=$want did not stick (the .config has $got)"
 			bad=1
 		fi
 	done <"$f"

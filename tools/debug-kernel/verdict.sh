@@ -10,7 +10,7 @@
 #   tools/debug-kernel/verdict.sh VARIANT SERIAL_LOG
 #       reads a guest's serial log (vm-run's, with the epilogue's output and
 #       the guest kernel log) and prints TAP results ("ok - ..." lines, no
-#       plan): each checker of VARIANT (lockdep or kcsan) was active, and
+#       plan, numbered from 1): each checker of VARIANT (lockdep or kcsan) was active, and
 #       raised no report.  A failing result lists each report's first line
 #       and the probelab functions on its stacks.  Exit status 1 when one
 #       failed.
@@ -36,7 +36,7 @@ fi
 [ $# -eq 2 ] || { sed -n '2,17s/^# \{0,1\}//p' "$0" >&2; exit 2; }
 variant=$1 log=$2
 case $variant in lockdep|kcsan) ;; *) echo "verdict: VARIANT is lockdep or kcsan" >&2; exit 2 ;; esac
-[ -r "$log" ] || { echo "not ok - debug checkers: no serial log $log"; exit 1; }
+[ -r "$log" ] || { echo "not ok 1 - debug checkers: no serial log $log"; exit 1; }
 
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
@@ -46,6 +46,8 @@ awk '/@@PLVM-[0-9a-f]*:dmesg-end/ { on = 0 } on { print } /@@PLVM-[0-9a-f]*:dmes
 	"$log" >"$tmp/dmesg"
 grep -a -e '^# debug' -e '^# kmemleak: ' "$log" | sed 's/^# //' >"$tmp/epi"
 failed=0
+nres=0
+res() { nres=$((nres + 1)); echo "$1 $nres - $2"; }	# res ok|"not ok" TEXT
 
 # reports RE: each report whose first line matches RE (in the kernel log),
 # as "#   FIRST LINE" and "#     probelab: f1 < f2 ..." (the probelab
@@ -86,9 +88,9 @@ check() {
 	local name=$1 re=$2 n
 	n=$(grep -acE "$re" "$tmp/dmesg")
 	if [ "$n" -eq 0 ]; then
-		echo "ok - $name: no report"
+		res ok "$name: no report"
 	else
-		echo "not ok - $name: $n report(s)"
+		res "not ok" "$name: $n report(s)"
 		reports "$re"
 		failed=1
 	fi
@@ -97,15 +99,15 @@ check() {
 # active NAME FILE RE WHY: the checker shows in FILE (dmesg or epi)
 active() {
 	if grep -aqE "$3" "$tmp/$2"; then
-		echo "ok - $1: active ($4)"
+		res ok "$1: active ($4)"
 	else
-		echo "not ok - $1: not active (no /$3/ in the guest's $2)"
+		res "not ok" "$1: not active (no /$3/ in the guest's $2)"
 		failed=1
 	fi
 }
 
 if ! grep -aq 'debug: epilogue done' "$tmp/epi"; then
-	echo "not ok - debug checkers: the guest did not finish the epilogue (see $log)"
+	res "not ok" "debug checkers: the guest did not finish the epilogue (see $log)"
 	failed=1
 fi
 
@@ -113,9 +115,9 @@ fi
 # turns it off), no report of its own or of the RCU and sleep checkers
 active lockdep dmesg 'Lock dependency validator' 'lockdep initialised at boot'
 if grep -aqE 'debug: lockdep debug_locks: 1$' "$tmp/epi"; then
-	echo "ok - lockdep: still validating after the run (debug_locks 1)"
+	res ok "lockdep: still validating after the run (debug_locks 1)"
 else
-	echo "not ok - lockdep: turned off during the run ($(grep -a 'debug: lockdep\|no /proc/lockdep' "$tmp/epi" | head -n 1))"
+	res "not ok" "lockdep: turned off during the run ($(grep -a 'debug: lockdep\|no /proc/lockdep' "$tmp/epi" | head -n 1))"
 	failed=1
 fi
 check lockdep 'possible circular locking|possible recursive locking|inconsistent lock state|possible irq lock inversion|irq lock inversion dependency|suspicious RCU usage|bad unlock balance|held lock freed|lock held when returning to user space|leaked lock|lock held at task exit|Nested lock was not taken|DEBUG_LOCKS_WARN_ON|BUG: MAX_LOCK|BUG: looking up invalid subclass|INFO: trying to register non-static key|BUG: sleeping function called from invalid context|BUG: scheduling while atomic|BUG: Invalid wait context|Invalid wait context'
@@ -133,7 +135,7 @@ active kmemleak epi 'debug: kmemleak scanned .probelab.ko unloaded' 'scanned wit
 # each object once (the listing after the unload repeats the first one's)
 nleak=$(grep -a '^kmemleak: unreferenced object' "$tmp/epi" | awk '{ print $4 }' | sort -u | wc -l)
 if [ "$nleak" -gt 0 ]; then
-	echo "not ok - kmemleak: $nleak unreferenced object(s)"
+	res "not ok" "kmemleak: $nleak unreferenced object(s)"
 	# each object's first line and the top of its allocation trace
 	awk '/^kmemleak: unreferenced object/ { n = 0; show = !($4 in seen); seen[$4] = 1
 			if (show) print "#   " substr($0, 11); next }
@@ -141,7 +143,7 @@ if [ "$nleak" -gt 0 ]; then
 		"$tmp/epi" | head -n 120
 	failed=1
 else
-	echo "ok - kmemleak: no unreferenced object"
+	res ok "kmemleak: no unreferenced object"
 fi
 grep -a 'debug: module\|debug: probelab.ko\|debug: rmmod' "$tmp/epi" | sed 's/^/# /'
 
