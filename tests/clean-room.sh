@@ -76,10 +76,11 @@ base() {
 	if [ ! -s "$tar" ]; then
 		command -v debootstrap >/dev/null ||
 			{ echo "debootstrap is missing (tools/deps.sh installs it)"; return 1; }
-		tmp=$(mktemp -d "$work/debootstrap.XXXXXX")
+		tmp=$(mktemp -d "$work/debootstrap.XXXXXX") || return 1
 		echo "debootstrap --variant=minbase $suite from $mirror"
 		debootstrap --variant=minbase "$suite" "$tmp" "$mirror" || { rm -rf "$tmp"; return 1; }
-		tar -C "$tmp" -czf "$tar.tmp" . && mv "$tar.tmp" "$tar"
+		tar -C "$tmp" -czf "$tar.tmp" . && mv "$tar.tmp" "$tar" ||
+			{ rm -rf "$tmp" "$tar.tmp"; return 1; }
 		rm -rf "$tmp"
 		find "$cache/clean-room" -name "$suite-minbase-*.tar.gz" ! -name "${tar##*/}" -delete
 	fi
@@ -87,7 +88,6 @@ base() {
 	rm -rf "$root" && mkdir -p "$root"
 	tar -C "$root" -xzf "$tar" || return 1
 	# apt's sources: the same mirror and suites as this machine's apt
-	: >"$root/etc/apt/sources.list"
 	sources | while read -r uri s; do
 		echo "deb $uri $s main"
 	done >"$root/etc/apt/sources.list"
