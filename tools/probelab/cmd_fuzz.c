@@ -10,13 +10,16 @@
  * lab is reset.
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <getopt.h>
 #include <inttypes.h>
+#include <link.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <sys/ucontext.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -42,6 +45,123 @@ static void on_signal(int sig)
 {
 	(void)sig;
 	fz_interrupted = 1;
+}
+
+/* ---- a crash of the fuzzer itself ----------------------------------------- */
+
+/*
+ * A SIGSEGV or SIGBUS in the fuzzer is a bug of the tool (or memory the
+ * kernel wrote where it should not): the handler writes which thread, the
+ * faulting address, the program counter as an offset into the executable
+ * (for addr2line) and the op the thread was issuing, then dies of the
+ * signal as before.  Only async-signal-safe calls: write() of a line
+ * formatted by hand.
+ */
+static __thread const struct fz_thread *fz_self;
+static uintptr_t fz_exe_base;
+
+static int find_exe_base(struct dl_phdr_info *info, size_t size, void *arg)
+{
+	(void)size;
+	(void)arg;
+	fz_exe_base = info->dlpi_addr;	/* the first object is the executable */
+	return 1;
+}
+
+static char *put_str(char *p, char *end, const char *s)
+{
+	while (*s && p < end)
+		*p++ = *s++;
+	return p;
+}
+
+static char *put_hex(char *p, char *end, uint64_t v)
+{
+	char d[16];
+	int n = 0;
+
+	p = put_str(p, end, "0x");
+	do {
+		d[n++] = "0123456789abcdef"[v & 0xf];
+		v >>= 4;
+	} while (v);
+	while (n && p < end)
+		*p++ = d[--n];
+	return p;
+}
+
+static uintptr_t crash_pc(const void *uc_arg)
+{
+	const ucontext_t *uc = uc_arg;
+
+#if defined(__x86_64__)
+	return (uintptr_t)uc->uc_mcontext.gregs[REG_RIP];
+#elif defined(__aarch64__)
+	return (uintptr_t)uc->uc_mcontext.pc;
+#else
+	(void)uc;
+	return 0;
+#endif
+}
+
+static void on_crash(int sig, siginfo_t *si, void *uc)
+{
+	char buf[256], *p = buf, *end = buf + sizeof(buf) - 1;
+	uintptr_t pc = crash_pc(uc);
+
+	p = put_str(p, end, "fuzz: the fuzzer crashed: ");
+	p = put_str(p, end, sig == SIGBUS ? "SIGBUS" : "SIGSEGV");
+	p = put_str(p, end, " at ");
+	p = put_hex(p, end, (uintptr_t)si->si_addr);
+	p = put_str(p, end, ", pc ");
+	p = put_hex(p, end, pc);
+	p = put_str(p, end, " (executable offset ");
+	p = put_hex(p, end, pc - fz_exe_base);
+	if (fz_self) {
+		p = put_str(p, end, "), thread ");
+		p = put_hex(p, end, fz_self->idx);
+		p = put_str(p, end, ", op ");
+		p = put_hex(p, end, fz_self->cur_op);
+	} else {
+		p = put_str(p, end, "), not a fuzzing thread");
+	}
+	*p++ = '\n';
+	if (write(STDERR_FILENO, buf, (size_t)(p - buf)) < 0)
+		p = buf;
+	signal(sig, SIG_DFL);
+	raise(sig);
+}
+
+static void crash_report_install(void)
+{
+	struct sigaction sa = {
+		.sa_sigaction = on_crash,
+		.sa_flags = SA_SIGINFO | SA_RESETHAND,
+	};
+
+	dl_iterate_phdr(find_exe_base, NULL);
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGSEGV, &sa, NULL);
+	sigaction(SIGBUS, &sa, NULL);
+}
+
+/*
+ * The run's seed in the kernel log too (best effort): when the kernel dies
+ * under the fuzzer, the console shows which run to replay.
+ */
+static void kmsg_note(const struct fz_run *r)
+{
+	char line[160];
+	int fd = open("/dev/kmsg", O_WRONLY | O_CLOEXEC), n;
+
+	if (fd < 0)
+		return;
+	n = snprintf(line, sizeof(line),
+		     "<5>probelab fuzz: seed %" PRIu64 ", %u threads, %u s, policy %s\n",
+		     r->seed, r->threads, r->seconds, pl_policy_name(r->policy));
+	if (n > 0 && write(fd, line, (size_t)n) < 0)
+		n = 0;
+	close(fd);
 }
 
 /* ---- threads -------------------------------------------------------------- */
@@ -83,6 +203,7 @@ static void *thread_main(void *arg)
 	struct fz_thread *t = arg;
 	uint64_t deadline = fz_now_ns() + (uint64_t)t->run->seconds * 1000000000u;
 
+	fz_self = t;
 	if (!t->idx)
 		fz_reload(t);
 	while (!t->run->stop && !fz_interrupted && fz_now_ns() < deadline)
@@ -463,6 +584,8 @@ static int cmd_fuzz(struct cli *cli, int argc, char **argv)
 	else if (!cli->json)
 		fprintf(stderr, "probelab fuzz: no violation monitor: %s\n", err);
 
+	crash_report_install();
+	kmsg_note(r);
 	signal(SIGINT, on_signal);
 	signal(SIGTERM, on_signal);
 	if (!cli->json)

@@ -334,6 +334,15 @@ elapsed=$(awk -v a="$start" -v b="$end" 'BEGIN { printf "%.1f", b - a }')
 
 bad_re='BUG:|WARNING:|Oops|general protection|Call Trace|blocked for more than'
 
+# first_report: the guest kernel's first report (BUG, WARNING, Oops, hung
+# task) from its first line through its call trace, at most 50 lines: the
+# faulting function and the trace are what a reader of CI's tail needs.
+first_report() {
+	awk 'n == 0 && /BUG: |WARNING: |Oops: |general protection|blocked for more than/ { n = 1 }
+		n { print; n++ }
+		n && (/---\[ end trace/ || /Kernel Offset:/ || n > 50) { exit }' "$log"
+}
+
 section() {	# section FROM TO: log lines strictly between two markers
 	awk -v a="$M:$1" -v b="$M:$2" '
 		index($0, b) { on = 0 }
@@ -376,6 +385,8 @@ if [ -z "$exitline" ]; then
 	else
 		say "(the guest printed nothing on its console)"
 	fi
+	report=$(first_report)
+	[ -n "$report" ] && { say "the guest kernel's first report:"; printf '%s\n' "$report" >&2; }
 	say "full serial log: $log"
 	say "$ARCH: failed after ${elapsed}s (exit $code)"
 	exit $code
