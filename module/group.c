@@ -416,6 +416,7 @@ bool pl_groups_trim_quarantine(u32 max)
 		list_del(&group->qnode);
 		pl_lab.nr_quarantined_groups--;
 		kfree(group);
+		atomic_dec(&pl_lab.objs.groups);
 		trimmed = true;
 	}
 	return trimmed;

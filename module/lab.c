@@ -79,6 +79,7 @@ static void pl_quarantine_trim(void)
 		list_del(&di->qnode);
 		pl_lab.nr_quarantined--;
 		kfree(di);
+		atomic_dec(&pl_lab.objs.dev_iommus);
 		trimmed = true;
 	}
 	trimmed |= pl_groups_trim_quarantine(max);
@@ -103,6 +104,25 @@ void pl_quarantine_dev_iommu(struct pl_dev_iommu *di)
 	list_add_tail(&di->qnode, &pl_lab.quarantine);
 	pl_lab.nr_quarantined++;
 	atomic64_inc(&pl_lab.stats.fwspec_frees);
+	pl_quarantine_trim();
+}
+
+/*
+ * A dev_iommu the mirrored kernel leaks (a legacy policy overwrote the
+ * pointer to it): the lab keeps it until reset, as the quarantine does,
+ * but does not mark it freed, since the kernel never frees it.
+ */
+void pl_quarantine_leaked_dev_iommu(struct pl_dev_iommu *di)
+{
+	lockdep_assert_held(&pl_lab.lock);
+	if (di->state != PL_OBJ_LIVE) {
+		pl_violation(1, NULL, "dev_iommu gen %u overwritten after it was freed",
+			     di->gen);
+		return;
+	}
+	di->state = PL_OBJ_LEAKED;
+	list_add_tail(&di->qnode, &pl_lab.quarantine);
+	pl_lab.nr_quarantined++;
 	pl_quarantine_trim();
 }
 

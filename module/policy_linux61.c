@@ -189,6 +189,26 @@ static void pl_l61_teardown_dma_ops(struct pl_dev *pdev)
 	pdev->dma_domain = NULL;
 }
 
+/*
+ * dev_iommu_fwspec_set() of v6.1: a plain store to dev->iommu->fwspec.
+ * @seen is what the caller read there before; a fwspec another path
+ * published meanwhile is overwritten, and the kernel leaks it: reported
+ * (invariant 1), and kept by the lab so that nothing really leaks.
+ */
+static void pl_l61_fwspec_set(struct pl_dev *pdev, struct pl_dev_iommu *seen,
+			      struct pl_dev_iommu *di)
+{
+	struct pl_dev_iommu *old = xchg(&pdev->di, di);
+
+	if (!old || old == seen)
+		return;
+	pl_violation(1, pdev, "dev_iommu_fwspec_set() leaks the fwspec of gen %u",
+		     old->gen);
+	mutex_lock(&pl_lab.lock);
+	pl_quarantine_leaked_dev_iommu(old);
+	mutex_unlock(&pl_lab.lock);
+}
+
 /* of_iommu_configure() of v6.1: no lock around dev->iommu */
 static int pl_l61_of_iommu_configure(struct pl_dev *pdev)
 {
@@ -204,7 +224,7 @@ static int pl_l61_of_iommu_configure(struct pl_dev *pdev)
 		if (pl_fwspecs_ready(di))
 			return 0;
 		/* in the deferred case, start again from scratch */
-		WRITE_ONCE(pdev->di, NULL);
+		pl_l61_fwspec_set(pdev, di, NULL);
 		pl_inject(PL_INJ_FWSPEC_FREE, pdev);
 		mutex_lock(&pl_lab.lock);
 		pl_quarantine_dev_iommu(di);
@@ -214,13 +234,13 @@ static int pl_l61_of_iommu_configure(struct pl_dev *pdev)
 	ret = pl_build_fwspecs(pdev, &di);
 	if (ret)
 		return ret;
-	WRITE_ONCE(pdev->di, di);
+	pl_l61_fwspec_set(pdev, NULL, di);
 	pl_inject(PL_INJ_FWSPEC_USE, pdev);
 	/*
 	 * of_iommu_configure() goes on with the fwspec it published: another
 	 * caller may have found it "without ops" meanwhile and freed it.
 	 */
-	if (READ_ONCE(di->state) != PL_OBJ_LIVE) {
+	if (READ_ONCE(di->state) == PL_OBJ_FREED) {
 		pl_violation(1, pdev, "of_iommu_configure(): fwspec freed by another (gen %u)",
 			     di->gen);
 		return -EFAULT;

@@ -74,6 +74,7 @@ struct pl_domain;
 enum pl_obj_state {
 	PL_OBJ_LIVE = 0x4c495645,	/* "LIVE" */
 	PL_OBJ_FREED = 0x46524545,	/* "FREE": waiting in the quarantine */
+	PL_OBJ_LEAKED = 0x4c45414b,	/* "LEAK": the kernel would have leaked it */
 };
 
 /**
@@ -143,7 +144,9 @@ struct pl_fwspec {
 
 /**
  * struct pl_dev_iommu - a device's IOMMU data, Linux's dev->iommu
- * @state: PL_OBJ_LIVE, or PL_OBJ_FREED once in the quarantine
+ * @state: PL_OBJ_LIVE, PL_OBJ_FREED once in the quarantine, or
+ *	PL_OBJ_LEAKED: overwritten where the mirrored kernel leaks it, kept in
+ *	the quarantine (not freed: a path still holding it may use it)
  * @gen: generation of the owning device when it was built
  * @nr_fwspecs: number of instances in front of the device
  * @fwspecs: one per instance
@@ -541,6 +544,7 @@ int pl_op_stats(struct probelab_ucmd *ucmd);
 void pl_violation(u32 invariant, struct pl_dev *pdev, const char *fmt, ...)
 	__printf(3, 4);
 void pl_quarantine_dev_iommu(struct pl_dev_iommu *di);
+void pl_quarantine_leaked_dev_iommu(struct pl_dev_iommu *di);
 void pl_lab_settled(void);
 void pl_lab_wait_settled(u32 seq);
 
