@@ -143,13 +143,15 @@ static void pl_pool_free_pages(struct pl_pool *pool)
 	kfree(pool);
 }
 
-static void pl_pool_unmap_all(struct pl_pool *pool)
+/* Unmaps and frees the pool's pages, and the pool. */
+static void pl_pool_destroy(struct pl_pool *pool)
 {
 	unsigned int i;
 
 	for (i = 0; i < pool->nr; i++)
 		dma_unmap_page(&pool->pdev->dev, pool->handles[i], PAGE_SIZE,
 			       DMA_BIDIRECTIONAL);
+	pl_pool_free_pages(pool);
 }
 
 static void pl_pool_release(struct work_struct *work)
@@ -186,23 +188,22 @@ static int pl_pool_drv_probe(struct pl_dev *pdev)
 	while (pool->nr < PL_POOL_PAGES) {
 		page = alloc_page(GFP_KERNEL);
 		if (!page)
-			goto err_unmap;
+			goto err_destroy_pool;
 		handle = dma_map_page(&pdev->dev, page, 0, PAGE_SIZE,
 				      DMA_BIDIRECTIONAL);
-		if (dma_mapping_error(&pdev->dev, handle)) {
-			__free_page(page);
-			goto err_unmap;
-		}
+		if (dma_mapping_error(&pdev->dev, handle))
+			goto err_free_page;
 		pool->pages[pool->nr] = page;
 		pool->handles[pool->nr++] = handle;
 	}
 	dev_set_drvdata(&pdev->dev, pool);
 	return 0;
 
-err_unmap:
+err_free_page:
+	__free_page(page);
+err_destroy_pool:
 	dev_err(&pdev->dev, "pool: mapping page %u failed\n", pool->nr);
-	pl_pool_unmap_all(pool);
-	pl_pool_free_pages(pool);
+	pl_pool_destroy(pool);
 	return -ENOMEM;
 }
 
@@ -211,8 +212,7 @@ static void pl_pool_drv_remove(struct pl_dev *pdev)
 	struct pl_pool *pool = dev_get_drvdata(&pdev->dev);
 
 	if (pl_policy()->pool_unmap_at_destroy) {
-		pl_pool_unmap_all(pool);
-		pl_pool_free_pages(pool);
+		pl_pool_destroy(pool);
 		return;
 	}
 	/* the pages are still in flight: they come back later */

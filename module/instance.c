@@ -101,7 +101,7 @@ int pl_instances_create(const struct pl_fwdesc *fw, struct pl_iommu **out)
 		ipdev = pl_dev_alloc();
 		if (!ipdev) {
 			ret = -ENOMEM;
-			goto err_destroy_hw;
+			goto err_destroy_instances;
 		}
 		ipdev->iommu = iommu;
 		iommu->dev = ipdev;
@@ -118,9 +118,9 @@ int pl_instances_create(const struct pl_fwdesc *fw, struct pl_iommu **out)
 err_put_dev:
 	put_device(&iommus[i].dev->dev);
 	iommus[i].dev = NULL;
-err_destroy_hw:
-	pl_hw_destroy(&iommus[i]);
-	pl_instances_destroy(iommus, i);
+err_destroy_instances:
+	/* instances 0..i, the last with its hardware model but no device */
+	pl_instances_destroy(iommus, i + 1);
 	return ret;
 }
 

@@ -116,20 +116,20 @@ int pl_op_dev_add(struct probelab_ucmd *ucmd)
 	else
 		ret = dev_set_name(&pdev->dev, "%s", pdev->name);
 	if (ret)
-		goto err_put;
+		goto err_put_dev;
 
 	mutex_lock(&pl_lab.lock);
 	if (pl_lab.changing) {
 		mutex_unlock(&pl_lab.lock);
 		pr_notice_ratelimited("DEV_ADD: refused while FW_LOAD or LAB_RESET runs\n");
 		ret = -EBUSY;
-		goto err_put;
+		goto err_put_dev;
 	}
 	if (!pl_lab.fw) {
 		mutex_unlock(&pl_lab.lock);
 		pr_notice_ratelimited("DEV_ADD: no description loaded\n");
 		ret = -ENODATA;
-		goto err_put;
+		goto err_put_dev;
 	}
 	/* instance devices are lab devices too: "iommu-<instance>" */
 	if (pdev->kind == PROBELAB_DEV_NAMED &&
@@ -138,7 +138,7 @@ int pl_op_dev_add(struct probelab_ucmd *ucmd)
 		pr_notice_ratelimited("DEV_ADD: %s is the name of an instance's device\n",
 				      pdev->name);
 		ret = -EEXIST;
-		goto err_put;
+		goto err_put_dev;
 	}
 	list_for_each_entry(other, &pl_lab.devices, node) {
 		if (pl_dev_same(pdev, other)) {
@@ -146,13 +146,13 @@ int pl_op_dev_add(struct probelab_ucmd *ucmd)
 			pr_notice_ratelimited("DEV_ADD: %s exists\n",
 					      dev_name(&pdev->dev));
 			ret = -EEXIST;
-			goto err_put;
+			goto err_put_dev;
 		}
 	}
 	ret = pl_limit_check(PL_LIMIT_DEVICES, pl_lab.nr_devices, 1, "DEV_ADD");
 	if (ret) {
 		mutex_unlock(&pl_lab.lock);
-		goto err_put;
+		goto err_put_dev;
 	}
 	pdev->id = pl_lab.next_dev_id++;
 	pdev->adding = true;
@@ -196,7 +196,7 @@ err_unlist:
 	pl_lab.nr_devices--;
 	pl_lab_settled();
 	mutex_unlock(&pl_lab.lock);
-err_put:
+err_put_dev:
 	put_device(&pdev->dev);
 	return ret;
 }
