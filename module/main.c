@@ -256,44 +256,51 @@ static int __init probelab_init(void)
 	ret = pl_limits_init();
 	if (ret)
 		return ret;
+	/*
+	 * First of what is undone: debugfs cannot fail, and its files read
+	 * a lab that only operations build, so they need neither the bus
+	 * nor genl yet.  Each later step's failure undoes the steps before.
+	 */
+	probelab_debugfs_init();
 	ret = pl_bus_init();
 	if (ret) {
 		pr_err("cannot register the lab bus: %d\n", ret);
-		return ret;
+		goto err_remove_debugfs;
 	}
 	ret = probelab_genl_init();
 	if (ret) {
 		pr_err("cannot register the generic netlink family: %d\n", ret);
 		goto err_unregister_bus;
 	}
-	probelab_debugfs_init();
 
 	/* Last: once /dev/probelab exists, operations may arrive. */
 	ret = misc_register(&probelab_misc);
 	if (ret) {
 		pr_err("cannot register /dev/%s: %d\n", PROBELAB_DEVICE_NAME,
 		       ret);
-		goto err_remove_debugfs;
+		goto err_unregister_genl;
 	}
 	pr_info("version %s (uapi %u) loaded\n", PROBELAB_VERSION,
 		PROBELAB_UAPI_VERSION);
 	return 0;
 
-err_remove_debugfs:
-	probelab_debugfs_exit();
+err_unregister_genl:
 	probelab_genl_exit();
 err_unregister_bus:
 	pl_bus_exit();
+err_remove_debugfs:
+	probelab_debugfs_exit();
 	return ret;
 }
 
+/* The reverse of probelab_init(), once the lab is cleared. */
 static void __exit probelab_exit(void)
 {
 	misc_deregister(&probelab_misc);
 	pl_lab_exit();
-	probelab_debugfs_exit();
 	probelab_genl_exit();
 	pl_bus_exit();
+	probelab_debugfs_exit();
 	pr_info("unloaded\n");
 }
 

@@ -548,22 +548,38 @@ void pl_quarantine_leaked_dev_iommu(struct pl_dev_iommu *di);
 void pl_lab_settled(void);
 void pl_lab_wait_settled(u32 seq);
 
-/* bus.c: the lab bus, devices, instance devices, drivers */
+/* bus.c: the lab bus, its notifier, the devices on it */
 extern struct bus_type pl_bus_type;
 int pl_bus_init(void);
 void pl_bus_exit(void);
+struct pl_dev *pl_dev_alloc(void);
+
+/* labdev.c: lab devices - DEV_ADD, DEV_REMOVE, DRV_BIND, DRV_UNBIND */
 int pl_op_dev_add(struct probelab_ucmd *ucmd);
 int pl_op_dev_remove(struct probelab_ucmd *ucmd);
-int pl_op_iommu_register(struct probelab_ucmd *ucmd);
-int pl_op_iommu_unregister(struct probelab_ucmd *ucmd);
 int pl_op_drv_bind(struct probelab_ucmd *ucmd);
 int pl_op_drv_unbind(struct probelab_ucmd *ucmd);
+void pl_devices_remove_all(void);
+struct pl_dev *pl_dev_find_get(u32 id);
+int pl_bind(struct pl_dev *pdev, u32 driver);
+
+/* instance.c: instance devices - IOMMU_REGISTER, IOMMU_UNREGISTER */
+int pl_op_iommu_register(struct probelab_ucmd *ucmd);
+int pl_op_iommu_unregister(struct probelab_ucmd *ucmd);
 int pl_instances_create(const struct pl_fwdesc *fw, struct pl_iommu **out);
 void pl_instances_destroy(struct pl_iommu *iommus, u32 nr);
 void pl_instances_unregister_all(void);
-void pl_devices_remove_all(void);
-struct pl_dev *pl_dev_find_get(u32 id);
+bool pl_iommu_dev_name_taken(const char *name);
+int pl_iommu_drv_probe(struct pl_dev *pdev);
+void pl_iommu_drv_remove(struct pl_dev *pdev);
+
+/* drivers.c: the lab's drivers */
+int pl_drivers_register(void);
+void pl_drivers_unregister(void);
+struct device_driver *pl_endpoint_driver(u32 driver);
 const char *pl_driver_name(u32 driver);
+/* probelab-pool's pages returned after the driver left */
+void pl_pool_drain(void);
 
 /**
  * struct pl_policy - one probe-layer ordering (probe.c: "fixed";
@@ -754,9 +770,6 @@ bool pl_hw_verify(struct pl_iommu *iommu, u32 id,
 		  const struct pl_domain *domain, char *why, size_t len);
 struct seq_file;
 void pl_hw_show(struct seq_file *m, struct pl_iommu *iommu);
-
-/* bus.c: probelab-pool's pages returned after the driver left */
-void pl_pool_drain(void);
 
 /* dma_ops.c: the lab dma_map_ops */
 extern const struct dma_map_ops pl_dma_ops;
