@@ -139,6 +139,9 @@ static void pl_dev_release(struct device *dev)
 	kfree(to_pl_dev(dev));
 }
 
+/* lockdep class of lab devices' dev->mutex (pl_dev_alloc()) */
+static struct lock_class_key pl_dev_mutex_key;
+
 /*
  * A device on the lab bus, initialized, under the lab's root device: an
  * endpoint (DEV_ADD) or an instance's device.  put_device() frees it.
@@ -150,6 +153,13 @@ struct pl_dev *pl_dev_alloc(void)
 	if (!pdev)
 		return NULL;
 	device_initialize(&pdev->dev);
+	/*
+	 * The driver core puts every dev->mutex in lockdep's novalidate
+	 * class; lab devices get a class of their own, so that lockdep checks
+	 * the lock order of probelab.h (device lock, then the lab lock; never
+	 * two device locks nested).
+	 */
+	lockdep_set_class(&pdev->dev.mutex, &pl_dev_mutex_key);
 	pdev->dev.bus = &pl_bus_type;
 	pdev->dev.parent = pl_lab_root;
 	pdev->dev.release = pl_dev_release;
