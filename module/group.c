@@ -41,14 +41,39 @@ static bool pl_devs_share_id(const struct pl_dev_iommu *a,
 	return false;
 }
 
-static bool pl_group_shares_id(const struct pl_group *group,
-			       const struct pl_dev *pdev)
+/* What a device whose fwspec is gone has: no instance, no ID. */
+static const struct pl_dev_iommu pl_no_fwspecs = { .state = PL_OBJ_LIVE };
+
+/*
+ * The fwspecs of @pdev, a member of a group (or joining one).  Under
+ * "fixed" and "mainline" a probed device keeps them until it leaves its
+ * group; linux-6.1's of_iommu_configure() frees them without regard for
+ * the group (the bug it models, policy_linux61.c), and the kernel then
+ * uses freed memory.  The lab reports that (invariant 1) and goes on as
+ * if the device had no IDs.
+ */
+static const struct pl_dev_iommu *pl_member_fwspecs(struct pl_dev *pdev)
 {
-	const struct pl_dev *member;
+	const struct pl_dev_iommu *di = pdev->di;
+
+	lockdep_assert_held(&pl_lab.lock);
+	if (likely(di && di->state == PL_OBJ_LIVE))
+		return di;
+	pl_violation(1, pdev, "grouped device's fwspec %s: used after iommu_fwspec_free()",
+		     di ? "freed" : "gone");
+	return &pl_no_fwspecs;
+}
+
+static bool pl_group_shares_id(const struct pl_group *group,
+			       struct pl_dev *pdev)
+{
+	struct pl_dev *member;
 
 	lockdep_assert_held(&pl_lab.lock);
 	list_for_each_entry(member, &group->devices, group_node)
-		if (member != pdev && pl_devs_share_id(pdev->di, member->di))
+		if (member != pdev &&
+		    pl_devs_share_id(pl_member_fwspecs(pdev),
+				     pl_member_fwspecs(member)))
 			return true;
 	return false;
 }
@@ -61,16 +86,18 @@ static bool pl_group_entry_used(const struct pl_group *group,
 				const struct pl_dev *leaving,
 				const struct pl_iommu *iommu, u32 id)
 {
-	const struct pl_dev *member;
+	const struct pl_dev_iommu *di;
 	const struct pl_fwspec *fs;
+	struct pl_dev *member;
 	u32 i;
 
 	lockdep_assert_held(&pl_lab.lock);
 	list_for_each_entry(member, &group->devices, group_node) {
 		if (member == leaving)
 			continue;
-		for (i = 0; i < member->di->nr_fwspecs; i++) {
-			fs = &member->di->fwspecs[i];
+		di = pl_member_fwspecs(member);
+		for (i = 0; i < di->nr_fwspecs; i++) {
+			fs = &di->fwspecs[i];
 			if (fs->iommu == iommu &&
 			    pl_ids_contain(fs->ids, fs->nr_ids, id))
 				return true;
@@ -94,12 +121,13 @@ static bool pl_group_busy(const struct pl_group *group)
 
 static void pl_attach_dev(struct pl_dev *pdev, struct pl_domain *domain)
 {
+	const struct pl_dev_iommu *di;
 	u32 i;
 
 	lockdep_assert_held(&pl_lab.lock);
-	for (i = 0; i < pdev->di->nr_fwspecs; i++)
-		pl_hw_attach(pdev->di->fwspecs[i].iommu, &pdev->di->fwspecs[i],
-			     domain);
+	di = pl_member_fwspecs(pdev);
+	for (i = 0; i < di->nr_fwspecs; i++)
+		pl_hw_attach(di->fwspecs[i].iommu, &di->fwspecs[i], domain);
 }
 
 /**
@@ -289,13 +317,15 @@ int pl_group_add_device(struct pl_dev *pdev)
 void pl_group_remove_device(struct pl_dev *pdev)
 {
 	struct pl_group *group = pdev->group;
+	const struct pl_dev_iommu *di;
 	const struct pl_fwspec *fs;
 	enum pl_own_action act;
 	u32 i, j;
 
 	lockdep_assert_held(&pl_lab.lock);
-	for (i = 0; i < pdev->di->nr_fwspecs; i++) {
-		fs = &pdev->di->fwspecs[i];
+	di = pl_member_fwspecs(pdev);
+	for (i = 0; i < di->nr_fwspecs; i++) {
+		fs = &di->fwspecs[i];
 		for (j = 0; j < fs->nr_ids; j++)
 			if (!pl_group_entry_used(group, pdev, fs->iommu,
 						 fs->ids[j]))
@@ -364,6 +394,7 @@ void pl_group_set_domain(struct pl_group *group, struct pl_domain *domain)
  */
 void pl_group_restore_default(struct pl_group *group)
 {
+	const struct pl_dev_iommu *di;
 	const struct pl_fwspec *fs;
 	struct pl_dev *pdev;
 	u32 i, j;
@@ -379,8 +410,9 @@ void pl_group_restore_default(struct pl_group *group)
 	if (!group->domain)
 		return;
 	list_for_each_entry(pdev, &group->devices, group_node) {
-		for (i = 0; i < pdev->di->nr_fwspecs; i++) {
-			fs = &pdev->di->fwspecs[i];
+		di = pl_member_fwspecs(pdev);
+		for (i = 0; i < di->nr_fwspecs; i++) {
+			fs = &di->fwspecs[i];
 			for (j = 0; j < fs->nr_ids; j++)
 				pl_hw_detach_id(fs->iommu, fs->ids[j]);
 		}

@@ -193,19 +193,24 @@ static void pl_l61_teardown_dma_ops(struct pl_dev *pdev)
  * dev_iommu_fwspec_set() of v6.1: a plain store to dev->iommu->fwspec.
  * @seen is what the caller read there before; a fwspec another path
  * published meanwhile is overwritten, and the kernel leaks it: reported
- * (invariant 1), and kept by the lab so that nothing really leaks.
+ * (invariant 1), and kept by the lab so that nothing really leaks.  The
+ * store is made under the lab lock, so that the lab's own walks (groups,
+ * check, queries) see one value for as long as they hold it; the race
+ * modelled is between of_iommu_configure()'s steps, which hold nothing.
  */
 static void pl_l61_fwspec_set(struct pl_dev *pdev, struct pl_dev_iommu *seen,
 			      struct pl_dev_iommu *di)
 {
-	struct pl_dev_iommu *old = xchg(&pdev->di, di);
+	struct pl_dev_iommu *old;
 
-	if (!old || old == seen)
-		return;
-	pl_violation(1, pdev, "dev_iommu_fwspec_set() leaks the fwspec of gen %u",
-		     old->gen);
 	mutex_lock(&pl_lab.lock);
-	pl_quarantine_leaked_dev_iommu(old);
+	old = pdev->di;
+	WRITE_ONCE(pdev->di, di);
+	if (old && old != seen) {
+		pl_violation(1, pdev, "dev_iommu_fwspec_set() leaks the fwspec of gen %u",
+			     old->gen);
+		pl_quarantine_leaked_dev_iommu(old);
+	}
 	mutex_unlock(&pl_lab.lock);
 }
 
