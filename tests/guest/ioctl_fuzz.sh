@@ -36,6 +36,10 @@ echo "# seed $SEED, $SECS s under fixed, $LEGACY s under each legacy policy, all
 # by hand, and the kernel-side checks below still count.
 skip() { n=$((n + 1)); echo "ok $n - $* # SKIP the fuzzer itself crashed (SIGSEGV, seed $SEED), an open tool bug"; }
 fuzz() {
+	# on the serial console at once (the runner buffers this program's
+	# output): a kernel that dies under the fuzzer shows what to replay
+	echo "ioctl_fuzz.sh: probelab fuzz --policy $1 --seconds $2 --seed $SEED --allow-known $KNOWN" \
+		>/dev/console 2>/dev/null
 	probelab fuzz --policy "$1" --seconds "$2" --seed "$SEED" \
 		--allow-known "$KNOWN" --progress 20 >$T/$1.out 2>&1
 	rc=$?
