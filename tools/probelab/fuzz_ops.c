@@ -723,7 +723,12 @@ static int query(struct fz_thread *t, bool bad)
 	}
 	ents = (uint8_t *)(uintptr_t)c.c.entries_uptr;
 	ret = issue(t, &c, bad);
-	if (ret || c.c.what != what || c.c.entry_size != esize[what - 1] ||
+	/*
+	 * Only a well-formed call's answer is read back: after a broken one
+	 * the array may sit anywhere (a fuzzer thread read past its buffer
+	 * into the guard page: SIGSEGV in query(), arm64, make fuzz-soak).
+	 */
+	if (ret || bad || c.c.what != what || c.c.entry_size != esize[what - 1] ||
 	    what == PROBELAB_QUERY_IOMMUS || !ents ||
 	    !(ents >= t->ba && ents < t->ba + t->ba_len))
 		return ret;
