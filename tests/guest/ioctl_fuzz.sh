@@ -29,12 +29,12 @@ kbugs >$T/kbugs.before
 echo "1..9"
 echo "# seed $SEED, $SECS s under fixed, $LEGACY s under each legacy policy, allow-known $KNOWN"
 
-# fuzz POLICY SECONDS: runs the fuzzer, output in $T/POLICY.out.  The
-# fuzzer itself sometimes dies of SIGSEGV (exit 139; a bug of the tool,
-# open: likely a mutated pointer the kernel writes through into the
-# fuzzer's own memory): that run is skipped with its seed, the lab is reset
-# by hand, and the kernel-side checks below still count.
-skip() { n=$((n + 1)); echo "ok $n - $* # SKIP the fuzzer itself crashed (SIGSEGV, seed $SEED), an open tool bug"; }
+# fuzz POLICY SECONDS: runs the fuzzer, output in $T/POLICY.out.  Should
+# the fuzzer itself die of SIGSEGV (exit 139: a bug of the tool; its
+# "fuzz: the fuzzer crashed" line names the address, the pc's offset in
+# the executable for addr2line, and the op), that run is skipped with its
+# seed, the lab is reset by hand, and the kernel-side checks still count.
+skip() { n=$((n + 1)); echo "ok $n - $* # SKIP the fuzzer itself crashed (SIGSEGV, seed $SEED), a tool bug"; }
 fuzz() {
 	# on the serial console at once (the runner buffers this program's
 	# output): a kernel that dies under the fuzzer shows what to replay
