@@ -181,6 +181,7 @@ static struct pl_iommu *pl_missing_instance(struct pl_dev *pdev)
 	struct pl_fw_ref *refs;
 	unsigned int n, i;
 
+	lockdep_assert_held(&pl_lab.lock);
 	refs = pl_xlate(pdev, &n);
 	if (IS_ERR(refs))
 		return NULL;
@@ -194,6 +195,7 @@ static struct pl_iommu *pl_missing_instance(struct pl_dev *pdev)
 /* What an unbound device's dma_ops must be (invariant 7). */
 static const struct dma_map_ops *pl_unbound_ops(struct pl_dev *pdev)
 {
+	lockdep_assert_held(&pl_lab.lock);
 	return pdev->ops_installed ? &pl_dma_ops : pdev->base_ops;
 }
 
