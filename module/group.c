@@ -86,6 +86,7 @@ static bool pl_group_entry_used(const struct pl_group *group,
  */
 static bool pl_group_busy(const struct pl_group *group)
 {
+	lockdep_assert_held(&pl_lab.lock);
 	return group->own.owner || group->own.owner_cnt ||
 	       group->domain != group->default_domain ||
 	       (group->default_domain &&
@@ -274,11 +275,6 @@ int pl_group_join(struct pl_dev *pdev, bool late_default)
 		pl_attach_dev(pdev, group->domain);
 	pl_ev_group(PROBELAB_EV_DOMAIN_ATTACH, pdev, group);
 	return 0;
-}
-
-int pl_group_add_device(struct pl_dev *pdev)
-{
-	return pl_group_join(pdev, false);
 }
 
 /*

@@ -657,7 +657,6 @@ int pl_op_owner_release(struct probelab_ucmd *ucmd);
 struct pl_group *pl_group_find(u32 id);
 
 /* group.c: groups and default domains */
-int pl_group_add_device(struct pl_dev *pdev);
 int pl_group_join(struct pl_dev *pdev, bool late_default);
 int pl_group_setup_default(struct pl_group *group);
 void pl_group_remove_device(struct pl_dev *pdev);
