@@ -171,7 +171,7 @@ static void pl_group_absorb(struct pl_dev *joining, struct pl_group *group,
 		pdev->group = group;
 		/* lab dma_ops of an IOMMU probe (kernel policies), unbound */
 		if (pdev->dma_domain && pdev->dma_domain == from->default_domain)
-			pdev->dma_domain = group->default_domain;
+			WRITE_ONCE(pdev->dma_domain, group->default_domain);
 		if (group->domain)
 			pl_attach_dev(pdev, group->domain);
 		pl_ev_group(PROBELAB_EV_DOMAIN_ATTACH, pdev, group);
