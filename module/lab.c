@@ -169,10 +169,15 @@ static bool pl_lab_busy_instances(void)
 	return false;
 }
 
+/*
+ * FW_LOAD must wait: the description and the instances are read without
+ * the lab lock by whatever works on a lab device, including RACE threads
+ * whose device was removed meanwhile (pl_xlate()).
+ */
 static bool pl_lab_busy(void)
 {
 	lockdep_assert_held(&pl_lab.lock);
-	return pl_lab.changing || pl_lab.nr_devices ||
+	return pl_lab.changing || pl_lab.nr_devices || pl_lab.nr_races ||
 	       pl_lab_busy_instances();
 }
 
@@ -234,7 +239,7 @@ int pl_op_fw_load(struct probelab_ucmd *ucmd)
 	if (pl_lab_busy()) {
 		mutex_unlock(&pl_lab.lock);
 		pl_fwdesc_free(fw);
-		pr_notice_ratelimited("FW_LOAD: refused while lab devices or registered instances exist, or another FW_LOAD or LAB_RESET runs\n");
+		pr_notice_ratelimited("FW_LOAD: refused while lab devices or registered instances exist, or a RACE, another FW_LOAD or LAB_RESET runs\n");
 		return -EBUSY;
 	}
 	/* the driver core is called with the lab lock dropped */

@@ -47,7 +47,8 @@
  *    reset waits for registrations and unregistrations under way.
  *  - RACE threads work on a device they hold a reference to, possibly
  *    removed meanwhile; reset waits for them before it drops the
- *    description they read (pl_lab.nr_races).
+ *    description they read, and FW_LOAD is refused (EBUSY) while they
+ *    run (pl_lab.nr_races).
  */
 #ifndef _PROBELAB_H
 #define _PROBELAB_H
