@@ -538,6 +538,8 @@ static void pl_note_ops(void *data)
 {
 	struct pl_dev *pdev = data;
 
+	/* device_unbind_cleanup(): every bind attempt ends in it, locked */
+	device_lock_assert(&pdev->dev);
 	pdev->ops_at_cleanup = get_dma_ops(&pdev->dev);
 	WRITE_ONCE(pdev->host_cleanup, true);
 	/* the checker sees the flag before the teardown's NULL */
