@@ -51,15 +51,17 @@ static const char *const pl_state_names[] = {
 	[PROBELAB_DEV_FAILED] = "failed",
 };
 
-/*
- * Who owns the device's dma_ops, for display.  The lab lock does not keep
- * them still: a driver with its own ops and the host's teardown set them
- * under the device lock alone (pl_dev.saved_ops), so this is a snapshot
- * and KCSAN is told the race is meant.
- */
+/* Who owns the device's dma_ops, for display. */
 static const char *pl_ops_owner(struct pl_dev *pdev)
 {
-	const struct dma_map_ops *ops = data_race(get_dma_ops(&pdev->dev));
+	const struct dma_map_ops *ops;
+
+	/*
+	 * A snapshot: the lab lock does not keep them still, a driver with
+	 * its own ops and the host's teardown set them under the device lock
+	 * alone (pl_dev.saved_ops).
+	 */
+	ops = data_race(get_dma_ops(&pdev->dev));
 
 	if (!ops)
 		return "direct";
