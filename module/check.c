@@ -181,6 +181,7 @@ static struct pl_iommu *pl_missing_instance(struct pl_dev *pdev)
 	struct pl_fw_ref *refs;
 	unsigned int n, i;
 
+	lockdep_assert_held(&pl_lab.lock);
 	refs = pl_xlate(pdev, &n);
 	if (IS_ERR(refs))
 		return NULL;
@@ -194,24 +195,33 @@ static struct pl_iommu *pl_missing_instance(struct pl_dev *pdev)
 /* What an unbound device's dma_ops must be (invariant 7). */
 static const struct dma_map_ops *pl_unbound_ops(struct pl_dev *pdev)
 {
+	lockdep_assert_held(&pl_lab.lock);
 	return pdev->ops_installed ? &pl_dma_ops : pdev->base_ops;
 }
 
+/*
+ * dev->driver changes under the device lock, which a run does not take,
+ * and linux-6.1 swaps pdev->di without the lab lock: each is read once
+ * where it is judged.
+ */
 static void pl_check_device(struct pl_dev *pdev)
 {
+	const struct pl_dev_iommu *di = READ_ONCE(pdev->di);
 	struct pl_group *group = pdev->group;
 	const struct dma_map_ops *ops;
+	struct device_driver *drv;
 	struct pl_iommu *missing;
 	u32 gid = group ? group->id : 0;
+	bool in_cleanup;
 
 	lockdep_assert_held(&pl_lab.lock);
 	/* 1 */
-	if (pdev->di && pdev->di->state != PL_OBJ_LIVE)
+	if (di && di->state != PL_OBJ_LIVE)
 		pl_report(1, pdev, gid, 0, "holds a freed dev_iommu (gen %u)",
-			  pdev->di->gen);
-	if (pdev->state == PROBELAB_DEV_PROBED && (!pdev->di || !group))
+			  di->gen);
+	if (pdev->state == PROBELAB_DEV_PROBED && (!di || !group))
 		pl_report(1, pdev, gid, 0, "probed without %s",
-			  pdev->di ? "a group" : "dev_iommu");
+			  di ? "a group" : "dev_iommu");
 	/* 2 */
 	if (pdev->probes > 1)
 		pl_report(2, pdev, gid, 0, "IOMMU-probed %u times without release",
@@ -220,19 +230,20 @@ static void pl_check_device(struct pl_dev *pdev)
 	if (pdev->bound && pdev->dma_owner &&
 	    (!group || !group->default_domain))
 		pl_report(3, pdev, gid, 0, "DMA-API driver bound with no default domain");
-	if (pdev->bound && pdev->dev.driver &&
-	    !to_pl_driver(pdev->dev.driver)->driver_managed_dma &&
+	drv = READ_ONCE(pdev->dev.driver);
+	if (pdev->bound && drv && !to_pl_driver(drv)->driver_managed_dma &&
 	    pdev->state != PROBELAB_DEV_PROBED &&
 	    pdev->state != PROBELAB_DEV_NO_IOMMU)
 		pl_report(3, pdev, gid, 0, "DMA-API driver bound, device not IOMMU-probed");
-	/* 7 */
-	if (!pl_in_host_cleanup(pdev, &ops) && !pdev->bound &&
-	    !pdev->dev.driver && ops != pl_unbound_ops(pdev))
+	/* 7: dev->driver read after the ops, as before */
+	in_cleanup = pl_in_host_cleanup(pdev, &ops);
+	drv = READ_ONCE(pdev->dev.driver);
+	if (!in_cleanup && !pdev->bound && !drv &&
+	    ops != pl_unbound_ops(pdev))
 		pl_report(7, pdev, gid, 0, "unbound with dma_ops %s, expected %s",
 			  ops == &pl_dma_ops ? "lab" : ops ? "a driver's" : "direct",
 			  pl_unbound_ops(pdev) ? "lab" : "direct");
-	if (pdev->bound && pdev->dev.driver &&
-	    to_pl_driver(pdev->dev.driver)->id == PROBELAB_DRV_OWNOPS &&
+	if (pdev->bound && drv && to_pl_driver(drv)->id == PROBELAB_DRV_OWNOPS &&
 	    (ops == &pl_dma_ops || !ops))
 		pl_report(7, pdev, gid, 0, "the driver's own dma_ops were replaced");
 	/* 9 */
@@ -254,7 +265,7 @@ static void pl_check_group(struct pl_group *group)
 	list_for_each_entry(pdev, &group->devices, group_node) {
 		owners += pdev->dma_owner;
 		claims += pdev->dev_claims;
-		if (pdev->dma_owner && !pdev->dev.driver)
+		if (pdev->dma_owner && !READ_ONCE(pdev->dev.driver))
 			pl_report(4, pdev, group->id, 0, "DMA-API owner with no driver");
 	}
 	/* 4 */
@@ -280,8 +291,10 @@ static void pl_check_group(struct pl_group *group)
 			  "claimed group on a domain its owner does not hold");
 	/* 6 */
 	list_for_each_entry(pdev, &group->devices, group_node) {
-		for (i = 0; pdev->di && i < pdev->di->nr_fwspecs; i++) {
-			const struct pl_fwspec *fs = &pdev->di->fwspecs[i];
+		const struct pl_dev_iommu *di = READ_ONCE(pdev->di);
+
+		for (i = 0; di && i < di->nr_fwspecs; i++) {
+			const struct pl_fwspec *fs = &di->fwspecs[i];
 
 			for (j = 0; j < fs->nr_ids; j++)
 				if (!pl_hw_verify(fs->iommu, fs->ids[j], domain,
@@ -305,7 +318,8 @@ static void pl_check_mappings(void)
 		if (!n)
 			continue;
 		list_for_each_entry(pdev, &pl_lab.devices, node)
-			if (pdev->dev.driver && pdev->dma_domain == domain)
+			if (READ_ONCE(pdev->dev.driver) &&
+			    pdev->dma_domain == domain)
 				break;
 		if (list_entry_is_head(pdev, &pl_lab.devices, node))
 			pl_report(7, NULL, 0, domain->id,

@@ -51,9 +51,17 @@ static const char *const pl_state_names[] = {
 	[PROBELAB_DEV_FAILED] = "failed",
 };
 
+/* Who owns the device's dma_ops, for display. */
 static const char *pl_ops_owner(struct pl_dev *pdev)
 {
-	const struct dma_map_ops *ops = get_dma_ops(&pdev->dev);
+	const struct dma_map_ops *ops;
+
+	/*
+	 * A snapshot: the lab lock does not keep them still, a driver with
+	 * its own ops and the host's teardown set them under the device lock
+	 * alone (pl_dev.saved_ops).
+	 */
+	ops = data_race(get_dma_ops(&pdev->dev));
 
 	if (!ops)
 		return "direct";
@@ -72,7 +80,11 @@ static int devices_show(struct seq_file *m, void *unused)
 	seq_puts(m, "# id name state group driver dma_ops fwspecs(instance:ids, id/mask when masked)\n");
 	mutex_lock(&pl_lab.lock);
 	list_for_each_entry(pdev, &pl_lab.devices, node) {
-		const char *drv = pdev->dev.driver ? pdev->dev.driver->name : "-";
+		/* binds and unbinds change it under the device lock alone */
+		struct device_driver *driver = READ_ONCE(pdev->dev.driver);
+		/* linux-6.1's of_iommu_configure() swaps it without the lab lock */
+		const struct pl_dev_iommu *di = READ_ONCE(pdev->di);
+		const char *drv = driver ? driver->name : "-";
 
 		seq_printf(m, "%u %s %s %u %s %s", pdev->id, dev_name(&pdev->dev),
 			   pdev->state < ARRAY_SIZE(pl_state_names) &&
@@ -80,8 +92,8 @@ static int devices_show(struct seq_file *m, void *unused)
 			   pl_state_names[pdev->state] : "new",
 			   pdev->group ? pdev->group->id : 0, drv,
 			   pl_ops_owner(pdev));
-		for (i = 0; pdev->di && i < pdev->di->nr_fwspecs; i++) {
-			const struct pl_fwspec *fs = &pdev->di->fwspecs[i];
+		for (i = 0; di && i < di->nr_fwspecs; i++) {
+			const struct pl_fwspec *fs = &di->fwspecs[i];
 
 			seq_printf(m, " %s:", fs->iommu->name);
 			for (j = 0; j < fs->nr_ids; j++) {
@@ -153,7 +165,8 @@ static int stats_show(struct seq_file *m, void *unused)
 	seq_printf(m, "live_domains: %d\n", atomic_read(&pl_lab.objs.domains));
 	seq_printf(m, "live_dev_iommus: %d\n",
 		   atomic_read(&pl_lab.objs.dev_iommus));
-	seq_printf(m, "lab_devices: %u\n", READ_ONCE(pl_lab.nr_devices));
+	/* a snapshot: the count changes under the lab lock, not taken here */
+	seq_printf(m, "lab_devices: %u\n", data_race(pl_lab.nr_devices));
 	return 0;
 }
 DEFINE_SHOW_ATTRIBUTE(stats);
@@ -202,6 +215,7 @@ void pl_debugfs_add_domain(struct pl_domain *domain)
 /* Waits for readers still in the walk: call before freeing the table. */
 void pl_debugfs_remove_domain(struct pl_domain *domain)
 {
+	lockdep_assert_held(&pl_lab.lock);
 	debugfs_remove_recursive(domain->debugfs);
 	domain->debugfs = NULL;
 }

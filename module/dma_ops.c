@@ -11,7 +11,8 @@
  * binding is seen when the domain goes away.
  *
  * The ops run in any context: they touch only the domain, which stays
- * valid while the device is bound (pl_dev.dma_domain).
+ * valid while the device is bound (pl_dev.dma_domain, read without the
+ * lab lock it is written under).
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
@@ -45,9 +46,14 @@ void pl_domain_dma_destroy(struct pl_domain *domain)
 	iova_cache_put();
 }
 
+/*
+ * Stable while a DMA-API driver is bound, but for the kernels' policies
+ * that replace the ops under a bound driver (invariant 7, reported): one
+ * READ_ONCE(), paired with the WRITE_ONCE()s under the lab lock.
+ */
 static struct pl_domain *pl_dev_domain(struct device *dev)
 {
-	return to_pl_dev(dev)->dma_domain;
+	return READ_ONCE(to_pl_dev(dev)->dma_domain);
 }
 
 static dma_addr_t pl_map_phys(struct device *dev, phys_addr_t phys,

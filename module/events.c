@@ -55,23 +55,29 @@ static int pl_event_fill(struct sk_buff *skb, const struct pl_ev *ev, u64 seq)
 	return 0;
 }
 
-/* Remembers @seq in the trace ring of the device (or of the lab). */
+/*
+ * Orders events: the sequence number, the timestamp and the delivery to
+ * the listeners' sockets happen together, so that listeners receive the
+ * events in sequence order with timestamps that follow it.  It also
+ * guards the trace rings' writers.
+ */
+static DEFINE_SPINLOCK(pl_event_lock);
+
+/*
+ * Remembers @seq in the trace ring of the device (or of the lab).  The
+ * rings are read without a lock (pl_report()): hence the WRITE_ONCE()s.
+ */
 static void pl_event_trace(struct pl_dev *pdev, u64 seq)
 {
 	u64 *ring = pdev ? pdev->ev_seq : pl_lab.ev_seq;
 	u32 *head = pdev ? &pdev->ev_head : &pl_lab.ev_head;
-	u32 slot = READ_ONCE(*head);
+	u32 slot;
 
+	lockdep_assert_held(&pl_event_lock);
+	slot = *head;
 	WRITE_ONCE(ring[slot % PROBELAB_VIOLATION_SEQS], seq);
 	WRITE_ONCE(*head, slot + 1);
 }
-
-/*
- * Orders events: the sequence number, the timestamp and the delivery to
- * the listeners' sockets happen together, so that listeners receive the
- * events in sequence order with timestamps that follow it.
- */
-static DEFINE_SPINLOCK(pl_event_lock);
 
 /**
  * pl_event() - multicast one lab event
@@ -147,6 +153,7 @@ void pl_ev_group(u32 event, struct pl_dev *pdev,
 	struct pl_ev ev = { .event = event, .dev = pdev, .group = group->id,
 			    .iommu = group->iommu };
 
+	lockdep_assert_held(&pl_lab.lock);
 	if (group->domain) {
 		ev.domain = group->domain->id;
 		ev.domain_type = group->domain->type;

@@ -113,6 +113,7 @@ static bool pl_group_entry_used(const struct pl_group *group,
  */
 static bool pl_group_busy(const struct pl_group *group)
 {
+	lockdep_assert_held(&pl_lab.lock);
 	return group->own.owner || group->own.owner_cnt ||
 	       group->domain != group->default_domain ||
 	       (group->default_domain &&
@@ -198,7 +199,7 @@ static void pl_group_absorb(struct pl_dev *joining, struct pl_group *group,
 		pdev->group = group;
 		/* lab dma_ops of an IOMMU probe (kernel policies), unbound */
 		if (pdev->dma_domain && pdev->dma_domain == from->default_domain)
-			pdev->dma_domain = group->default_domain;
+			WRITE_ONCE(pdev->dma_domain, group->default_domain);
 		if (group->domain)
 			pl_attach_dev(pdev, group->domain);
 		pl_ev_group(PROBELAB_EV_DOMAIN_ATTACH, pdev, group);
@@ -302,11 +303,6 @@ int pl_group_join(struct pl_dev *pdev, bool late_default)
 		pl_attach_dev(pdev, group->domain);
 	pl_ev_group(PROBELAB_EV_DOMAIN_ATTACH, pdev, group);
 	return 0;
-}
-
-int pl_group_add_device(struct pl_dev *pdev)
-{
-	return pl_group_join(pdev, false);
 }
 
 /*

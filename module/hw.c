@@ -12,7 +12,12 @@
  * absent entry blocks; translation type 10b is pass-through; 00b is
  * second-level translation with SLPTPTR, address width and domain ID.
  *
- * The tables are written under pl_iommu.hw_lock; callers hold the lab lock.
+ * Entries are written under pl_iommu.hw_lock, and with the lab lock held
+ * too except by pl_hw_setup() (the instance driver's probe).  STEs and
+ * context tables are added only with both held (an STE through the stream
+ * table's xarray), so a writer, which holds the lab lock, finds them
+ * without hw_lock; debugfs and pl_hw_setup() read them under hw_lock
+ * alone.
  */
 #include <linux/bitfield.h>
 #include <linux/gfp.h>
@@ -236,6 +241,7 @@ static void pl_smmu_write(struct pl_iommu *iommu, u32 sid,
 	struct pl_ste_writer w = {};
 	int i;
 
+	lockdep_assert_held(&pl_lab.lock);
 	if (!ste) {
 		ste = kzalloc(sizeof(*ste), GFP_KERNEL);
 		if (!ste || xa_err(xa_store(&iommu->hw.strtab, sid, ste,
@@ -290,6 +296,7 @@ static void pl_vtd_write(struct pl_iommu *iommu, u16 sid,
 	struct pl_ctx_table *ct = iommu->hw.root[bus];
 	u64 lo, hi, old_lo;
 
+	lockdep_assert_held(&pl_lab.lock);
 	pl_ctx_make(domain, &lo, &hi);
 	if (!ct) {
 		if (!lo)
@@ -300,9 +307,10 @@ static void pl_vtd_write(struct pl_iommu *iommu, u16 sid,
 				     iommu->name, bus);
 			return;
 		}
-		iommu->hw.root[bus] = ct;
 	}
 	spin_lock(&iommu->hw_lock);
+	/* a new table: pl_hw_setup() and pl_hw_show() read root[] under hw_lock */
+	iommu->hw.root[bus] = ct;
 	old_lo = le64_to_cpu(ct->e[devfn][0]);
 	if (old_lo == lo && le64_to_cpu(ct->e[devfn][1]) == hi)
 		goto out_unlock;
@@ -340,6 +348,7 @@ static void pl_hw_write(struct pl_iommu *iommu, const struct pl_fwspec *fs,
 void pl_hw_attach(struct pl_iommu *iommu, const struct pl_fwspec *fs,
 		  const struct pl_domain *domain)
 {
+	lockdep_assert_held(&pl_lab.lock);
 	pl_hw_write(iommu, fs, domain);
 }
 

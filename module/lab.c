@@ -189,10 +189,15 @@ static bool pl_lab_busy_instances(void)
 	return false;
 }
 
+/*
+ * FW_LOAD must wait: the description and the instances are read without
+ * the lab lock by whatever works on a lab device, including RACE threads
+ * whose device was removed meanwhile (pl_xlate()).
+ */
 static bool pl_lab_busy(void)
 {
 	lockdep_assert_held(&pl_lab.lock);
-	return pl_lab.changing || pl_lab.nr_devices ||
+	return pl_lab.changing || pl_lab.nr_devices || pl_lab.nr_races ||
 	       pl_lab_busy_instances();
 }
 
@@ -254,7 +259,7 @@ int pl_op_fw_load(struct probelab_ucmd *ucmd)
 	if (pl_lab_busy()) {
 		mutex_unlock(&pl_lab.lock);
 		pl_fwdesc_free(fw);
-		pr_notice_ratelimited("FW_LOAD: refused while lab devices or registered instances exist, or another FW_LOAD or LAB_RESET runs\n");
+		pr_notice_ratelimited("FW_LOAD: refused while lab devices or registered instances exist, or a RACE, another FW_LOAD or LAB_RESET runs\n");
 		return -EBUSY;
 	}
 	/* the driver core is called with the lab lock dropped */
@@ -355,6 +360,8 @@ int pl_op_lab_reset(struct probelab_ucmd *ucmd)
 
 static void pl_fill_dev_info(struct pl_dev *pdev, struct probelab_dev_info *e)
 {
+	/* linux-6.1's of_iommu_configure() swaps it without the lab lock */
+	const struct pl_dev_iommu *di = READ_ONCE(pdev->di);
 	struct device_driver *drv;
 	u32 i;
 
@@ -376,13 +383,13 @@ static void pl_fill_dev_info(struct pl_dev *pdev, struct probelab_dev_info *e)
 			e->domain_type = pdev->group->domain->type;
 		}
 	}
-	if (pdev->di) {
-		e->nr_iommus = pdev->di->nr_fwspecs;
-		for (i = 0; i < pdev->di->nr_fwspecs; i++)
-			e->iommus[i] = pdev->di->fwspecs[i].iommu->ordinal;
-		e->nr_ids = pdev->di->fwspecs[0].nr_ids;
+	if (di) {
+		e->nr_iommus = di->nr_fwspecs;
+		for (i = 0; i < di->nr_fwspecs; i++)
+			e->iommus[i] = di->fwspecs[i].iommu->ordinal;
+		e->nr_ids = di->fwspecs[0].nr_ids;
 		for (i = 0; i < min_t(u32, e->nr_ids, ARRAY_SIZE(e->ids)); i++)
-			e->ids[i] = pdev->di->fwspecs[0].ids[i];
+			e->ids[i] = di->fwspecs[0].ids[i];
 	}
 	strscpy(e->name, dev_name(&pdev->dev), sizeof(e->name));
 	e->claims = pdev->dev_claims;
@@ -400,10 +407,11 @@ static void pl_fill_iommu_info(struct pl_iommu *iommu,
 	e->registered = iommu->registered;
 	strscpy(e->name, iommu->name, sizeof(e->name));
 	list_for_each_entry(pdev, &pl_lab.devices, node) {
+		const struct pl_dev_iommu *di = READ_ONCE(pdev->di);
 		bool behind = false;
 
-		for (i = 0; pdev->di && i < pdev->di->nr_fwspecs; i++)
-			behind |= pdev->di->fwspecs[i].iommu == iommu;
+		for (i = 0; di && i < di->nr_fwspecs; i++)
+			behind |= di->fwspecs[i].iommu == iommu;
 		if (behind && pdev->state == PROBELAB_DEV_PROBED)
 			e->nr_devices++;
 		else if (behind && pdev->state == PROBELAB_DEV_WAITING)

@@ -39,8 +39,10 @@ struct pl_group *pl_group_find(u32 id)
 	return NULL;
 }
 
+/* The driver binding @pdev (the driver core holds its device lock). */
 static bool pl_driver_dma_api(struct pl_dev *pdev)
 {
+	device_lock_assert(&pdev->dev);
 	return !to_pl_driver(pdev->dev.driver)->driver_managed_dma;
 }
 
@@ -90,6 +92,7 @@ static void pl_ev_claim(u32 event, struct pl_dev *pdev, struct pl_group *group)
 	struct pl_ev ev = { .event = event, .dev = pdev, .group = group->id,
 			    .iommu = group->iommu, .detail = detail };
 
+	lockdep_assert_held(&pl_lab.lock);
 	if (group->domain) {
 		ev.domain = group->domain->id;
 		ev.domain_type = group->domain->type;
@@ -128,6 +131,7 @@ static int pl_own_apply(struct pl_group *group, enum pl_own_action act)
 /* The first claim could not get its blocking domain: undo it. */
 static void pl_own_undo_take(struct pl_group *group)
 {
+	lockdep_assert_held(&pl_lab.lock);
 	group->own.owner = NULL;
 	group->own.owner_cnt = 0;
 	group->own.group_claimed = false;

@@ -49,7 +49,8 @@
  * The driver core's global deferred list does the retrying: DRV_BIND goes
  * through device_attach() (driver_probe_device() adds a deferred device to
  * the list).  The lab lock is taken only for the group step (6.1's
- * group->mutex) and the lab's lists, never around the fwspec.
+ * group->mutex), the lab's lists and its record of the dma_ops, never
+ * around the fwspec.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
@@ -172,21 +173,26 @@ static void pl_l61_iommu_registered(struct pl_iommu *iommu)
 
 static bool pl_l61_match_ready(struct pl_dev *pdev)
 {
+	lockdep_assert_held(&pl_lab.lock);
 	return true;
 }
 
 /*
  * arch_teardown_dma_ops() on arm64: dev->dma_ops = NULL, whatever the
- * device had before dma_configure - its platform's ops are lost.
+ * device had before dma_configure - its platform's ops are lost.  Under
+ * the device lock, as the driver core runs it, and the lab lock, which
+ * guards the lab's own record of the ops (@ops_installed, @dma_domain).
  */
 static void pl_l61_teardown_dma_ops(struct pl_dev *pdev)
 {
+	device_lock_assert(&pdev->dev);
+	lockdep_assert_held(&pl_lab.lock);
 	if (pdev->base_ops && get_dma_ops(&pdev->dev) == pdev->base_ops)
 		pl_violation(7, pdev, "arch_teardown_dma_ops() dropped the platform's dma_ops");
 	if (get_dma_ops(&pdev->dev))
 		set_dma_ops(&pdev->dev, NULL);
 	pdev->ops_installed = false;
-	pdev->dma_domain = NULL;
+	WRITE_ONCE(pdev->dma_domain, NULL);
 }
 
 /*
@@ -273,8 +279,10 @@ static int pl_l61_dma_configure(struct pl_dev *pdev)
 
 	ret = pl_l61_of_iommu_configure(pdev);
 	if (ret == -EPROBE_DEFER) {
+		mutex_lock(&pl_lab.lock);
 		pl_l61_teardown_dma_ops(pdev);	/* device_unbind_cleanup() */
 		pl_defer(pdev);
+		mutex_unlock(&pl_lab.lock);
 		return ret;
 	}
 	if (ret) {
@@ -289,7 +297,7 @@ static int pl_l61_dma_configure(struct pl_dev *pdev)
 		mutex_unlock(&pl_lab.lock);
 		return 0;
 	}
-	WRITE_ONCE(pdev->bind_pending, false);
+	pdev->bind_pending = false;
 	/* iommu_device_use_default_domain() */
 	ret = pl_owner_get(pdev);
 	/* arch_setup_dma_ops(): overwrites, saves nothing */
@@ -310,11 +318,13 @@ static int pl_l61_of_configure(struct pl_dev *pdev)
 
 static void pl_l61_dma_cleanup(struct pl_dev *pdev)
 {
+	int model = pl_l61_model(pdev);
+
 	mutex_lock(&pl_lab.lock);
 	pl_owner_put(pdev);
-	mutex_unlock(&pl_lab.lock);
-	if (pl_l61_model(pdev) == PROBELAB_FW_IOMMU_SMMUV3)
+	if (model == PROBELAB_FW_IOMMU_SMMUV3)
 		pl_l61_teardown_dma_ops(pdev);
+	mutex_unlock(&pl_lab.lock);
 }
 
 const struct pl_policy pl_policy_linux61 = {

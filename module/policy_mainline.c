@@ -139,6 +139,7 @@ static void pl_ml_iommu_registered(struct pl_iommu *iommu)
 
 static bool pl_ml_match_ready(struct pl_dev *pdev)
 {
+	lockdep_assert_held(&pl_lab.lock);
 	return true;
 }
 
@@ -149,11 +150,11 @@ static int pl_ml_dma_configure(struct pl_dev *pdev)
 	/* of_iommu_configure(): the replay, under the global probe lock */
 	mutex_lock(&pl_lab.lock);
 	ret = pl_ml_probe(pdev);
-	mutex_unlock(&pl_lab.lock);
-	if (ret == -EPROBE_DEFER) {
+	if (ret == -EPROBE_DEFER)
 		pl_defer(pdev);
+	mutex_unlock(&pl_lab.lock);
+	if (ret == -EPROBE_DEFER)
 		return ret;
-	}
 	if (ret) {
 		/* of_dma_configure_id(): "continue without IOMMU" */
 		dev_dbg(&pdev->dev, "Adding to IOMMU failed: %d\n", ret);
@@ -164,11 +165,11 @@ static int pl_ml_dma_configure(struct pl_dev *pdev)
 	mutex_lock(&pl_lab.lock);
 	if (pdev->state != PROBELAB_DEV_PROBED &&
 	    pdev->state != PROBELAB_DEV_NO_IOMMU) {
-		mutex_unlock(&pl_lab.lock);
 		pl_defer(pdev);
+		mutex_unlock(&pl_lab.lock);
 		return -EPROBE_DEFER;
 	}
-	WRITE_ONCE(pdev->bind_pending, false);
+	pdev->bind_pending = false;
 	ret = pl_owner_get(pdev);
 	mutex_unlock(&pl_lab.lock);
 	return ret;

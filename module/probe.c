@@ -107,8 +107,10 @@ void pl_batch_put(struct pl_dev_batch *b)
  *
  * A PCI function's DMA carries its own requester ID, those the topology
  * adds (PCIe-to-PCI bridges above it, pci_for_each_dma_alias()) and the
- * quirk aliases the device lists.  The description cannot change while
- * lab devices exist, so no lock is needed.  May sleep.
+ * quirk aliases the device lists.  No lock is needed: the description and
+ * the instances stay while a lab device exists or a RACE runs (FW_LOAD
+ * refuses then, reset removes the devices and waits for the RACE threads
+ * first).  May sleep.
  * Return: the pairs (PL_MAX_REFS entries at most, kfree() them), or an
  * ERR_PTR(): -ENODEV when no IOMMU is in front of the device, -ENOSPC
  * above PL_MAX_REFS, or another error.
@@ -154,6 +156,11 @@ out:
  * @out: receives the new dev_iommu
  *
  * One fwspec per instance, in the order the instances are first named.
+ * No lock needed, and none taken: it reads what pl_xlate() reads and
+ * builds a dev_iommu no one else sees yet.  Publishing it is the caller's:
+ * under the lab lock ("fixed", mainline, linux-6.1's VT-d probe), or with
+ * WRITE_ONCE() and no lock in linux-6.1's of_iommu_configure(), as 6.1
+ * set dev->iommu.  May sleep.
  * Return: 0, -ENODEV when no IOMMU is in front of the device, or an error.
  */
 int pl_build_fwspecs(struct pl_dev *pdev, struct pl_dev_iommu **out)
@@ -343,11 +350,14 @@ void pl_release_device(struct pl_dev *pdev)
 		pl_quarantine_dev_iommu(pdev->di);
 		pdev->di = NULL;
 	}
-	/* dma_ops that followed the IOMMU probe (not a driver bind) */
-	if (pdev->ops_installed && !pdev->dev.driver) {
+	/*
+	 * dma_ops that followed the IOMMU probe (not a driver bind).  No
+	 * device lock here: dev->driver is read once, as it is at that moment.
+	 */
+	if (pdev->ops_installed && !READ_ONCE(pdev->dev.driver)) {
 		set_dma_ops(&pdev->dev, pdev->saved_ops);
 		pdev->ops_installed = false;
-		pdev->dma_domain = NULL;
+		WRITE_ONCE(pdev->dma_domain, NULL);
 	}
 	if (pdev->state == PROBELAB_DEV_PROBED) {
 		atomic64_inc(&pl_lab.stats.releases);
@@ -388,10 +398,16 @@ static void pl_fixed_iommu_registered(struct pl_iommu *iommu)
 	mutex_unlock(&pl_lab.lock);
 }
 
-/* A driver probe is deferred: counted, remembered, announced. */
+/*
+ * A driver probe is deferred: counted, remembered, announced.  From
+ * bus->dma_configure (the device lock, for @bind_err), with the lab lock
+ * held (for @bind_pending).
+ */
 void pl_defer(struct pl_dev *pdev)
 {
-	WRITE_ONCE(pdev->bind_pending, true);
+	device_lock_assert(&pdev->dev);
+	lockdep_assert_held(&pl_lab.lock);
+	pdev->bind_pending = true;
 	atomic64_inc(&pl_lab.stats.deferrals);
 	pdev->bind_err = -EPROBE_DEFER;
 	pl_ev_dev(PROBELAB_EV_DEFER, pdev, -EPROBE_DEFER, NULL);
@@ -409,7 +425,7 @@ void pl_dma_ops_install(struct pl_dev *pdev)
 	pl_inject(PL_INJ_DMA_OPS, pdev);
 	if (pdev->bound)
 		pl_violation(7, pdev, "dma_ops replaced under a bound driver");
-	pdev->dma_domain = group->domain;
+	WRITE_ONCE(pdev->dma_domain, group->domain);
 	set_dma_ops(&pdev->dev, &pl_dma_ops);
 	pdev->ops_installed = true;
 	pl_ev_dev(PROBELAB_EV_DMA_OPS, pdev, 0, "lab dma_ops installed");
@@ -427,11 +443,11 @@ static int pl_fixed_dma_configure(struct pl_dev *pdev)
 		return -ENODEV;
 	}
 	if (!pl_dev_ready(pdev)) {
-		mutex_unlock(&pl_lab.lock);
 		pl_defer(pdev);
+		mutex_unlock(&pl_lab.lock);
 		return -EPROBE_DEFER;
 	}
-	WRITE_ONCE(pdev->bind_pending, false);
+	pdev->bind_pending = false;
 	pdev->saved_ops = get_dma_ops(&pdev->dev);
 	group = pdev->group;
 	if (group && (!group->default_domain || !group->domain)) {
@@ -446,13 +462,18 @@ static int pl_fixed_dma_configure(struct pl_dev *pdev)
 	return ret;
 }
 
-/* fixed: restore exactly the dma_ops that were there before configure. */
+/*
+ * fixed: restore exactly the dma_ops that were there before configure,
+ * under the lab lock, as they were installed (the checker and
+ * pl_dma_unmap_late() see the ops and @ops_installed change together).
+ */
 static void pl_fixed_dma_cleanup(struct pl_dev *pdev)
 {
-	const struct dma_map_ops *ops = get_dma_ops(&pdev->dev);
-	const struct dma_map_ops *expect = pdev->ops_installed ? &pl_dma_ops :
-					   pdev->saved_ops;
+	const struct dma_map_ops *ops, *expect;
 
+	mutex_lock(&pl_lab.lock);
+	ops = get_dma_ops(&pdev->dev);
+	expect = pdev->ops_installed ? &pl_dma_ops : pdev->saved_ops;
 	if (ops != expect)
 		pl_violation(7, pdev, "driver left its own dma_ops installed at unbind");
 	if (ops != pdev->saved_ops) {
@@ -460,8 +481,7 @@ static void pl_fixed_dma_cleanup(struct pl_dev *pdev)
 		pl_ev_dev(PROBELAB_EV_DMA_OPS, pdev, 0, "dma_ops restored");
 	}
 	pdev->ops_installed = false;
-	pdev->dma_domain = NULL;
-	mutex_lock(&pl_lab.lock);
+	WRITE_ONCE(pdev->dma_domain, NULL);
 	pl_owner_put(pdev);
 	mutex_unlock(&pl_lab.lock);
 }
@@ -485,6 +505,7 @@ static int pl_fixed_of_configure(struct pl_dev *pdev)
 
 static bool pl_fixed_match_ready(struct pl_dev *pdev)
 {
+	lockdep_assert_held(&pl_lab.lock);
 	return pl_dev_ready(pdev);
 }
 
@@ -517,6 +538,8 @@ static void pl_note_ops(void *data)
 {
 	struct pl_dev *pdev = data;
 
+	/* device_unbind_cleanup(): every bind attempt ends in it, locked */
+	device_lock_assert(&pdev->dev);
 	pdev->ops_at_cleanup = get_dma_ops(&pdev->dev);
 	WRITE_ONCE(pdev->host_cleanup, true);
 	/* the checker sees the flag before the teardown's NULL */

@@ -7,7 +7,8 @@
  *	device_lock(dev)	driver core; held around bus->dma_configure,
  *				driver probe/remove and bus->dma_cleanup
  *	  pl_lab.lock		the lab: description, instances, devices'
- *				IOMMU state, groups, domains, quarantine
+ *				IOMMU state and dma_ops records, groups,
+ *				domains, quarantine
  *	    pl_iommu.hw_lock	one instance's hardware model (STEs or
  *				root/context tables); a spinlock
  *	      pl_inject_pt.lock	one injection point's state (inject.c): a
@@ -15,8 +16,10 @@
  *				(hw.step), never held while delaying
  *
  * Leaf locks, taken under any of the above with none of the module's
- * locks inside them: a page table's free_lock (pgtable.c, irqsave) and
- * pl_event_lock (events.c: event sequence numbers and their delivery).
+ * locks inside them: a page table's free_lock (pgtable.c, irqsave),
+ * pl_event_lock (events.c: event sequence numbers, their delivery and the
+ * trace rings) and pl_fail_nth.lock (inject.c: the global fail-nth
+ * counter, taken before and never with a point's lock).
  *
  * No function calls into the driver core (device_add(), device_del(),
  * device_unregister(), binds and unbinds) while holding pl_lab.lock: the
@@ -44,7 +47,8 @@
  *    reset waits for registrations and unregistrations under way.
  *  - RACE threads work on a device they hold a reference to, possibly
  *    removed meanwhile; reset waits for them before it drops the
- *    description they read (pl_lab.nr_races).
+ *    description they read, and FW_LOAD is refused (EBUSY) while they
+ *    run (pl_lab.nr_races).
  */
 #ifndef _PROBELAB_H
 #define _PROBELAB_H
@@ -78,7 +82,10 @@ enum pl_obj_state {
 };
 
 /**
- * struct pl_iommu_hw - the hardware model of one instance
+ * struct pl_iommu_hw - the hardware model of one instance, under
+ *	pl_iommu.hw_lock: entries are written and counted with it held; an
+ *	STE or context table is added with the lab lock held too, so that a
+ *	writer (lab lock) finds them without hw_lock (hw.c)
  * @strtab: SMMUv3 stream table, stream ID -> struct pl_ste (xarray, so
  *	that 32-bit stream IDs cost only what is used)
  * @root: VT-d root table: 256 buses, each a context table of 256 entries,
@@ -101,14 +108,16 @@ struct pl_iommu_hw {
  * @dev: its device on the lab bus ("iommu-<name>"); registering binds it
  *	to the "probelab-iommu" driver, as an SMMU or DMAR platform device
  *	binds to its driver
- * @registered: lab lock; the instance driver is bound and ready
- * @going: lab lock; unregistration is in progress, no new probe may use it
+ * @registered: lab lock (linux-6.1's of_iommu_configure() reads it and
+ *	@going with READ_ONCE() and no lock, pl_iommu_ready()); the instance
+ *	driver is bound and ready
+ * @going: lab lock (the same); unregistration is in progress, no new
+ *	probe may use it
  * @registering: lab lock; IOMMU_REGISTER is binding the instance device
- * @ready: lab lock (read locklessly by the kernels' policies); the
- *	driver's setup after registration is done (6.16's iommu->ready): its
- *	tables were reset.  "fixed" and "mainline" wait for it, "linux-6.1"
- *	only for @registered
- * @hw_lock: protects @hw
+ * @ready: lab lock; the driver's setup after registration is done (6.16's
+ *	iommu->ready): its tables were reset.  "fixed" and "mainline" wait
+ *	for it, "linux-6.1" only for @registered
+ * @hw_lock: protects @hw (see struct pl_iommu_hw)
  * @hw: the hardware model
  * @next_did: lab lock; VT-d domain IDs / SMMUv3 ASIDs handed out
  */
@@ -182,7 +191,9 @@ struct pl_dev_iommu {
  * @node: lab lock; link in pl_lab.devices
  * @state: lab lock; enum probelab_dev_state
  * @gen: lab lock; bumped at every IOMMU probe and release
- * @di: lab lock; fwspecs, NULL when not IOMMU-probed
+ * @di: lab lock; fwspecs, NULL when not IOMMU-probed.  linux-6.1's
+ *	of_iommu_configure() also sets and clears it with WRITE_ONCE() and no
+ *	lock, as 6.1 set dev->iommu: the race that policy models
  * @group: lab lock; group, NULL when not IOMMU-probed
  * @group_node: lab lock; link in the group's device list
  * @want_driver: lab lock; enum probelab_driver requested by DRV_BIND
@@ -196,17 +207,24 @@ struct pl_dev_iommu {
  *	DMA-API driver (set and cleared with owner_cnt)
  * @bound: lab lock; a lab driver's probe succeeded and it is not removed
  * @probes: lab lock; IOMMU probes since the last release (invariant 2)
- * @ev_seq: recent event sequence numbers naming the device (a ring, no
- *	lock: a trace for violation reports)
- * @ev_head: next slot of @ev_seq
- * @saved_ops: device lock; dma_ops before dma_configure installed the lab's
- * @ops_installed: device lock; the lab's dma_ops were installed
+ * @ev_seq: recent event sequence numbers naming the device (a ring):
+ *	written under pl_event_lock (events.c), read with READ_ONCE() and no
+ *	lock for a violation's trace
+ * @ev_head: next slot of @ev_seq (the same)
+ * @saved_ops: lab lock; dma_ops before the lab's were installed (at driver
+ *	bind, or at the IOMMU probe for the kernels that install them there).
+ *	The lab sets dev->dma_ops under the lab lock (and the device lock at
+ *	bind and unbind); a driver with its own ops, the host's teardown and
+ *	its undo set them under the device lock alone
+ * @ops_installed: lab lock; the lab's dma_ops were installed
  * @ops_at_cleanup: device lock; dma_ops when the host's
  *	device_unbind_cleanup() began (devres), for pl_host_teardown_undo()
  * @host_cleanup: written under the device lock, read locklessly by the
  *	checker (pl_in_host_cleanup()): the host's cleanup is under way
- * @dma_domain: device lock (set and cleared), stable while bound: the
- *	domain the lab dma_ops map into
+ * @dma_domain: lab lock, set and cleared with WRITE_ONCE(): the domain
+ *	the lab dma_ops map into, which they read once without a lock
+ *	(stable while a DMA-API driver is bound, unless a kernel's policy
+ *	replaces the ops under it: invariant 7)
  */
 struct pl_dev {
 	struct device dev;
@@ -278,7 +296,7 @@ struct pl_driver {
  *	(pgtable.h); levels are RCU-freed under "fixed", at once otherwise
  * @cd: SMMUv3 context descriptor of a paging domain (64 bytes, as the
  *	hardware reads it): TTB0 = the page table's root, ASID = @did
- * @debugfs: its debugfs folder domains/<id>/, for paging domains
+ * @debugfs: lab lock; its debugfs folder domains/<id>/, for paging domains
  * @iovad: IOVA space of a DMA domain
  * @maps: the IOVAs the lab dma_ops handed out: first pfn -> pages (an
  *	xarray, its own lock; any context)
@@ -379,15 +397,18 @@ struct pl_stats {
 
 /**
  * struct pl_lab - the laboratory (one per module)
- * @lock: protects every field below except @stats, @objs and @seq, and the
- *	lab-lock fields of devices, instances and groups (see the lock order)
- * @fw: the loaded description, NULL when none
- * @policy: enum probelab_policy
+ * @lock: protects every field below except @stats, @objs, @seq, @ev_seq,
+ *	@ev_head and @violations, and the lab-lock fields of devices,
+ *	instances and groups (see the lock order)
+ * @fw: the loaded description, NULL when none; stays while a lab device
+ *	exists or a RACE runs, which is when it is read without the lock
+ * @policy: enum probelab_policy; set with WRITE_ONCE() and read anywhere
+ *	with READ_ONCE() (pl_policy()): it changes only at FW_LOAD
  * @default_domain: PROBELAB_DOMAIN_DMA or PROBELAB_DOMAIN_IDENTITY
- * @iommus: one per description IOMMU, @nr_iommus of them
+ * @iommus: one per description IOMMU, @nr_iommus of them (stays as @fw)
  * @nr_iommus: number of instances
  * @devices: lab endpoint devices (not instance devices)
- * @nr_devices: number of endpoint devices
+ * @nr_devices: number of endpoint devices (debugfs stats reads a snapshot)
  * @groups: live groups
  * @domains: live domains
  * @quarantine: freed struct pl_dev_iommu, kept until the lab is reset
@@ -406,9 +427,11 @@ struct pl_stats {
  * @stats: counters
  * @objs: layer objects in memory
  * @seq: event sequence number
- * @ev_seq: recent event sequence numbers of the lab (a ring, no lock)
+ * @ev_seq: recent event sequence numbers of the lab (a ring, as
+ *	pl_dev.ev_seq: pl_event_lock)
  * @ev_head: next slot of @ev_seq
- * @auto_check: lab lock; run the invariant checker after every op
+ * @auto_check: lab lock (read with READ_ONCE() and no lock by
+ *	pl_check_auto()); run the invariant checker after every op
  * @violations: violations detected since the lab was reset (atomic)
  * @changing: lab lock; FW_LOAD or LAB_RESET is replacing the description
  *	and the instances with the lab lock dropped
@@ -677,7 +700,6 @@ int pl_op_owner_release(struct probelab_ucmd *ucmd);
 struct pl_group *pl_group_find(u32 id);
 
 /* group.c: groups and default domains */
-int pl_group_add_device(struct pl_dev *pdev);
 int pl_group_join(struct pl_dev *pdev, bool late_default);
 int pl_group_setup_default(struct pl_group *group);
 void pl_group_remove_device(struct pl_dev *pdev);

@@ -14,6 +14,8 @@
  *    behind: unregistering and registering the instance binds nothing.
  *  - FW_LOAD with desc_len 0 is EINVAL.
  *  - LAB_RESET waits for RACE threads working on a device it removes.
+ *  - FW_LOAD is EBUSY while RACE threads run, even once their device is
+ *    removed: they read the description without the lab lock.
  *  - A short multi-threaded hammer of the lifecycle operations leaves a
  *    clean lab that resets.
  * TAP output.
@@ -292,6 +294,49 @@ static void test_reset_while_racing(void)
 }
 
 /*
+ * RACE threads keep working on a device removed under them; the
+ * description they read (pl_xlate()) must stay: FW_LOAD with no device
+ * and no registered instance left is still EBUSY until they end.
+ */
+static void test_fw_load_while_racing(void)
+{
+	struct pl_topo_builder *b = topo_new();
+	int s = topo_smmu(b, "smmu0", 16);
+	int r = topo_rc(b, 0, 0, 0xff);
+	struct racer rc;
+	char err[512];
+	size_t len;
+	void *blob;
+	int ret, removed, unreg;
+
+	topo_map(b, r, s, 0, 0x10000, 0);
+	if (pl_topo_builder_finish(b, &blob, &len, err, sizeof(err)))
+		bail("description: %s", err);
+	pl_topo_builder_free(b);
+	load();
+	memset(&rc, 0, sizeof(rc));
+	rc.id = add_pci(0, 0, 5, 0);
+	if (pthread_create(&rc.thread, NULL, racer_run, &rc))
+		bail("pthread_create");
+	usleep(RACE_MS * 1000 / 5);
+	removed = pl_dev_remove(lab, rc.id);
+	unreg = pl_iommu_unregister(lab, "smmu0");
+	ret = pl_fw_load(lab, blob, len, PROBELAB_POLICY_FIXED,
+			 PROBELAB_DOMAIN_DMA, NULL);
+	pthread_join(rc.thread, NULL);
+	tap_ok(removed == 0 && unreg == 0 && ret == -EBUSY,
+	       "FW_LOAD while RACE threads run on a removed device: EBUSY (remove %s, unregister %s, FW_LOAD %s)",
+	       pl_errno_name(removed), pl_errno_name(unreg),
+	       pl_errno_name(ret));
+	ret = pl_fw_load(lab, blob, len, PROBELAB_POLICY_FIXED,
+			 PROBELAB_DOMAIN_DMA, NULL);
+	tap_ok(rc.ret == 0 && ret == 0,
+	       "the RACE ends normally (%s), then FW_LOAD succeeds (%s)",
+	       pl_errno_name(rc.ret), pl_errno_name(ret));
+	free(blob);
+}
+
+/*
  * A short hammer: threads on handles of their own FW_LOAD, LAB_RESET,
  * DEV_ADD, DEV_REMOVE, IOMMU_REGISTER/UNREGISTER and DRV_BIND/UNBIND at
  * random for HAMMER_MS; errors are expected, a crash, a hang or a dirty
@@ -426,6 +471,7 @@ int main(void)
 	test_reset_while_adding();
 	test_remove_while_adding();
 	test_reset_while_racing();
+	test_fw_load_while_racing();
 	test_hammer();
 	tap_ok(stats(false).violations == 0, "no violation reported");
 	tap_plan(tap_n);
