@@ -5,7 +5,8 @@
  * document read back by the kernel's KTAP reader, kunit.py parse (named
  * by PROBELAB_KUNIT, which tests/run-unit.sh sets; skipped without it):
  * one built here with every kind of result, and the CLI's own on this
- * machine, where no module is loaded (every run fails to start).
+ * machine, where no module is loaded (every run fails to start); the
+ * CLI's refusals (PROBELAB_CLI).
  */
 #include <errno.h>
 #include <stdarg.h>
@@ -170,9 +171,9 @@ static void result_lines(void **state)
 	assert_int_equal(race_ktap_header(&o, buf, sizeof(buf)), 0);
 	assert_string_equal(buf,
 		"KTAP version 1\n"
+		"1..6\n"
 		"# probelab race: 2 scenarios x 3 policies, seed 2026, --seconds 4 per run, a run stops at its first violation\n"
-		"# ok: the outcome the catalogue expects under the policy (probelab scenarios)\n"
-		"1..6\n");
+		"# ok: the outcome the catalogue expects under the policy (probelab scenarios)\n");
 
 	o.scenario = race_scenario_find("two-instances");
 	o.policy = PROBELAB_POLICY_FIXED;
@@ -263,9 +264,9 @@ static void failure_lines(void **state)
 	assert_int_equal(race_ktap_header(&o, buf, sizeof(buf)), 0);
 	assert_string_equal(buf,
 		"KTAP version 1\n"
+		"1..12\n"
 		"# probelab race: 12 scenarios x 1 policy, seed 7, --iterations 50 per run, --threads 2, --keep-going (each run counts violations to its budget's end)\n"
-		"# ok: the outcome --expect reproduce\n"
-		"1..12\n");
+		"# ok: the outcome --expect reproduce\n");
 
 	o.scenario = race_scenario_find("fwspec-free-vs-xlate");
 	res->stopped = "error";
@@ -440,6 +441,32 @@ static void kunit_reads_the_cli(void **state)
 	assert_string_equal(summary, want);
 }
 
+/* The CLI refuses --ktap with --json, and a campaign without --ktap. */
+static void cli_refusals(void **state)
+{
+	const char *bin = getenv("PROBELAB_CLI");
+	char cmd[1024];
+	int rc;
+
+	(void)state;
+	if (!bin || access(bin, X_OK))
+		skip();
+	snprintf(cmd, sizeof(cmd),
+		 "'%s' --json race --ktap --scenario two-instances --policy fixed --iterations 1 2>&1 | grep -q -- '--ktap and --json'",
+		 bin);
+	assert_int_equal(system(cmd), 0);
+	snprintf(cmd, sizeof(cmd),
+		 "'%s' --json race --ktap --scenario two-instances --policy fixed --iterations 1 >/dev/null 2>&1",
+		 bin);
+	rc = system(cmd);
+	assert_true(WIFEXITED(rc) && WEXITSTATUS(rc) == 2);
+	snprintf(cmd, sizeof(cmd),
+		 "'%s' race --scenario all --policy fixed --iterations 1 >/dev/null 2>&1",
+		 bin);
+	rc = system(cmd);
+	assert_true(WIFEXITED(rc) && WEXITSTATUS(rc) == 2);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -449,6 +476,7 @@ int main(void)
 		cmocka_unit_test(failure_lines),
 		cmocka_unit_test(kunit_reads_a_campaign),
 		cmocka_unit_test(kunit_reads_the_cli),
+		cmocka_unit_test(cli_refusals),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
