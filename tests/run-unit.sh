@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Runs every cmocka unit test binary in DIR with TAP output.  Tests that
-# need ../shared/firmware find it through PROBELAB_SHARED and skip cleanly
-# when it is absent.  Exit status 0 only when all passed.
+# need ../shared/firmware find it through PROBELAB_SHARED, the KTAP reader
+# kunit.py through PROBELAB_KUNIT, and skip cleanly when it is absent.
+# Exit status 0 only when all passed.
 set -u
 top=$(cd "$(dirname "$0")/.." && pwd)
 dir=${1:-$top/build/x86_64/tests/unit}
@@ -11,6 +12,8 @@ if [ -z "${PROBELAB_SHARED:-}" ] && [ -d "$top/../shared/firmware" ]; then
 	export PROBELAB_SHARED=$(cd "$top/../shared" && pwd)
 fi
 export PROBELAB_CLI=${PROBELAB_CLI:-$top/build/x86_64/bin/probelab}
+# the kernel's KTAP reader (tools/deps.sh extracts it), for test_race_ktap
+export PROBELAB_KUNIT=${PROBELAB_KUNIT:-${PROBELAB_CACHE:-$top/.cache}/linux-source/tools/testing/kunit/kunit.py}
 status=0
 cd "$top"
 for t in "$dir"/test_*; do

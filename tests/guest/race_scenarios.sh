@@ -141,6 +141,64 @@ for sc in fwspec-free-vs-xlate hotadd-claimed-group two-instances; do
 		notok "$sc under linux-6.1 did not reproduce: no replay to test"
 done
 
+# --ktap: a campaign of two sequential scenarios (they replay exactly)
+# under every policy is one KTAP document on stdout: its plan up front
+# equals its results, each result is what the catalogue expects, with the
+# outcome, seed, time and reproducer before it; progress is on stderr.
+# The document goes to the log as "# race-ktap: " lines, for the host's
+# KTAP readers (tests/race-ktap-check.sh LOG).
+probelab race --ktap --scenario hotadd-claimed-group,defer-retry-dma-ops-left \
+	--policy all --seed $SEED --seconds $HOLD >$T/ktap 2>$T/err
+rc=$?
+read -r kplan kres kok kbad <<EOF
+$(awk '/^1\.\.[0-9]+$/ { plan = substr($0, 4) }
+	/^ok [0-9]+ / { res++; if (!/ # SKIP/) ok++ }
+	/^not ok [0-9]+ / { res++; bad++ }
+	/^(KTAP version 1|1\.\.[0-9]+|# .+|(not )?ok [0-9]+ [a-z0-9.\/-]+( # SKIP .+)?)$/ { next }
+	{ bad++ }
+	END { print plan + 0, res + 0, ok + 0, bad + 0 }' $T/ktap)
+EOF
+if [ $rc -eq 0 ] && [ "$(head -n 1 $T/ktap)" = "KTAP version 1" ] &&
+   [ "$kplan" = 6 ] && [ "$kres" = 6 ] && [ "$kok" = 6 ] && [ "$kbad" = 0 ] &&
+   [ "$(grep -c "^# seed: $SEED\$" $T/ktap)" = 6 ] &&
+   [ "$(grep -c '^# time: [0-9.]* s, [0-9]* cycles' $T/ktap)" = 6 ] &&
+   grep -q '^# outcome: reproduced invariant 6 ' $T/ktap &&
+   grep -q '^# outcome: reproduced invariant 7 ' $T/ktap &&
+   [ "$(grep -c '^# outcome: held for [0-9]* cycles' $T/ktap)" = 4 ] &&
+   grep -Eq "^# reproducer: probelab race --scenario hotadd-claimed-group --policy linux-6.1 --seed $SEED --iterations [0-9]+\$" $T/ktap &&
+   grep -q '^ok 6 defer-retry-dma-ops-left/mainline$' $T/ktap &&
+   grep -q '^probelab race: 6 of 6: defer-retry-dma-ops-left under mainline' $T/err; then
+	ok "--ktap: plan 1..$kplan, $kres results, all ok, each with its outcome, seed and time; progress on stderr"
+else
+	notok "--ktap campaign (exit $rc; plan $kplan, $kres results, $kok ok, $kbad bad lines)"
+	show $T/ktap $T/err
+fi
+sed 's/^/# race-ktap: /' $T/ktap
+
+# SIGINT ends the campaign: the run stopped is "not ok", the runs left are
+# skipped, so the plan still equals the results; exit 1.
+probelab race --ktap --scenario claim-vs-sibling-bind,hotadd-claimed-group \
+	--policy fixed --seed $SEED --seconds 60 --quiet >$T/ktap 2>$T/err &
+pid=$!
+sleep 2
+kill -INT $pid
+wait $pid
+rc=$?
+if [ $rc -eq 1 ] && grep -q '^1\.\.2$' $T/ktap &&
+   grep -q '^# interrupted: ' $T/ktap &&
+   grep -q '^not ok 1 claim-vs-sibling-bind/fixed$' $T/ktap &&
+   grep -q '^ok 2 hotadd-claimed-group/fixed # SKIP the campaign was interrupted$' $T/ktap &&
+   [ "$(grep -cE '^(not )?ok [0-9]' $T/ktap)" = 2 ]; then
+	ok "--ktap and SIGINT: the run stopped is not ok, the rest skipped, plan kept; exit 1"
+else
+	notok "--ktap and SIGINT (exit $rc)"; show $T/ktap $T/err
+fi
+probelab --json race --ktap --scenario hotadd-claimed-group --policy fixed \
+	--iterations 1 >$T/out 2>&1
+[ $? -eq 2 ] && grep -q -- '--ktap and --json' $T/out &&
+	ok "--ktap with --json: usage error" ||
+	{ notok "--ktap with --json"; show $T/out; }
+
 # Human output of a reproduction: invariant, trace, reproducer; exit 1.
 probelab race --scenario hotadd-claimed-group --policy linux-6.1 --seed 7 \
 	--iterations 3 >$T/out 2>$T/err

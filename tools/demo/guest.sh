@@ -6,7 +6,9 @@
 # 0 when every outcome is the one the catalogue expects.
 #
 # DEMO_SECONDS (default 4): budget of a run that holds (a reproduction
-# stops at its first violation); DEMO_SEED (default 2026).
+# stops at its first violation); DEMO_SEED (default 2026); DEMO_KTAP=1:
+# the campaign is one `probelab race --ktap` document (one test per
+# scenario x policy) instead of the table, and ends the output.
 SECS=${DEMO_SECONDS:-4}
 SEED=${DEMO_SEED:-2026}
 SCENARIOS="fwspec-free-vs-xlate parallel-probe-double-probe hotadd-claimed-group two-instances debugfs-walk-vs-unmap driver-read-vs-unbind unmap-after-unbind-stale-ops"
@@ -50,6 +52,15 @@ echo "$ngroups groups; $npci PCI functions, $nogroup of them without a group"
 
 echo
 nsc=$(echo $SCENARIOS | wc -w)
+if [ "${DEMO_KTAP:-0}" = 1 ]; then
+	echo "== race campaign: $nsc scenarios x 3 policies, seed $SEED, $SECS s for a run that holds, as KTAP =="
+	# shellcheck disable=SC2086
+	probelab race --ktap --scenario "$(echo $SCENARIOS | tr ' ' ,)" \
+		--policy all --seed $SEED --seconds $SECS --quiet
+	rc=$?
+	probelab reset >/dev/null 2>&1
+	exit $rc
+fi
 echo "== race campaign: $nsc scenarios x 3 policies, seed $SEED, $SECS s for a run that holds =="
 echo "   (a run stops at its first invariant violation; probelab scenarios tells what each mirrors)"
 echo

@@ -77,6 +77,34 @@ int pl_policy_from_name(const char *name)
 	return -EINVAL;
 }
 
+int pl_policies_from_list(const char *arg, unsigned int *pol,
+			  unsigned int *nr)
+{
+	char buf[128], *tok, *save = NULL;
+
+	*nr = 0;
+	if (!strcmp(arg, "all")) {
+		for (unsigned int p = 0; p < PL_NR_POLICIES; p++)
+			pol[(*nr)++] = p;
+		return 0;
+	}
+	if (strlen(arg) >= sizeof(buf))
+		return -EINVAL;
+	strcpy(buf, arg);
+	for (tok = strtok_r(buf, ",", &save); tok;
+	     tok = strtok_r(NULL, ",", &save)) {
+		int p = pl_policy_from_name(tok);
+
+		if (p < 0 || *nr == PL_NR_POLICIES)
+			return -EINVAL;
+		for (unsigned int i = 0; i < *nr; i++)
+			if (pol[i] == (unsigned int)p)
+				return -EINVAL;
+		pol[(*nr)++] = (unsigned int)p;
+	}
+	return *nr ? 0 : -EINVAL;
+}
+
 static const char *const op_names[] = {
 	[PROBELAB_OP_GET_INFO] = "GET_INFO",
 	[PROBELAB_OP_FW_LOAD] = "FW_LOAD",

@@ -35,6 +35,13 @@ int pl_get_info(struct pl_handle *h, struct probelab_info *info);
 const char *pl_policy_name(unsigned int policy);
 int pl_policy_from_name(const char *name);	/* -EINVAL when unknown */
 #define PL_NR_POLICIES	3
+/*
+ * "fixed", "fixed,linux-6.1" or "all" into @pol (PL_NR_POLICIES entries,
+ * in the order given) and *@nr: -EINVAL for an unknown or repeated name,
+ * or an empty list.
+ */
+int pl_policies_from_list(const char *arg, unsigned int *pol,
+			  unsigned int *nr);
 
 /* Names of enum probelab_op values, NULL when unknown. */
 const char *pl_op_name(unsigned int op);

@@ -175,6 +175,61 @@ static int parse_u64(const char *s, uint64_t *out)
 	return pl_parse_u64(s, out);
 }
 
+/* --scenario NAME, NAME,NAME... or all, into @o->scenarios. */
+static int parse_scenarios(const char *arg, struct race_opts *o, char *err,
+			   size_t errlen)
+{
+	char buf[1024], *tok, *save = NULL;
+
+	if (!strcmp(arg, "all")) {
+		if (race_nr_scenarios() > RACE_MAX_SCENARIOS) {
+			say(err, errlen, "the catalogue has more than the %u scenarios a campaign takes",
+			    RACE_MAX_SCENARIOS);
+			return -EINVAL;
+		}
+		for (unsigned int i = 0; i < race_nr_scenarios(); i++)
+			o->scenarios[o->nr_scenarios++] = race_scenario_at(i);
+		o->scenario = o->scenarios[0];
+		return 0;
+	}
+	if (strlen(arg) >= sizeof(buf)) {
+		say(err, errlen, "--scenario: the list is longer than %zu characters",
+		    sizeof(buf) - 1);
+		return -EINVAL;
+	}
+	strcpy(buf, arg);
+	for (tok = strtok_r(buf, ",", &save); tok;
+	     tok = strtok_r(NULL, ",", &save)) {
+		const struct race_scenario *sc = race_scenario_find(tok);
+
+		if (!sc) {
+			say(err, errlen, "no scenario named '%s' (probelab scenarios lists them)",
+			    tok);
+			return -EINVAL;
+		}
+		for (unsigned int i = 0; i < o->nr_scenarios; i++) {
+			if (o->scenarios[i] == sc) {
+				say(err, errlen, "scenario '%s' is listed twice",
+				    tok);
+				return -EINVAL;
+			}
+		}
+		if (o->nr_scenarios == RACE_MAX_SCENARIOS) {
+			say(err, errlen, "--scenario takes at most %u scenarios",
+			    RACE_MAX_SCENARIOS);
+			return -EINVAL;
+		}
+		o->scenarios[o->nr_scenarios++] = sc;
+	}
+	if (!o->nr_scenarios) {
+		say(err, errlen, "no scenario named '%s' (probelab scenarios lists them)",
+		    arg);
+		return -EINVAL;
+	}
+	o->scenario = o->scenarios[0];
+	return 0;
+}
+
 int race_opts_parse(int argc, char *const argv[], struct race_opts *o,
 		    char *err, size_t errlen)
 {
@@ -189,13 +244,14 @@ int race_opts_parse(int argc, char *const argv[], struct race_opts *o,
 		{ "expect", required_argument, NULL, 'e' },
 		{ "quiet", no_argument, NULL, 'q' },
 		{ "plan", no_argument, NULL, 'P' },
+		{ "ktap", no_argument, NULL, 'K' },
 		{ 0 }
 	};
-	const char *scenario = NULL;
-	bool have_policy = false, have_secs = false, have_iter = false;
+	const char *scenario = NULL, *policy = NULL;
+	bool have_secs = false, have_iter = false;
 	uint64_t v;
 	char *end;
-	int c, p;
+	int c, ret;
 
 	memset(o, 0, sizeof(*o));
 	o->expect = -1;
@@ -207,14 +263,7 @@ int race_opts_parse(int argc, char *const argv[], struct race_opts *o,
 			scenario = optarg;
 			break;
 		case 'p':
-			p = pl_policy_from_name(optarg);
-			if (p < 0) {
-				say(err, errlen, "--policy takes fixed, linux-6.1 or mainline, not '%s'",
-				    optarg);
-				return -EINVAL;
-			}
-			o->policy = (unsigned int)p;
-			have_policy = true;
+			policy = optarg;
 			break;
 		case 't':
 			if (parse_u64(optarg, &v) || !v || v > RACE_MAX_THREADS) {
@@ -270,6 +319,9 @@ int race_opts_parse(int argc, char *const argv[], struct race_opts *o,
 		case 'P':
 			o->plan = true;
 			break;
+		case 'K':
+			o->ktap = true;
+			break;
 		case ':':
 			say(err, errlen, "%s needs a value", argv[optind - 1]);
 			return -EINVAL;
@@ -286,31 +338,50 @@ int race_opts_parse(int argc, char *const argv[], struct race_opts *o,
 		say(err, errlen, "--scenario NAME is required (probelab scenarios lists them)");
 		return -EINVAL;
 	}
-	o->scenario = race_scenario_find(scenario);
-	if (!o->scenario) {
-		say(err, errlen, "no scenario named '%s' (probelab scenarios lists them)",
-		    scenario);
-		return -EINVAL;
-	}
+	ret = parse_scenarios(scenario, o, err, errlen);
+	if (ret)
+		return ret;
 	if (have_iter && have_secs) {
 		say(err, errlen, "--iterations and --seconds are two budgets: give one");
 		return -EINVAL;
 	}
-	if (!have_policy && !o->plan) {
+	if (!policy && !o->plan) {
 		say(err, errlen, "--policy fixed|linux-6.1|mainline is required");
 		return -EINVAL;
 	}
-	if (!o->scenario->implemented) {
-		say(err, errlen, "scenario '%s' is not implemented in this version: %s",
-		    o->scenario->name, o->scenario->note);
-		return -EOPNOTSUPP;
+	if (policy) {
+		if (pl_policies_from_list(policy, o->policies, &o->nr_policies)) {
+			say(err, errlen, "--policy takes fixed, linux-6.1, mainline, a comma-separated list of them, or all, not '%s'",
+			    policy);
+			return -EINVAL;
+		}
+		o->policy = o->policies[0];
 	}
-	if (o->threads && (o->threads < o->scenario->threads_min ||
-			   o->threads > o->scenario->threads_max)) {
-		say(err, errlen, "scenario '%s' takes --threads %u..%u (%s)",
-		    o->scenario->name, o->scenario->threads_min,
-		    o->scenario->threads_max, o->scenario->threads_what);
+	if (o->plan && (o->ktap || o->nr_scenarios > 1)) {
+		say(err, errlen, "--plan prints the plan of one scenario, as text or --json (not a list, not --ktap)");
 		return -EINVAL;
+	}
+	if (!o->ktap && o->nr_scenarios * (o->nr_policies ? o->nr_policies : 1) > 1) {
+		say(err, errlen, "a list or 'all' makes a campaign of several runs, whose results are KTAP: add --ktap");
+		return -EINVAL;
+	}
+	for (unsigned int i = 0; i < o->nr_scenarios; i++) {
+		const struct race_scenario *sc = o->scenarios[i];
+
+		/* with --ktap, a skipped test */
+		if (!sc->implemented && !o->ktap) {
+			say(err, errlen, "scenario '%s' is not implemented in this version: %s",
+			    sc->name, sc->note);
+			return -EOPNOTSUPP;
+		}
+		if (sc->implemented && o->threads &&
+		    (o->threads < sc->threads_min ||
+		     o->threads > sc->threads_max)) {
+			say(err, errlen, "scenario '%s' takes --threads %u..%u (%s)",
+			    sc->name, sc->threads_min, sc->threads_max,
+			    sc->threads_what);
+			return -EINVAL;
+		}
 	}
 	if (!have_iter && !have_secs)
 		o->seconds = RACE_DEFAULT_SECONDS;
@@ -1109,4 +1180,17 @@ enum race_expect race_outcome(const struct race_result *res)
 {
 	return res->have_first || res->violations ? RACE_EXPECT_REPRODUCE :
 						    RACE_EXPECT_HOLD;
+}
+
+int race_expected(const struct race_opts *o)
+{
+	unsigned char e;
+
+	if (o->expect >= 0)
+		return o->expect;
+	if (!o->scenario || !o->scenario->implemented ||
+	    o->policy >= PL_NR_POLICIES)
+		return -1;
+	e = o->scenario->expect[o->policy];
+	return e == RACE_EXPECT_HOLD || e == RACE_EXPECT_REPRODUCE ? e : -1;
 }

@@ -44,6 +44,8 @@
 /* events printed with a violation: the kernel's trace depth + itself */
 #define RACE_TRACE_MAX		(PROBELAB_VIOLATION_SEQS + 1)
 #define RACE_MAX_INJECT		4
+/* scenarios of one campaign (--scenario A,B,... or all) */
+#define RACE_MAX_SCENARIOS	32
 
 /* What a scenario does under a policy. */
 enum race_expect {
@@ -137,6 +139,14 @@ uint64_t race_rng_range(uint64_t *s, uint64_t lo, uint64_t hi);
  *	outcome matched
  * @quiet: no progress lines
  * @plan: print the seeded plan of the first cycles, run nothing
+ * @ktap: print the results as KTAP (a campaign: one test per scenario ×
+ *	policy, race_ktap_header() and race_ktap_result())
+ * @nr_scenarios: the campaign's scenarios (--scenario A,B or all; more
+ *	than one needs @ktap); @scenario is the first
+ * @scenarios: them, in the order given (all: the catalogue's)
+ * @nr_policies: the campaign's policies (--policy P,Q or all); @policy is
+ *	the first (0 with --plan and no --policy)
+ * @policies: them, in the order given
  */
 struct race_opts {
 	const struct race_scenario *scenario;
@@ -150,15 +160,22 @@ struct race_opts {
 	int expect;
 	bool quiet;
 	bool plan;
+	bool ktap;
+	unsigned int nr_scenarios;
+	const struct race_scenario *scenarios[RACE_MAX_SCENARIOS];
+	unsigned int nr_policies;
+	unsigned int policies[PL_NR_POLICIES];
 };
 
 /*
  * Parses the arguments after "race" (argv[0] is "race"): --scenario NAME
  * --policy P [--threads N] [--iterations N | --seconds S] [--seed S]
- * [--keep-going] [--expect reproduce|hold] [--quiet] [--plan];
- * "--opt VALUE" or "--opt=VALUE".  -EINVAL (usage) with a message in
- * @err; -EOPNOTSUPP when the scenario exists but is not implemented in
- * this version (the message says so).
+ * [--keep-going] [--expect reproduce|hold] [--quiet] [--plan] [--ktap];
+ * "--opt VALUE" or "--opt=VALUE".  With --ktap, --scenario and --policy
+ * also take a comma-separated list or "all" (a campaign).  -EINVAL
+ * (usage) with a message in @err; -EOPNOTSUPP when the scenario exists
+ * but is not implemented in this version (the message says so; with
+ * --ktap such a scenario is a skipped test instead).
  */
 int race_opts_parse(int argc, char *const argv[], struct race_opts *o,
 		    char *err, size_t errlen);
@@ -292,6 +309,45 @@ int race_reproducer(const struct race_opts *o, const struct race_result *res,
 		    char *buf, size_t len);
 /* The outcome: RACE_EXPECT_REPRODUCE when a violation was seen. */
 enum race_expect race_outcome(const struct race_result *res);
+/*
+ * What the run of @o should do: --expect when given, else the catalogue's
+ * expectation for @o->policy; -1 when neither states one.
+ */
+int race_expected(const struct race_opts *o);
+
+/* ---- campaigns as KTAP (race_ktap.c) -------------------------------------- */
+
+/*
+ * `probelab race --ktap` prints one KTAP version 1 document: the header
+ * (with the plan, scenarios × policies), then for each scenario × policy,
+ * test N from 1, named "SCENARIO/POLICY", diagnostic lines (the outcome,
+ * the seed, the time, the reproducer) and its result line.  Each function
+ * writes whole lines into @buf; -ENOSPC when @len is too small.
+ */
+enum race_verdict {
+	RACE_VERDICT_OK,	/* the outcome expected */
+	RACE_VERDICT_NOT_OK,	/* another outcome, an error, an interruption */
+	RACE_VERDICT_SKIP,	/* did not run, or nothing was expected */
+};
+
+/*
+ * The verdict on a run: @ret is race_run()'s return (< 0: it did not
+ * start), @expected race_expected()'s.
+ */
+enum race_verdict race_verdict(int expected, int ret,
+			       const struct race_result *res);
+/* "KTAP version 1", what the campaign runs, and its plan. */
+int race_ktap_header(const struct race_opts *o, char *buf, size_t len);
+/*
+ * Test @n: the run of @o (its scenario and policy) that race_run()
+ * answered with @ret and @res; @expected as for race_verdict().
+ */
+int race_ktap_result(const struct race_opts *o, unsigned int n, int expected,
+		     int ret, const struct race_result *res, char *buf,
+		     size_t len);
+/* Test @n, not run: "ok N SCENARIO/POLICY # SKIP @why". */
+int race_ktap_skip(const struct race_opts *o, unsigned int n, const char *why,
+		   char *buf, size_t len);
 
 /* ---- for scenarios (tools/lib/race_scenarios.c) --------------------------- */
 

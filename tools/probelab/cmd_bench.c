@@ -346,34 +346,6 @@ static void row(const char *name, const struct run *runs, unsigned int nr,
 	putchar('\n');
 }
 
-/* "fixed", "fixed,linux-6.1" or "all" */
-static int parse_policies(const char *arg, unsigned int *pol, unsigned int *nr)
-{
-	char buf[128], *tok, *save = NULL;
-
-	*nr = 0;
-	if (!strcmp(arg, "all")) {
-		for (unsigned int p = 0; p < PL_NR_POLICIES; p++)
-			pol[(*nr)++] = p;
-		return 0;
-	}
-	if (strlen(arg) >= sizeof(buf))
-		return -EINVAL;
-	strcpy(buf, arg);
-	for (tok = strtok_r(buf, ",", &save); tok;
-	     tok = strtok_r(NULL, ",", &save)) {
-		int p = pl_policy_from_name(tok);
-
-		if (p < 0 || *nr == PL_NR_POLICIES)
-			return -EINVAL;
-		for (unsigned int i = 0; i < *nr; i++)
-			if (pol[i] == (unsigned int)p)
-				return -EINVAL;
-		pol[(*nr)++] = (unsigned int)p;
-	}
-	return *nr ? 0 : -EINVAL;
-}
-
 static int bench_deferral(struct cli *cli, int argc, char **argv)
 {
 	static const struct option opts[] = {
@@ -426,7 +398,7 @@ static int bench_deferral(struct cli *cli, int argc, char **argv)
 				b.k = (unsigned int)v;
 			break;
 		case 'p':
-			if (parse_policies(optarg, pol, &npol))
+			if (pl_policies_from_list(optarg, pol, &npol))
 				return cli_usage(cli, "--policy takes fixed, linux-6.1, mainline, a comma-separated list of them, or all");
 			break;
 		case 's':
