@@ -1,0 +1,10 @@
+#!/bin/sh
+# The probelab LAVA image's command (lava/mkimage.sh): /init has set the
+# guest up and loaded probelab.ko; this gives LAVA an interactive root
+# shell on the console, with the prompt the job templates wait for.
+# When that shell exits, /init powers the guest off.
+export HOME=/root PS1='probelab-lava# '
+cd / || exit 1
+echo "probelab-lava: probelab.ko loaded; tests in /opt/probelab/tests"
+# a session of its own, with the console as its controlling tty
+exec setsid cttyhack sh -i
