@@ -6,7 +6,7 @@
 #                        (tools/vm/mkinitramfs.sh: busybox, probelab.ko,
 #                        the CLI, the guest tests in /opt/probelab/tests)
 #                        whose command is lava/guest/shell.sh, a root shell
-#                        on the console with the prompt "probelab-lava# "
+#                        on the console with the prompt "probelab-lava:DIR# "
 # LAVA adds its test overlay to the initramfs itself (format cpio.newc,
 # overlays: lava), so the guest needs no disk and no network.
 #
