@@ -16,7 +16,8 @@
 # Results: "ok" -> pass, "not ok" -> fail, "# SKIP" (either) -> skip.
 # Test case names are the test's description with a trailing "(...)"
 # (measured values) dropped and every run of characters other than
-# [-_.A-Za-z0-9] made one "_"; a name met twice in a set gets "_2", "_3".
+# [-_.A-Za-z0-9] made one "_" (and no leading "-", "_" or "."); a name
+# met twice in a set gets "_2", "_3".
 # A program's results are recorded when its top-level result line
 # arrives, so a pipe (run | ktap2lava.sh) records as the run goes.
 # Nested results that no top-level line closes (the document ends inside
@@ -68,7 +69,7 @@ ktap_awk='
 function slug(s) {
 	sub(/[ \t]*\([^()]*\)[ \t]*$/, "", s)
 	gsub(/[^-_.A-Za-z0-9]+/, "_", s)
-	sub(/^_+/, "", s)
+	sub(/^[-_.]+/, "", s)
 	sub(/_+$/, "", s)
 	if (length(s) > 200)
 		s = substr(s, 1, 200)

@@ -6,9 +6,9 @@
 #   SETUP dkms  a board running Debian: lava/board-setup.sh installs the
 #               module with dkms and builds the CLI and the tests first
 #               (recorded as the test case "board-setup")
-# Then the guest suite (all programs, or PROGRAM) prints its KTAP document,
-# kept in /tmp/probelab-ktap.log, and lava/ktap2lava.sh records every
-# result as a LAVA test case.
+# Then the guest suite (all programs, or PROGRAM) prints its KTAP document
+# (to the job's log, and kept in /tmp/probelab-ktap.log), and
+# lava/ktap2lava.sh records every result as a LAVA test case.
 here=$(cd "$(dirname "$0")" && pwd)
 setup=${1:-}
 prog=${2:-}
@@ -31,5 +31,8 @@ dkms)
 	;;
 esac
 [ -x "$runner" ] || { echo "suite.sh: $runner is missing" >&2; exit 1; }
+# fd 3: the document to the log as well (no /dev/fd in the QEMU image)
+exec 3>&1
 # shellcheck disable=SC2086  # PROGRAM is one word or nothing
-"$runner" $prog 2>&1 | tee /tmp/probelab-ktap.log | "$here/ktap2lava.sh"
+"$runner" $prog 2>&1 | tee /tmp/probelab-ktap.log /proc/self/fd/3 |
+	"$here/ktap2lava.sh"
