@@ -203,7 +203,10 @@ merge() {
 	[ "$(cat "$a/x/opt/file")" = new ] || { echo "opt/file (second archive) lost"; return 1; }
 	# and a cpio reading the concatenation stops after the first part,
 	# which is why the merge is needed (the check can fail)
-	mkdir "$a/y" && (cd "$a/y" && cpio --quiet -id <"$a/cat.cpio") &&
-		[ ! -e "$a/y/opt/file" ] || { echo "cpio read past the first archive: the premise no longer holds"; return 1; }
+	mkdir "$a/y" && (cd "$a/y" && cpio --quiet -id <"$a/cat.cpio") || return 1
+	if [ -e "$a/y/opt/file" ]; then
+		echo "cpio read past the first archive: the premise no longer holds"
+		return 1
+	fi
 }
 t "cpio-merge.py: concatenated newc archives become one that cpio extracts whole, the later entry winning" merge
