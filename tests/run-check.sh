@@ -168,6 +168,8 @@ guest_log() {	# guest_log ARCH KERNEL: a finished guest's output, read back
 	rc=$(cat "$logs/guest-$1-$2.rc" 2>/dev/null || echo 2)
 	echo "# the KTAP readers on this guest's document:"
 	tests/ktap-check.sh "$logs/guest-$1-$2.raw" || [ "$rc" -ne 0 ] || rc=1
+	echo "# the race campaign's own KTAP document (race_scenarios.sh):"
+	tests/race-ktap-check.sh "$logs/guest-$1-$2.raw" || [ "$rc" -ne 0 ] || rc=1
 	return "$rc"
 }
 
@@ -241,13 +243,14 @@ debug_log() {	# debug_log ARCH KERNEL: the suite's document and the verdict
 start_all=$(date +%s)
 # CHECK_SECTIONS: the sections to run (default all of them); "guests" is
 # every guest section
-CHECK_SECTIONS=${CHECK_SECTIONS:-build unit fw-corpus fuzz guests dkms kernel-gates}
+CHECK_SECTIONS=${CHECK_SECTIONS:-build unit fw-corpus fuzz lava guests dkms kernel-gates}
 want() { case " $CHECK_SECTIONS " in *" $1 "*) return 0 ;; esac; return 1; }
 
 want build && section build build_both
 want unit && section unit bash -c "$MAKE -s unit-build && tests/run-unit.sh build/x86_64/tests/unit"
 want fw-corpus && section fw-corpus tests/fw-corpus.sh
 want fuzz && section fuzz tests/fuzz-check.sh
+want lava && section lava tests/lava-check.sh
 if want guests; then
 	for k in $CHECK_KERNELS; do
 		rm -f "$logs"/guest-*-"$k".{raw,rc,secs}
