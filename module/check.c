@@ -201,7 +201,7 @@ static const struct dma_map_ops *pl_unbound_ops(struct pl_dev *pdev)
 
 /*
  * dev->driver changes under the device lock, which a run does not take,
- * and linux-6.1 swaps pdev->di without the lab lock: each is read once
+ * and linux-6.1 stores pdev->di from unordered steps: each is read once
  * where it is judged.
  */
 static void pl_check_device(struct pl_dev *pdev)

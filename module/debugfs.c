@@ -82,7 +82,7 @@ static int devices_show(struct seq_file *m, void *unused)
 	list_for_each_entry(pdev, &pl_lab.devices, node) {
 		/* binds and unbinds change it under the device lock alone */
 		struct device_driver *driver = READ_ONCE(pdev->dev.driver);
-		/* linux-6.1's of_iommu_configure() swaps it without the lab lock */
+		/* read once: linux-6.1's of_iommu_configure() stores it unordered */
 		const struct pl_dev_iommu *di = READ_ONCE(pdev->di);
 		const char *drv = driver ? driver->name : "-";
 

@@ -360,7 +360,7 @@ int pl_op_lab_reset(struct probelab_ucmd *ucmd)
 
 static void pl_fill_dev_info(struct pl_dev *pdev, struct probelab_dev_info *e)
 {
-	/* linux-6.1's of_iommu_configure() swaps it without the lab lock */
+	/* read once: linux-6.1's of_iommu_configure() stores it unordered */
 	const struct pl_dev_iommu *di = READ_ONCE(pdev->di);
 	struct device_driver *drv;
 	u32 i;

@@ -49,8 +49,8 @@
  * The driver core's global deferred list does the retrying: DRV_BIND goes
  * through device_attach() (driver_probe_device() adds a deferred device to
  * the list).  The lab lock is taken only for the group step (6.1's
- * group->mutex), the lab's lists and its record of the dma_ops, never
- * around the fwspec.
+ * group->mutex), the lab's lists, its record of the dma_ops and each
+ * single store of the fwspec pointer, never across the fwspec's steps.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 

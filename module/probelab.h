@@ -192,8 +192,9 @@ struct pl_dev_iommu {
  * @state: lab lock; enum probelab_dev_state
  * @gen: lab lock; bumped at every IOMMU probe and release
  * @di: lab lock; fwspecs, NULL when not IOMMU-probed.  linux-6.1's
- *	of_iommu_configure() also sets and clears it with WRITE_ONCE() and no
- *	lock, as 6.1 set dev->iommu: the race that policy models
+ *	of_iommu_configure() reads it with no lock and stores it (under the
+ *	lab lock) between steps that hold none, as 6.1 set dev->iommu: the
+ *	race that policy models; a grouped device may lose it there
  * @group: lab lock; group, NULL when not IOMMU-probed
  * @group_node: lab lock; link in the group's device list
  * @want_driver: lab lock; enum probelab_driver requested by DRV_BIND
