@@ -20,7 +20,7 @@
  */
 #include <unistd.h>
 
-#include "probe_util.h"
+#include "probe_util_tap.h"
 
 #define MAX_N		200
 #define MODULE_PATH	"/opt/probelab/probelab.ko"

@@ -41,7 +41,7 @@
 #include <unistd.h>
 #include <json-c/json.h>
 
-#include "probe_util.h"
+#include "probe_util_tap.h"
 
 #define PCI_DEVS	"/sys/bus/pci/devices"
 #define HOST_PCI	DEBUGFS "/host/pci"

@@ -24,7 +24,7 @@
 #include <pthread.h>
 #include <unistd.h>
 
-#include "probe_util.h"
+#include "probe_util_tap.h"
 
 struct adder {
 	uint32_t id;

@@ -6,7 +6,7 @@
  * driver's own); a driver installing its own dma_ops is not clobbered
  * and nothing of it is left behind.  TAP output.
  */
-#include "probe_util.h"
+#include "probe_util_tap.h"
 
 static void load(unsigned int domain)
 {

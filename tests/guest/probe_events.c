@@ -7,7 +7,7 @@
  */
 #include <time.h>
 
-#include "probe_util.h"
+#include "probe_util_tap.h"
 
 #define MAX_EV	2048
 

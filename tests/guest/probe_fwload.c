@@ -7,7 +7,7 @@
  */
 #include <dirent.h>
 
-#include "probe_util.h"
+#include "probe_util_tap.h"
 
 /* What QUERY and debugfs show of the lab. */
 struct snap {

@@ -6,7 +6,7 @@
  * behind it carries the bridge's requester ID), unrelated functions do
  * not; owner_cnt counts bound DMA-API drivers.  TAP output.
  */
-#include "probe_util.h"
+#include "probe_util_tap.h"
 
 /*
  * Segment 0: root port 00:1c.0 (buses 2-3), PCIe-to-PCI bridge 02:00.0

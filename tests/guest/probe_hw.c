@@ -6,7 +6,7 @@
  * context entry is second-level / pass-through; releasing the device
  * blocks it again (abort STE, no context entry).  TAP output.
  */
-#include "probe_util.h"
+#include "probe_util_tap.h"
 
 static void load(bool vtd, unsigned int domain)
 {

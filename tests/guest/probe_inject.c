@@ -10,7 +10,7 @@
  */
 #include <time.h>
 
-#include "probe_util.h"
+#include "probe_util_tap.h"
 
 static void load(void)
 {

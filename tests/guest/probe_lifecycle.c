@@ -23,7 +23,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "probe_util.h"
+#include "probe_util_tap.h"
 
 #define SLOW_US		800000	/* dev.visible delay */
 

@@ -16,7 +16,7 @@
  */
 #include <inttypes.h>
 
-#include "probe_util.h"
+#include "probe_util_tap.h"
 
 #define SZ_4K	0x1000ULL
 #define SZ_64K	0x10000ULL

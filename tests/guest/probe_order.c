@@ -5,7 +5,7 @@
  * deferral and its retrigger counted through STATS, unregistration while
  * bound, a device behind two instances.  TAP output.
  */
-#include "probe_util.h"
+#include "probe_util_tap.h"
 
 #define SMMU_A	"smmuA"
 #define SMMU_B	"smmuB"

@@ -19,7 +19,7 @@
  * The invariant checker runs after every op (PROBELAB_CHECK_AUTO_ON) and
  * at the end of every part: no violation anywhere.  TAP output.
  */
-#include "probe_util.h"
+#include "probe_util_tap.h"
 
 static bool vtd;
 static const char *inst, *model;

@@ -11,7 +11,7 @@
 #include <pthread.h>
 #include <unistd.h>
 
-#include "probe_util.h"
+#include "probe_util_tap.h"
 
 struct remover {
 	uint32_t dev_id;

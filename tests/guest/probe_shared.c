@@ -12,7 +12,7 @@
  *    the last one clears it (D2).
  * Under "fixed", "mainline" and (VT-d) "linux-6.1".  TAP output.
  */
-#include "probe_util.h"
+#include "probe_util_tap.h"
 
 static const char *pol_name(unsigned int policy)
 {
