@@ -257,17 +257,7 @@ TEST_F(map, bad_arguments)
 	expect_check_clean(_metadata, "bad arguments");
 }
 
-FIXTURE(map_absent) {};
-
-FIXTURE_SETUP(map_absent)
-{
-	lab_setup(_metadata, false);
-}
-
-FIXTURE_TEARDOWN(map_absent)
-{
-	lab_teardown(_metadata);
-}
+LAB_FIXTURE(map_absent, false);
 
 /* Without page tables in the module the ops answer EOPNOTSUPP. */
 TEST_F(map_absent, eopnotsupp)

@@ -110,6 +110,21 @@ static const struct iommu_kind iommu_vtd __attribute__((unused)) = {
 };
 
 /*
+ * A fixture that is the lab alone (no variant): lab_setup() with
+ * @auto_check, lab_teardown().
+ */
+#define LAB_FIXTURE(fixture, auto_check)				\
+	FIXTURE(fixture) {};						\
+	FIXTURE_SETUP(fixture)						\
+	{								\
+		lab_setup(_metadata, auto_check);			\
+	}								\
+	FIXTURE_TEARDOWN(fixture)					\
+	{								\
+		lab_teardown(_metadata);				\
+	}
+
+/*
  * A fixture's two variants, one per model: variant->iommu is
  * &iommu_smmuv3 or &iommu_vtd.
  */
@@ -222,9 +237,10 @@ static inline int topo_vtd(struct pl_topo_builder *b, const char *name,
 	return ret;
 }
 
-/* A root complex of segment @seg, buses @bs..@be, no rid mask. */
-static inline int topo_rc(struct pl_topo_builder *b, unsigned int seg,
-			  unsigned int bs, unsigned int be)
+/* A root complex of segment @seg, buses @bs..@be, requester IDs & @mask. */
+static inline int topo_rc_mask(struct pl_topo_builder *b, unsigned int seg,
+			       unsigned int bs, unsigned int be,
+			       unsigned int mask)
 {
 	struct probelab_fw_rc rc;
 	int ret;
@@ -233,11 +249,18 @@ static inline int topo_rc(struct pl_topo_builder *b, unsigned int seg,
 	rc.segment = (uint16_t)seg;
 	rc.bus_start = (uint8_t)bs;
 	rc.bus_end = (uint8_t)be;
-	rc.rid_mask = 0xffff;
+	rc.rid_mask = (uint16_t)mask;
 	ret = pl_topo_add_rc(b, &rc, "rc");
 	if (ret < 0)
 		bail("add root complex: %d", ret);
 	return ret;
+}
+
+/* A root complex of segment @seg, buses @bs..@be, no rid mask. */
+static inline int topo_rc(struct pl_topo_builder *b, unsigned int seg,
+			  unsigned int bs, unsigned int be)
+{
+	return topo_rc_mask(b, seg, bs, be, 0xffff);
 }
 
 static inline void topo_map(struct pl_topo_builder *b, int rc, int iommu,
@@ -312,9 +335,11 @@ static inline int topo_load(struct pl_topo_builder *b, unsigned int policy,
  * A description of one instance of @k (not yet loaded): a VT-d DRHD of
  * segment 0 with INCLUDE_PCI_ALL, or an SMMUv3 with 16-bit stream IDs
  * behind root complex 0 (buses 0-255) whose ID map gives stream ID =
- * requester ID.  Callers add to it, then topo_load() it.
+ * requester ID & @rid_mask (0xffff: every function a stream of its own).
+ * Callers add to it, then topo_load() it.
  */
-static inline struct pl_topo_builder *topo_one(const struct iommu_kind *k)
+static inline struct pl_topo_builder *
+topo_one_mask(const struct iommu_kind *k, unsigned int rid_mask)
 {
 	struct pl_topo_builder *b = topo_new();
 
@@ -322,11 +347,16 @@ static inline struct pl_topo_builder *topo_one(const struct iommu_kind *k)
 		topo_vtd(b, k->inst, 0, true);
 	} else {
 		int s = topo_smmu(b, k->inst, 16);
-		int rc = topo_rc(b, 0, 0, 0xff);
+		int rc = topo_rc_mask(b, 0, 0, 0xff, rid_mask);
 
 		topo_map(b, rc, s, 0, 0x10000, 0);
 	}
 	return b;
+}
+
+static inline struct pl_topo_builder *topo_one(const struct iommu_kind *k)
+{
+	return topo_one_mask(k, 0xffff);
 }
 
 /* FW_LOADs topo_one(@k) and, with @reg, registers the instance. */
@@ -614,6 +644,21 @@ static inline void expect_check_clean(struct __test_metadata *_metadata,
 	EXPECT_TRUE(r.auto_check)
 		TH_LOG("%s: automatic checking is off", what);
 	pl_check_result_free(&r);
+}
+
+/*
+ * No violation was reported since lab_setup() zeroed the STATS counters
+ * (they count across LAB_RESET); safe in a FIXTURE_TEARDOWN.
+ */
+static inline void expect_no_violations(struct __test_metadata *_metadata)
+{
+	struct probelab_stats st;
+
+	EXPECT_NE(NULL, lab);
+	if (!lab)
+		return;
+	EXPECT_EQ(0, pl_stats(lab, &st, 0));
+	EXPECT_EQ(0, st.violations) TH_LOG("violations reported");
 }
 
 /* A second owner token (another open /dev/probelab). */
