@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * Guest test: /dev/probelab, the ioctl dispatcher's size/op/flags rules,
- * CAP_SYS_ADMIN, the generic netlink family and debugfs.  TAP output.
+ * CAP_SYS_ADMIN, the generic netlink family and debugfs.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -17,8 +17,8 @@
 #include <netlink/genl/ctrl.h>
 #include <netlink/genl/genl.h>
 
+#include "kselftest_harness.h"
 #include "probelab.h"
-#include "tap.h"
 
 /* A structure larger than the kernel's: tests the copy_struct_from_user tail. */
 struct info_plus {
@@ -74,124 +74,170 @@ static int try_get_info(int fd)
 	return do_ioctl(fd, &i);
 }
 
-static void test_netlink(void)
+/* /dev/probelab: a character device, mode 0600, owned by root */
+TEST(device_node)
 {
-	struct nl_sock *sk = nl_socket_alloc();
-	int fam = -1, grp = -1;
+	struct stat st;
 
-	if (sk && genl_connect(sk) == 0) {
-		fam = genl_ctrl_resolve(sk, PROBELAB_GENL_NAME);
-		grp = genl_ctrl_resolve_grp(sk, PROBELAB_GENL_NAME,
-					    PROBELAB_GENL_MCGRP_EVENTS);
-	}
-	tap_ok(fam > 0, "generic netlink family '%s' resolves (id %d)",
-	       PROBELAB_GENL_NAME, fam);
-	tap_ok(grp > 0, "multicast group '%s' resolves (id %d)",
-	       PROBELAB_GENL_MCGRP_EVENTS, grp);
-	nl_socket_free(sk);
+	ASSERT_EQ(0, stat(PL_DEVICE_PATH, &st));
+	EXPECT_TRUE(S_ISCHR(st.st_mode));
+	EXPECT_EQ(0600, st.st_mode & 07777);
+	EXPECT_EQ(0, st.st_uid);
 }
 
-int main(void)
+/* /dev/probelab open */
+FIXTURE(abi) {
+	int fd;
+};
+
+FIXTURE_SETUP(abi)
+{
+	self->fd = open(PL_DEVICE_PATH, O_RDWR | O_CLOEXEC);
+	ASSERT_LE(0, self->fd) TH_LOG("cannot open %s: %s", PL_DEVICE_PATH,
+				      strerror(errno));
+}
+
+FIXTURE_TEARDOWN(abi)
+{
+	if (self->fd >= 0)
+		close(self->fd);
+}
+
+/*
+ * GET_INFO: the uapi version, itself in ops, its strings terminated, the
+ * running kernel's release.
+ */
+TEST_F(abi, get_info)
+{
+	struct probelab_info info;
+	struct utsname uts;
+
+	init_info(&info, sizeof(info));
+	ASSERT_EQ(0, do_ioctl(self->fd, &info));
+	ASSERT_EQ(0, uname(&uts));
+	EXPECT_EQ(PROBELAB_UAPI_VERSION, info.uapi_version);
+	EXPECT_TRUE(info.ops & (1ull << PROBELAB_OP_GET_INFO));
+	EXPECT_NE(NULL, memchr(info.kernel_running, 0,
+			       sizeof(info.kernel_running)));
+	EXPECT_STREQ(uts.release, info.kernel_running);
+	EXPECT_NE(NULL, memchr(info.module_version, 0,
+			       sizeof(info.module_version)));
+	EXPECT_NE(NULL, memchr(info.kernel_built, 0, sizeof(info.kernel_built)));
+	EXPECT_NE(0, info.module_version[0]);
+}
+
+/*
+ * Size rules: shorter than the structure or 0: EINVAL; longer with a zero
+ * tail: accepted, the tail untouched; a non-zero tail: E2BIG.
+ */
+TEST_F(abi, size_rules)
 {
 	struct probelab_info info;
 	struct info_plus plus;
-	struct utsname uts;
-	struct stat st;
-	char buf[1024];
-	int fd, ret, n;
-	FILE *f;
 
-	tap_plan(21);
-
-	ret = stat(PL_DEVICE_PATH, &st);
-	tap_ok(ret == 0 && S_ISCHR(st.st_mode), "%s is a character device",
-	       PL_DEVICE_PATH);
-	tap_ok(ret == 0 && (st.st_mode & 07777) == 0600 && st.st_uid == 0,
-	       "%s is mode 0600 owned by root (mode %04o uid %u)",
-	       PL_DEVICE_PATH, st.st_mode & 07777, st.st_uid);
-
-	fd = open(PL_DEVICE_PATH, O_RDWR | O_CLOEXEC);
-	if (fd < 0) {
-		tap_diag("cannot open %s: %s", PL_DEVICE_PATH, strerror(errno));
-		return 1;
-	}
-
-	init_info(&info, sizeof(info));
-	ret = do_ioctl(fd, &info);
-	uname(&uts);
-	tap_ok(ret == 0 && info.uapi_version == PROBELAB_UAPI_VERSION,
-	       "GET_INFO succeeds with uapi %u (ret %d)", info.uapi_version, ret);
-	tap_ok(ret == 0 && (info.ops & (1ull << PROBELAB_OP_GET_INFO)),
-	       "GET_INFO lists itself in ops (0x%llx)",
-	       (unsigned long long)info.ops);
-	tap_ok(ret == 0 && !strcmp(info.kernel_running, uts.release) &&
-	       memchr(info.module_version, 0, sizeof(info.module_version)) &&
-	       memchr(info.kernel_built, 0, sizeof(info.kernel_built)) &&
-	       info.module_version[0],
-	       "GET_INFO strings are terminated, running kernel %s",
-	       info.kernel_running);
-
-	/* size rules */
 	init_info(&info, offsetof(struct probelab_info, kernel_running));
-	tap_ok(do_ioctl(fd, &info) == -EINVAL,
-	       "size shorter than the structure: EINVAL");
+	EXPECT_EQ(-EINVAL, do_ioctl(self->fd, &info));
 	init_info(&info, 0);
-	tap_ok(do_ioctl(fd, &info) == -EINVAL, "size 0: EINVAL");
+	EXPECT_EQ(-EINVAL, do_ioctl(self->fd, &info));
 
 	memset(&plus, 0, sizeof(plus));
 	plus.info.size = sizeof(plus);
 	plus.info.op = PROBELAB_OP_GET_INFO;
-	tap_ok(do_ioctl(fd, &plus) == 0 && plus.info.uapi_version ==
-	       PROBELAB_UAPI_VERSION && plus.tail[0] == 0,
-	       "longer structure with a zero tail: accepted, tail untouched");
+	EXPECT_EQ(0, do_ioctl(self->fd, &plus));
+	EXPECT_EQ(PROBELAB_UAPI_VERSION, plus.info.uapi_version);
+	EXPECT_EQ(0, plus.tail[0]);
 	memset(&plus, 0, sizeof(plus));
 	plus.info.size = sizeof(plus);
 	plus.info.op = PROBELAB_OP_GET_INFO;
 	plus.tail[3] = 1;
-	tap_ok(do_ioctl(fd, &plus) == -E2BIG,
-	       "longer structure with a non-zero tail: E2BIG");
+	EXPECT_EQ(-E2BIG, do_ioctl(self->fd, &plus));
+}
 
-	/* op rules */
+/* Op 0 and op 0x7fffffff: EOPNOTSUPP */
+TEST_F(abi, op_rules)
+{
+	struct probelab_info info;
+
 	init_info(&info, sizeof(info));
 	info.op = 0;
-	tap_ok(do_ioctl(fd, &info) == -EOPNOTSUPP, "op 0: EOPNOTSUPP");
+	EXPECT_EQ(-EOPNOTSUPP, do_ioctl(self->fd, &info));
 	init_info(&info, sizeof(info));
 	info.op = 0x7fffffff;
-	tap_ok(do_ioctl(fd, &info) == -EOPNOTSUPP, "op 0x7fffffff: EOPNOTSUPP");
+	EXPECT_EQ(-EOPNOTSUPP, do_ioctl(self->fd, &info));
+}
 
-	/* flags and reserved */
+/* An unknown flag, low or high, and a non-zero reserved field: EINVAL */
+TEST_F(abi, flags_and_reserved)
+{
+	struct probelab_info info;
+
 	init_info(&info, sizeof(info));
 	info.flags = 1;
-	tap_ok(do_ioctl(fd, &info) == -EINVAL, "unknown flag: EINVAL");
+	EXPECT_EQ(-EINVAL, do_ioctl(self->fd, &info));
 	init_info(&info, sizeof(info));
 	info.flags = 0x80000000u;
-	tap_ok(do_ioctl(fd, &info) == -EINVAL, "unknown high flag: EINVAL");
+	EXPECT_EQ(-EINVAL, do_ioctl(self->fd, &info));
 	init_info(&info, sizeof(info));
 	info.__reserved = 1;
-	tap_ok(do_ioctl(fd, &info) == -EINVAL, "non-zero reserved field: EINVAL");
-
-	tap_ok(ioctl(fd, _IO(PROBELAB_IOCTL_TYPE, 0x01), &info) < 0 &&
-	       errno == ENOTTY, "another ioctl number: ENOTTY");
-	tap_ok(ioctl(fd, PROBELAB_IOCTL, (void *)16) < 0 && errno == EFAULT,
-	       "bad pointer: EFAULT");
-
-	/* privilege */
-	ret = as_nobody(fd, try_get_info);
-	tap_ok(ret == EPERM, "ioctl without CAP_SYS_ADMIN (uid 65534, inherited fd): EPERM (got %d)",
-	       ret);
-	ret = as_nobody(-1, try_open);
-	tap_ok(ret == EACCES, "open by uid 65534: EACCES (got %d)", ret);
-	close(fd);
-
-	test_netlink();
-
-	f = fopen("/sys/kernel/debug/probelab/info", "r");
-	n = f ? (int)fread(buf, 1, sizeof(buf) - 1, f) : 0;
-	buf[n > 0 ? n : 0] = 0;
-	if (f)
-		fclose(f);
-	tap_ok(n > 0 && strstr(buf, "module_version:") &&
-	       strstr(buf, uts.release),
-	       "debugfs probelab/info reports the module");
-	return tap_done();
+	EXPECT_EQ(-EINVAL, do_ioctl(self->fd, &info));
 }
+
+/* Another ioctl number: ENOTTY; a bad pointer: EFAULT */
+TEST_F(abi, ioctl_number_and_pointer)
+{
+	struct probelab_info info;
+
+	init_info(&info, sizeof(info));
+	EXPECT_GT(0, ioctl(self->fd, _IO(PROBELAB_IOCTL_TYPE, 0x01), &info));
+	EXPECT_EQ(ENOTTY, errno);
+	EXPECT_GT(0, ioctl(self->fd, PROBELAB_IOCTL, (void *)16));
+	EXPECT_EQ(EFAULT, errno);
+}
+
+/*
+ * Without CAP_SYS_ADMIN (uid 65534): an ioctl on an inherited fd is EPERM,
+ * opening the device EACCES.
+ */
+TEST_F(abi, privilege)
+{
+	EXPECT_EQ(EPERM, as_nobody(self->fd, try_get_info));
+	EXPECT_EQ(EACCES, as_nobody(-1, try_open));
+}
+
+/* The generic netlink family and its multicast group resolve. */
+TEST(netlink)
+{
+	struct nl_sock *sk = nl_socket_alloc();
+	int fam = -1, grp = -1;
+
+	ASSERT_NE(NULL, sk);
+	ASSERT_EQ(0, genl_connect(sk));
+	fam = genl_ctrl_resolve(sk, PROBELAB_GENL_NAME);
+	grp = genl_ctrl_resolve_grp(sk, PROBELAB_GENL_NAME,
+				    PROBELAB_GENL_MCGRP_EVENTS);
+	EXPECT_GT(fam, 0) TH_LOG("family '%s'", PROBELAB_GENL_NAME);
+	EXPECT_GT(grp, 0) TH_LOG("multicast group '%s'",
+				 PROBELAB_GENL_MCGRP_EVENTS);
+	nl_socket_free(sk);
+}
+
+/* debugfs probelab/info reports the module, built for the running kernel */
+TEST(debugfs_info)
+{
+	struct utsname uts;
+	char buf[1024];
+	FILE *f;
+	int n;
+
+	ASSERT_EQ(0, uname(&uts));
+	f = fopen("/sys/kernel/debug/probelab/info", "r");
+	ASSERT_NE(NULL, f);
+	n = (int)fread(buf, 1, sizeof(buf) - 1, f);
+	fclose(f);
+	buf[n > 0 ? n : 0] = 0;
+	EXPECT_GT(n, 0);
+	EXPECT_NE(NULL, strstr(buf, "module_version:"));
+	EXPECT_NE(NULL, strstr(buf, uts.release)) TH_LOG("%s", buf);
+}
+
+TEST_HARNESS_MAIN

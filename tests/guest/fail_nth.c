@@ -13,20 +13,14 @@
  *    final CHECK finds none;
  *  - LAB_RESET succeeds and leaves no lab device, group, domain or
  *    dev_iommu in memory (debugfs stats live_*);
- *  - the module unloads and loads again (else the test bails out).  A failed op
+ *  - the module unloads and loads again.  A failed op
  * is expected (it is what was injected, or follows from it); an op that
  * fails with a warning in the kernel log fails the guest run (vm-run).
- * TAP output.
  */
-#include <unistd.h>
-
 #include "probe_util.h"
 
 #define MAX_N		200
 #define MODULE_PATH	"/opt/probelab/probelab.ko"
-
-static bool vtd;
-static const char *inst;
 
 static int fail_nth(unsigned int action, uint32_t n, struct probelab_inject *out)
 {
@@ -61,24 +55,17 @@ static long live(const char *key)
 	return v[0] ? strtol(v, NULL, 10) : -1;
 }
 
-/* The sequence; every op may fail, the next ones go on regardless. */
-static void sequence(unsigned int *nfail)
+/* The sequence on @k; every op may fail, the next ones go on regardless. */
+static void sequence(const struct iommu_kind *k, unsigned int *nfail)
 {
-	struct pl_topo_builder *b = topo_new();
 	uint32_t a = 0, b1 = 0, b2 = 0, c = 0, g, dom = 0, result;
+	const char *inst = k->inst;
 	struct pl_handle *tok;
 	int ret;
 
 #define OP(x) do { if ((x)) (*nfail)++; } while (0)
-	if (vtd) {
-		topo_vtd(b, "dmar0", 0, true);
-	} else {
-		int s = topo_smmu(b, "smmu0", 16);
-		int rc = topo_rc(b, 0, 0, 0xff);
-
-		topo_map(b, rc, s, 0, 0x10000, 0);
-	}
-	ret = topo_load(b, PROBELAB_POLICY_FIXED, PROBELAB_DOMAIN_DMA);
+	ret = topo_load(topo_one(k), PROBELAB_POLICY_FIXED,
+			PROBELAB_DOMAIN_DMA);
 	OP(ret);
 	if (ret)
 		return;
@@ -121,7 +108,7 @@ static void sequence(unsigned int *nfail)
 #undef OP
 }
 
-/* The module goes and comes back; 0 or the errno, @err says why. */
+/* The module goes and comes back, and the lab is opened again: 0 or the errno, @err says why. */
 static int reload(char *err, size_t len)
 {
 	int ret;
@@ -131,14 +118,36 @@ static int reload(char *err, size_t len)
 	ret = pl_module_unload(3000, NULL, err, len);
 	if (!ret)
 		ret = pl_module_load(MODULE_PATH, NULL, err, len);
-	if (ret)
-		bail("module unload/reload: %s", err);
-	lab_open();
+	if (!ret) {
+		ret = pl_open(&lab);
+		if (ret)
+			snprintf(err, len, "open %s: %s", PL_DEVICE_PATH,
+				 strerror(-ret));
+	}
 	return ret;
 }
 
-static void sweep(void)
+FIXTURE(fail_nth) {};
+FIXTURE_VARIANTS_IOMMU(fail_nth);
+
+FIXTURE_SETUP(fail_nth)
 {
+	lab_setup(_metadata, false);
+}
+
+FIXTURE_TEARDOWN(fail_nth)
+{
+	lab_teardown(_metadata);
+}
+
+/*
+ * The sweep: n = 1, 2, ... until a run completes without reaching its
+ * nth hit (at most MAX_N runs); after every run no violation, LAB_RESET
+ * succeeds and leaves nothing in memory, the module unloads and loads.
+ */
+TEST_F_TIMEOUT(fail_nth, sweep, 600)
+{
+	const struct iommu_kind *k = variant->iommu;
 	unsigned int n, bad_check = 0, bad_reset = 0, bad_leak = 0, runs = 0;
 	struct probelab_inject q;
 	bool done = false;
@@ -151,37 +160,37 @@ static void sweep(void)
 		long lg, ld, li, lv;
 		uint64_t v0, v1;
 
-		must(pl_lab_reset(lab), "LAB_RESET");
+		ASSERT_EQ(0, pl_lab_reset(lab));
 		r = check_run(PROBELAB_CHECK_AUTO_ON);
 		pl_check_result_free(&r);
 		/* STATS counts across LAB_RESET, which ends the sequence */
 		v0 = stats(false).violations;
-		must(fail_nth(PROBELAB_INJECT_FAIL, n, NULL), "INJECT fail-nth");
-		sequence(&nfail);
+		ASSERT_EQ(0, fail_nth(PROBELAB_INJECT_FAIL, n, NULL));
+		sequence(k, &nfail);
 		memset(&q, 0, sizeof(q));
 		q.flags = PROBELAB_INJECT_FAIL_NTH | PROBELAB_INJECT_QUERY;
-		must(pl_inject(lab, &q), "INJECT fail-nth query");
-		must(fail_nth(PROBELAB_INJECT_OFF, 0, NULL), "INJECT fail-nth off");
+		ASSERT_EQ(0, pl_inject(lab, &q));
+		ASSERT_EQ(0, fail_nth(PROBELAB_INJECT_OFF, 0, NULL));
 		runs++;
 		done = !q.fired;
 		if (done && nfail)
-			tap_diag("n=%u: nothing injected, yet %u ops failed", n,
-				 nfail);
+			ksft_print_msg("n=%u: nothing injected, yet %u ops failed\n",
+				       n, nfail);
 
 		r = check_run(0);
 		v1 = stats(false).violations;
 		if (r.found || v1 != v0) {
 			bad_check++;
-			tap_diag("n=%u (%llu hits): %u violations now, %llu during the run%s%s",
-				 n, (unsigned long long)q.hits, r.found,
-				 (unsigned long long)(v1 - v0),
-				 r.nr ? ": " : "", r.nr ? r.v[0].what : "");
+			ksft_print_msg("n=%u (%llu hits): %u violations now, %llu during the run%s%s\n",
+				       n, (unsigned long long)q.hits, r.found,
+				       (unsigned long long)(v1 - v0),
+				       r.nr ? ": " : "", r.nr ? r.v[0].what : "");
 		}
 		pl_check_result_free(&r);
 		ret = pl_lab_reset(lab);
 		if (ret) {
 			bad_reset++;
-			tap_diag("n=%u: LAB_RESET: %s", n, strerror(-ret));
+			ksft_print_msg("n=%u: LAB_RESET: %s\n", n, strerror(-ret));
 		}
 		lg = live("live_groups:");
 		ld = live("live_domains:");
@@ -189,33 +198,18 @@ static void sweep(void)
 		lv = live("lab_devices:");
 		if (lg || ld || li || lv) {
 			bad_leak++;
-			tap_diag("n=%u: after reset: %ld groups, %ld domains, %ld dev_iommus, %ld lab devices",
-				 n, lg, ld, li, lv);
+			ksft_print_msg("n=%u: after reset: %ld groups, %ld domains, %ld dev_iommus, %ld lab devices\n",
+				       n, lg, ld, li, lv);
 		}
-		reload(err, sizeof(err));
+		ASSERT_EQ(0, reload(err, sizeof(err)))
+			TH_LOG("n=%u: module unload/reload: %s", n, err);
 	}
-	tap_ok(done, "%s: the sequence completes once n passes its %u fail-capable hits (%u runs)",
-	       inst, runs ? runs - 1 : 0, runs);
-	tap_ok(!bad_check, "%s: after every run no violation was reported (%u runs bad)",
-	       inst, bad_check);
-	tap_ok(!bad_reset, "%s: LAB_RESET succeeds after every run (%u failed)",
-	       inst, bad_reset);
-	tap_ok(!bad_leak, "%s: nothing left in memory after every reset (%u runs leaked)",
-	       inst, bad_leak);
-	/* reload() bails out when the module cannot go or come back */
-	tap_ok(1, "%s: the module unloaded and loaded again after every run (%u times)",
-	       inst, runs);
+	ksft_print_msg("%s: %u runs, the sequence's %u fail-capable hits\n",
+		       k->inst, runs, runs ? runs - 1 : 0);
+	EXPECT_TRUE(done) TH_LOG("the sequence still hit its nth at n=%u", MAX_N);
+	EXPECT_EQ(0, bad_check) TH_LOG("runs with a violation");
+	EXPECT_EQ(0, bad_reset) TH_LOG("runs whose LAB_RESET failed");
+	EXPECT_EQ(0, bad_leak) TH_LOG("runs that leaked");
 }
 
-int main(void)
-{
-	tap_plan(10);
-	lab_open();
-	vtd = true;
-	inst = "dmar0";
-	sweep();
-	vtd = false;
-	inst = "smmu0";
-	sweep();
-	return lab_close();
-}
+TEST_HARNESS_MAIN

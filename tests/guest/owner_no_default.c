@@ -19,10 +19,8 @@
  *    (the token's release path);
  *  - under "fixed" the window does not exist: the device is probed with
  *    its default domain, and a claim/release round trip stays clean.
- * TAP output.
  */
 #include <pthread.h>
-#include <unistd.h>
 
 #include "probe_util.h"
 
@@ -39,14 +37,10 @@ static void *add_thread(void *arg)
 	return NULL;
 }
 
+/* dmar0 under @policy, registered */
 static void load(unsigned int policy)
 {
-	struct pl_topo_builder *b = topo_new();
-
-	must(pl_lab_reset(lab), "LAB_RESET");
-	topo_vtd(b, "dmar0", 0, true);
-	must(topo_load(b, policy, PROBELAB_DOMAIN_DMA), "FW_LOAD");
-	must(pl_iommu_register(lab, "dmar0"), "IOMMU_REGISTER");
+	load_one(&iommu_vtd, policy, PROBELAB_DOMAIN_DMA, true);
 }
 
 /* The one group of the lab, 0 when there is none. */
@@ -62,40 +56,6 @@ static uint32_t the_group(void)
 	return id;
 }
 
-/* The device in the window: added in a thread, probe.default_domain held. */
-static void window_open(pthread_t *t, struct adder *a)
-{
-	struct probelab_inject c;
-	unsigned int i;
-
-	memset(&c, 0, sizeof(c));
-	snprintf(c.point, sizeof(c.point), "probe.default_domain");
-	c.action = PROBELAB_INJECT_DELAY;
-	c.delay_us = 1000000;
-	must(pl_inject(lab, &c), "INJECT probe.default_domain");
-	a->id = 0;
-	a->ret = -1;
-	if (pthread_create(t, NULL, add_thread, a))
-		bail("pthread_create");
-	/* until the device sits in its group, in the window */
-	for (i = 0; i < 100 && !the_group(); i++)
-		usleep(10000);
-	if (!the_group())
-		bail("the device never joined a group");
-}
-
-static void window_close(pthread_t t, struct adder *a, const char *what)
-{
-	struct probelab_group_info g;
-	pthread_join(t, NULL);
-	must(pl_inject_off(lab, "probe.default_domain"), "INJECT off");
-	g = group_get(the_group());
-	tap_ok(a->ret == 0 && g.domain_id && g.domain_id == g.default_domain_id &&
-	       pl_group_owner(&g) == PL_OWNER_NONE,
-	       "%s: DEV_ADD ends (%d), the group is unowned on its new default domain (%u, default %u)",
-	       what, a->ret, g.domain_id, g.default_domain_id);
-}
-
 /* Violations reported since the lab was reset, and the last one's text. */
 static unsigned long long violations(char *what, size_t len)
 {
@@ -109,99 +69,146 @@ static unsigned long long violations(char *what, size_t len)
 	return total;
 }
 
-static void claim_release(bool device)
-{
-	const char *what = device ? "device claim" : "group claim";
+/*
+ * Policy linux-6.1, and a device in the window: added in a thread with
+ * probe.default_domain held, in its group without a default domain yet.
+ */
+FIXTURE(window) {
+	pthread_t thread;
+	bool joined;
 	struct adder a;
-	unsigned long long before, after;
+	unsigned long long before;
 	char text[PROBELAB_VIOLATION_TEXT];
-	pthread_t t;
-	uint32_t group;
+};
+
+FIXTURE_SETUP(window)
+{
+	struct probelab_inject c;
+	unsigned int i;
+
+	lab_setup(_metadata, false);
+	load(PROBELAB_POLICY_LINUX_6_1);
+	self->before = violations(self->text, sizeof(self->text));
+	memset(&c, 0, sizeof(c));
+	snprintf(c.point, sizeof(c.point), "probe.default_domain");
+	c.action = PROBELAB_INJECT_DELAY;
+	c.delay_us = 1000000;
+	ASSERT_EQ(0, pl_inject(lab, &c));
+	self->a.ret = -1;
+	self->joined = true;
+	ASSERT_EQ(0, pthread_create(&self->thread, NULL, add_thread, &self->a));
+	self->joined = false;
+	/* until the device sits in its group, in the window */
+	for (i = 0; i < 100 && !the_group(); i++)
+		usleep(10000);
+	ASSERT_NE(0, the_group()) TH_LOG("the device never joined a group");
+}
+
+FIXTURE_TEARDOWN(window)
+{
+	if (!self->joined)
+		pthread_join(self->thread, NULL);
+	lab_teardown(_metadata);
+}
+
+/*
+ * The probe ends: DEV_ADD succeeds and the group is unowned on its new
+ * default domain.
+ */
+static void window_close(struct __test_metadata *_metadata,
+			 FIXTURE_DATA(window) *self)
+{
+	struct probelab_group_info g;
+
+	pthread_join(self->thread, NULL);
+	self->joined = true;
+	ASSERT_EQ(0, pl_inject_off(lab, "probe.default_domain"));
+	g = group_get(the_group());
+	EXPECT_EQ(0, self->a.ret) TH_LOG("DEV_ADD");
+	EXPECT_NE(0, g.domain_id);
+	EXPECT_EQ(g.default_domain_id, g.domain_id);
+	EXPECT_EQ(PL_OWNER_NONE, pl_group_owner(&g));
+}
+
+/*
+ * A group claim in the window succeeds, as in 6.1, and so does its
+ * release (no oops); the release with no default domain to go back to is
+ * a violation.
+ */
+TEST_F(window, group_claim)
+{
+	uint32_t group = the_group();
+	unsigned long long after;
 	int claim, rel;
 
-	load(PROBELAB_POLICY_LINUX_6_1);
-	before = violations(text, sizeof(text));
-	window_open(&t, &a);
-	group = the_group();
-	if (device) {
-		struct probelab_dev_info *v;
-		unsigned int n;
-		uint32_t id;
+	claim = pl_claim_group(lab, group);
+	rel = claim ? -1 : pl_release_group(lab, group);
+	after = violations(self->text, sizeof(self->text));
+	EXPECT_EQ(0, claim);
+	EXPECT_EQ(0, rel);
+	EXPECT_GT(after, self->before) TH_LOG("violations; last: %s", self->text);
+	window_close(_metadata, self);
+}
 
-		must(pl_query_devices(lab, &v, &n), "QUERY devices");
-		id = n ? v[0].dev_id : 0;
-		free(v);
-		claim = pl_claim_device(lab, id);
-		rel = claim ? -1 : pl_release_device(lab, id);
-	} else {
-		claim = pl_claim_group(lab, group);
-		rel = claim ? -1 : pl_release_group(lab, group);
-	}
-	after = violations(text, sizeof(text));
-	tap_ok(claim == 0 && rel == 0,
-	       "linux-6.1 %s in the window before the default domain: claim %d, release %d (no oops)",
-	       what, claim, rel);
-	tap_ok(after > before,
-	       "linux-6.1 %s: the release with no default domain is a violation (%llu -> %llu)%s%s",
-	       what, before, after, text[0] ? ": " : "", text);
-	window_close(t, &a, device ? "linux-6.1 device claim" :
-				     "linux-6.1 group claim");
+/* The same with a device claim. */
+TEST_F(window, device_claim)
+{
+	struct probelab_dev_info *v;
+	unsigned long long after;
+	unsigned int n;
+	int claim, rel;
+	uint32_t id;
+
+	ASSERT_EQ(0, pl_query_devices(lab, &v, &n));
+	id = n ? v[0].dev_id : 0;
+	free(v);
+	claim = pl_claim_device(lab, id);
+	rel = claim ? -1 : pl_release_device(lab, id);
+	after = violations(self->text, sizeof(self->text));
+	EXPECT_EQ(0, claim);
+	EXPECT_EQ(0, rel);
+	EXPECT_GT(after, self->before) TH_LOG("violations; last: %s", self->text);
+	window_close(_metadata, self);
 }
 
 /* The claim's token is closed in the window: the file release path. */
-static void claim_close(void)
+TEST_F(window, closed_token)
 {
+	unsigned long long after;
 	struct pl_handle *tok;
-	struct adder a;
-	unsigned long long before, after;
-	char text[PROBELAB_VIOLATION_TEXT];
-	pthread_t t;
 	int claim;
 
-	load(PROBELAB_POLICY_LINUX_6_1);
-	before = violations(text, sizeof(text));
-	window_open(&t, &a);
 	tok = token_open();
 	claim = pl_claim_group(tok, the_group());
 	pl_close(tok);
-	after = violations(text, sizeof(text));
-	tap_ok(claim == 0 && after > before,
-	       "linux-6.1 claim then close in the window: claim %d, a violation reported (%llu -> %llu), no oops",
-	       claim, before, after);
-	window_close(t, &a, "linux-6.1 closed token");
+	after = violations(self->text, sizeof(self->text));
+	EXPECT_EQ(0, claim);
+	EXPECT_GT(after, self->before) TH_LOG("violations; last: %s", self->text);
+	window_close(_metadata, self);
 }
 
-static void fixed(void)
+LAB_FIXTURE(fixed, false);
+
+/*
+ * Under "fixed" the group has its default domain at once; a claim and
+ * release round trip succeeds and reports no violation.
+ */
+TEST_F(fixed, claim_release)
 {
+	char text[PROBELAB_VIOLATION_TEXT];
 	struct probelab_group_info g;
+	unsigned long long n;
 	uint32_t group;
-	int claim, rel;
 
 	load(PROBELAB_POLICY_FIXED);
 	add_pci(0, 0, 2, 0);
 	group = the_group();
 	g = group_get(group);
-	claim = pl_claim_group(lab, group);
-	rel = pl_release_group(lab, group);
-	tap_ok(g.default_domain_id && claim == 0 && rel == 0,
-	       "fixed: the group has its default domain (%u) at once; claim %d, release %d",
-	       g.default_domain_id, claim, rel);
-	{
-		char text[PROBELAB_VIOLATION_TEXT];
-		unsigned long long n = violations(text, sizeof(text));
-
-		tap_ok(n == 0, "fixed: claim and release: no violation since reset (%llu)%s%s",
-		       n, text[0] ? ": " : "", text);
-	}
+	EXPECT_NE(0, g.default_domain_id);
+	EXPECT_EQ(0, pl_claim_group(lab, group));
+	EXPECT_EQ(0, pl_release_group(lab, group));
+	n = violations(text, sizeof(text));
+	EXPECT_EQ(0, n) TH_LOG("violations; first: %s", text);
 }
 
-int main(void)
-{
-	tap_plan(10);
-	lab_open();
-	claim_release(false);
-	claim_release(true);
-	claim_close();
-	fixed();
-	return lab_close();
-}
+TEST_HARNESS_MAIN

@@ -11,8 +11,9 @@
  *              reaching a freed level (invariant 8) at least once
  *   mainline   reproduces: upstream still frees at once (the VT-d
  *              debugfs comment: "could be solved by RCU-freeing")
- * Both IOMMU formats: an SMMUv3 (LPAE) and a VT-d (second-level) domain.
- * TAP output; PGTABLE_RACE_SECONDS overrides the 5 s per run.
+ * Both IOMMU formats: an SMMUv3 (LPAE) and a VT-d (second-level) domain:
+ * one variant per format and policy.  PGTABLE_RACE_SECONDS overrides the
+ * 5 s per run (less than the test's 600 s timeout).
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -24,9 +25,9 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "kselftest_harness.h"
 #include "probelab.h"
 #include "topo.h"
-#include "tap.h"
 
 static const char topo_smmu[] =
 	"{ \"version\": 1, \"iommus\": [ { \"name\": \"smmu0\", \"type\": \"smmuv3\", \"sid_bits\": 16 } ],"
@@ -97,7 +98,7 @@ static int run(struct pl_handle *h, int policy, int vtd, double seconds,
 	memset(o, 0, sizeof(*o));
 	if (pl_topo_load("inline", vtd ? topo_vtd : topo_smmu, &t, err,
 			 sizeof(err))) {
-		tap_diag("topology: %s", err);
+		fprintf(stderr, "# topology: %s\n", err);
 		return o->setup = -EINVAL;
 	}
 	fl.desc_uptr = (uintptr_t)t->blob;
@@ -166,50 +167,83 @@ static int run(struct pl_handle *h, int policy, int vtd, double seconds,
 	o->violations = ck.total;
 out:
 	if (ret)
-		tap_diag("setup or map/unmap failed: %s", strerror(-ret));
+		fprintf(stderr, "# setup or map/unmap failed: %s\n",
+			strerror(-ret));
 	pl_cmd(h, &rs);
 	pl_topo_free(t);
 	return o->setup = ret;
 }
 
-int main(void)
+FIXTURE(pgtable_race) {
+	struct pl_handle *h;
+};
+
+/* each format under each policy, and whether the policy reproduces */
+FIXTURE_VARIANT(pgtable_race) {
+	bool vtd;
+	int policy;
+	bool reproduces;
+};
+
+FIXTURE_VARIANT_ADD(pgtable_race, smmuv3_fixed) {
+	.vtd = false, .policy = PROBELAB_POLICY_FIXED, .reproduces = false,
+};
+
+FIXTURE_VARIANT_ADD(pgtable_race, smmuv3_linux_6_1) {
+	.vtd = false, .policy = PROBELAB_POLICY_LINUX_6_1, .reproduces = true,
+};
+
+FIXTURE_VARIANT_ADD(pgtable_race, smmuv3_mainline) {
+	.vtd = false, .policy = PROBELAB_POLICY_MAINLINE, .reproduces = true,
+};
+
+FIXTURE_VARIANT_ADD(pgtable_race, vtd_fixed) {
+	.vtd = true, .policy = PROBELAB_POLICY_FIXED, .reproduces = false,
+};
+
+FIXTURE_VARIANT_ADD(pgtable_race, vtd_linux_6_1) {
+	.vtd = true, .policy = PROBELAB_POLICY_LINUX_6_1, .reproduces = true,
+};
+
+FIXTURE_VARIANT_ADD(pgtable_race, vtd_mainline) {
+	.vtd = true, .policy = PROBELAB_POLICY_MAINLINE, .reproduces = true,
+};
+
+FIXTURE_SETUP(pgtable_race)
 {
-	static const struct { int policy; const char *name; int reproduces; } p[] = {
-		{ PROBELAB_POLICY_FIXED, "fixed", 0 },
-		{ PROBELAB_POLICY_LINUX_6_1, "linux-6.1", 1 },
-		{ PROBELAB_POLICY_MAINLINE, "mainline", 1 },
-	};
+	struct probelab_info info;
+
+	ASSERT_EQ(0, pl_open(&self->h)) TH_LOG("cannot open " PL_DEVICE_PATH);
+	ASSERT_EQ(0, pl_get_info(self->h, &info));
+}
+
+FIXTURE_TEARDOWN(pgtable_race)
+{
+	if (self->h)
+		pl_close(self->h);
+}
+
+/*
+ * A walk racing unmap: under "fixed" it holds (no violation, some map/
+ * unmap cycles); under the kernel policies it reproduces the
+ * use-after-free at least once.
+ */
+TEST_F_TIMEOUT(pgtable_race, walk_vs_unmap, 600)
+{
 	const char *env = getenv("PGTABLE_RACE_SECONDS");
 	double seconds = env ? atof(env) : 5.0;
-	struct probelab_info info;
-	struct pl_handle *h;
 	struct outcome o;
 
-	tap_plan(6);
-	if (pl_open(&h) || pl_get_info(h, &info)) {
-		tap_diag("cannot open " PL_DEVICE_PATH);
-		return 1;
+	run(self->h, variant->policy, variant->vtd, seconds, &o);
+	ASSERT_EQ(0, o.setup) TH_LOG("setup failed");
+	fprintf(stderr, "# %llu violations in %lu map/unmap cycles\n",
+		o.violations, o.cycles);
+	if (variant->reproduces) {
+		EXPECT_GE(o.violations, 1);
+	} else {
+		EXPECT_EQ(0, o.violations);
+		EXPECT_GT(o.cycles, 0);
 	}
-	for (int vtd = 0; vtd < 2; vtd++) {
-		for (unsigned int i = 0; i < 3; i++) {
-			run(h, p[i].policy, vtd, seconds, &o);
-			if (o.setup) {
-				tap_ok(0, "%s, %s: setup failed (%d)", vtd ? "VT-d" : "SMMUv3",
-				       p[i].name, o.setup);
-				continue;
-			}
-			if (p[i].reproduces)
-				tap_ok(o.violations >= 1,
-				       "%s, %s: walk racing unmap reproduces the use-after-free: %llu violations in %lu map/unmap cycles",
-				       vtd ? "VT-d" : "SMMUv3", p[i].name,
-				       o.violations, o.cycles);
-			else
-				tap_ok(o.violations == 0 && o.cycles > 0,
-				       "%s, %s: walk racing unmap holds: %llu violations in %lu map/unmap cycles",
-				       vtd ? "VT-d" : "SMMUv3", p[i].name,
-				       o.violations, o.cycles);
-		}
-	}
-	pl_close(h);
-	return tap_done();
 }
+
+TEST_HARNESS_MAIN

@@ -3,11 +3,13 @@
  * Guest test: the lab's generic netlink events through libprobelab's
  * monitor - the events of a deferred bind arrive in order with increasing
  * sequence numbers and name what they are about; a monitor that cannot
- * keep up sees exactly how many events it lost.  TAP output.
+ * keep up sees exactly how many events it lost.
  */
 #include <time.h>
 
 #include "probe_util.h"
+
+LAB_FIXTURE(events, false);
 
 #define MAX_EV	2048
 
@@ -72,32 +74,36 @@ static int find(const struct col *c, unsigned int from, uint32_t event,
 	return -1;
 }
 
-static void test_bind_events(void)
+/*
+ * A deferred bind: DEFER, IOMMU_PROBE, RETRIGGER, BIND of the device
+ * arrive in this order, sequence numbers increase by one and timestamps
+ * never go back; each event names what it is about.
+ */
+TEST_F(events, bind)
 {
 	static struct col c;
 	int idef, iprobe, iretr, ibind, ireg;
+	unsigned int i, bad_seq = 0, bad_ts = 0;
 	struct pl_monitor *m;
 	char err[256];
-	unsigned int i, bad_seq = 0, bad_ts = 0;
 	uint32_t id;
 
-	must(pl_monitor_open(&m, err, sizeof(err)), err);
-	must(pl_lab_reset(lab), "LAB_RESET");
+	ASSERT_EQ(0, pl_monitor_open(&m, err, sizeof(err))) TH_LOG("%s", err);
 	load();
 	id = add_pci(0, 0, 1, 0);
 	drain(m, &c, 0);
 	c.n = 0;
 	c.stop_dev = id;
 	drv_bind(id, PROBELAB_DRV_DMA);
-	must(pl_iommu_register(lab, "smmu0"), "IOMMU_REGISTER");
+	ASSERT_EQ(0, pl_iommu_register(lab, "smmu0"));
 	drain(m, &c, 5000);
-	tap_diag("%u events after the bind", c.n);
+	ksft_print_msg("%u events after the bind\n", c.n);
 	for (i = 0; i < c.n; i++)
-		tap_diag("  seq %llu %s dev %u err %d",
-			 (unsigned long long)c.ev[i].seq,
-			 pl_event_name(c.ev[i].event) ?
-			 pl_event_name(c.ev[i].event) : "?",
-			 c.ev[i].dev_id, c.ev[i].err);
+		ksft_print_msg("  seq %llu %s dev %u err %d\n",
+			       (unsigned long long)c.ev[i].seq,
+			       pl_event_name(c.ev[i].event) ?
+			       pl_event_name(c.ev[i].event) : "?",
+			       c.ev[i].dev_id, c.ev[i].err);
 
 	idef = find(&c, 0, PROBELAB_EV_DEFER, id);
 	iprobe = idef < 0 ? -1 : find(&c, (unsigned int)idef,
@@ -106,45 +112,55 @@ static void test_bind_events(void)
 				      PROBELAB_EV_RETRIGGER, id);
 	ibind = iretr < 0 ? -1 : find(&c, (unsigned int)iretr,
 				     PROBELAB_EV_BIND, id);
-	tap_ok(idef >= 0 && iprobe > idef && iretr > iprobe && ibind > iretr,
-	       "DEFER, IOMMU_PROBE, RETRIGGER, BIND of the device arrive in this order (at %d, %d, %d, %d)",
-	       idef, iprobe, iretr, ibind);
+	/* DEFER, then IOMMU_PROBE, RETRIGGER and BIND, in this order */
+	EXPECT_GE(idef, 0);
+	EXPECT_GT(iprobe, idef);
+	EXPECT_GT(iretr, iprobe);
+	EXPECT_GT(ibind, iretr);
 	for (i = 1; i < c.n; i++) {
 		bad_seq += c.ev[i].seq != c.ev[i - 1].seq + 1 ||
 			   c.ev[i].missed || c.ev[i].late;
 		bad_ts += c.ev[i].timestamp_ns < c.ev[i - 1].timestamp_ns;
 	}
-	tap_ok(c.n >= 4 && !bad_seq && !bad_ts,
-	       "sequence numbers increase by one, timestamps never go back (%u events, %u seq faults, %u time faults)",
-	       c.n, bad_seq, bad_ts);
-	tap_ok(idef >= 0 && c.ev[idef].err == -517 &&
-	       !strcmp(c.ev[idef].dev_name, "pci-0000:00:01.0"),
-	       "DEFER names the device and carries -EPROBE_DEFER (err %d, dev '%s')",
-	       idef >= 0 ? c.ev[idef].err : 0,
-	       idef >= 0 ? c.ev[idef].dev_name : "");
-	tap_ok(iprobe >= 0 && c.ev[iprobe].has & PL_EV_HAS_GROUP &&
-	       c.ev[iprobe].group && c.ev[iprobe].has & PL_EV_HAS_DOMAIN &&
-	       c.ev[iprobe].domain_type == PROBELAB_DOMAIN_DMA &&
-	       !strcmp(c.ev[iprobe].iommu, "smmu0") &&
-	       c.ev[iprobe].group == dev_get(id).group_id,
-	       "IOMMU_PROBE names the instance, the group and its DMA domain (iommu '%s', group %u, domain type %u)",
-	       iprobe >= 0 ? c.ev[iprobe].iommu : "",
-	       iprobe >= 0 ? c.ev[iprobe].group : 0,
-	       iprobe >= 0 ? c.ev[iprobe].domain_type : 0);
-	tap_ok(iretr >= 0 && !strcmp(c.ev[iretr].iommu, "smmu0") &&
-	       ibind >= 0 && c.ev[ibind].err == 0 &&
-	       c.ev[ibind].has & PL_EV_HAS_DRIVER &&
-	       c.ev[ibind].driver == PROBELAB_DRV_DMA &&
-	       c.ev[ibind].has & PL_EV_HAS_POLICY &&
-	       c.ev[ibind].policy == PROBELAB_POLICY_FIXED,
-	       "RETRIGGER names the instance; BIND carries the driver, errno 0 and the policy");
+	EXPECT_GE(c.n, 4);
+	EXPECT_EQ(0, bad_seq) TH_LOG("sequence faults");
+	EXPECT_EQ(0, bad_ts) TH_LOG("timestamps going back");
+	ASSERT_GE(idef, 0);
+	ASSERT_GE(iprobe, 0);
+	ASSERT_GE(iretr, 0);
+	ASSERT_GE(ibind, 0);
+
+	/* DEFER names the device and carries -EPROBE_DEFER */
+	EXPECT_EQ(-517, c.ev[idef].err);
+	EXPECT_STREQ("pci-0000:00:01.0", c.ev[idef].dev_name);
+	/* IOMMU_PROBE names the instance, the group and its DMA domain */
+	EXPECT_TRUE(c.ev[iprobe].has & PL_EV_HAS_GROUP);
+	EXPECT_NE(0, c.ev[iprobe].group);
+	EXPECT_TRUE(c.ev[iprobe].has & PL_EV_HAS_DOMAIN);
+	EXPECT_EQ(PROBELAB_DOMAIN_DMA, c.ev[iprobe].domain_type);
+	EXPECT_STREQ("smmu0", c.ev[iprobe].iommu);
+	EXPECT_EQ(dev_get(id).group_id, c.ev[iprobe].group);
+	/* RETRIGGER names the instance; BIND carries the driver, errno 0, the policy */
+	EXPECT_STREQ("smmu0", c.ev[iretr].iommu);
+	EXPECT_EQ(0, c.ev[ibind].err);
+	EXPECT_TRUE(c.ev[ibind].has & PL_EV_HAS_DRIVER);
+	EXPECT_EQ(PROBELAB_DRV_DMA, c.ev[ibind].driver);
+	EXPECT_TRUE(c.ev[ibind].has & PL_EV_HAS_POLICY);
+	EXPECT_EQ(PROBELAB_POLICY_FIXED, c.ev[ibind].policy);
+	/* IOMMU_REGISTER of smmu0 follows the deferral */
 	ireg = find(&c, 0, PROBELAB_EV_IOMMU_REGISTER, 0);
-	tap_ok(ireg > idef && !strcmp(c.ev[ireg].iommu, "smmu0"),
-	       "IOMMU_REGISTER of smmu0 follows the deferral (at %d)", ireg);
+	EXPECT_GT(ireg, idef);
+	ASSERT_GE(ireg, 0);
+	EXPECT_STREQ("smmu0", c.ev[ireg].iommu);
 	pl_monitor_close(m);
 }
 
-static void test_gap(void)
+/*
+ * A monitor with the smallest receive buffer is overrun; once events get
+ * through again it reports the sequence gap, and what it received plus
+ * what it missed equals what a monitor that kept up received.
+ */
+TEST_F(events, gap)
 {
 	static struct col c1, c2;
 	struct pl_monitor_stats s1, s2;
@@ -152,27 +168,25 @@ static void test_gap(void)
 	unsigned int i, gaps = 0;
 	char err[256];
 
-	must(pl_lab_reset(lab), "LAB_RESET");
 	load();
-	must(pl_iommu_register(lab, "smmu0"), "IOMMU_REGISTER");
-	must(pl_monitor_open(&m1, err, sizeof(err)), err);
-	must(pl_monitor_open(&m2, err, sizeof(err)), err);
+	ASSERT_EQ(0, pl_iommu_register(lab, "smmu0"));
+	ASSERT_EQ(0, pl_monitor_open(&m1, err, sizeof(err))) TH_LOG("%s", err);
+	ASSERT_EQ(0, pl_monitor_open(&m2, err, sizeof(err))) TH_LOG("%s", err);
 	/* the smallest receive buffer the kernel allows: one event or two */
-	must(pl_monitor_set_rcvbuf(m2, 1), "SO_RCVBUF");
+	ASSERT_EQ(0, pl_monitor_set_rcvbuf(m2, 1));
 	for (i = 0; i < 40; i++) {
 		uint32_t id = add_pci(0, 0, 1, 0);
 
 		drain(m1, &c1, 0);
-		must(pl_dev_remove(lab, id), "DEV_REMOVE");
+		ASSERT_EQ(0, pl_dev_remove(lab, id));
 		drain(m1, &c1, 0);
 	}
 	drain(m2, &c2, 0);
 	pl_monitor_get_stats(m2, &s2);
-	tap_ok(s2.overruns >= 1,
-	       "a monitor with a tiny receive buffer is overrun (%llu overruns, %u events received so far)",
-	       (unsigned long long)s2.overruns, c2.n);
+	EXPECT_GE(s2.overruns, 1)
+		TH_LOG("%u events received so far", c2.n);
 	/* the loss shows once events get through again: room for them */
-	must(pl_monitor_set_rcvbuf(m2, 1 << 20), "SO_RCVBUF");
+	ASSERT_EQ(0, pl_monitor_set_rcvbuf(m2, 1 << 20));
 	add_pci(0, 0, 2, 0);
 	drain(m1, &c1, 500);
 	drain(m2, &c2, 500);
@@ -180,32 +194,29 @@ static void test_gap(void)
 	pl_monitor_get_stats(m2, &s2);
 	for (i = 0; i < c2.n; i++) {
 		gaps += c2.ev[i].missed != 0;
-		tap_diag("  overrun monitor: seq %llu missed %llu late %d",
-			 (unsigned long long)c2.ev[i].seq,
-			 (unsigned long long)c2.ev[i].missed, c2.ev[i].late);
+		ksft_print_msg("  overrun monitor: seq %llu missed %llu late %d\n",
+			       (unsigned long long)c2.ev[i].seq,
+			       (unsigned long long)c2.ev[i].missed,
+			       c2.ev[i].late);
 	}
-	tap_diag("keeping-up monitor: %u events, seq %llu..%llu", c1.n,
-		 c1.n ? (unsigned long long)c1.ev[0].seq : 0ULL,
-		 c1.n ? (unsigned long long)c1.ev[c1.n - 1].seq : 0ULL);
-	tap_ok(gaps >= 1 && s2.missed > 0 && s2.gaps == gaps,
-	       "the overrun monitor reports the sequence gap (%u gaps, %llu events missed)",
-	       gaps, (unsigned long long)s2.missed);
-	tap_ok(!s1.missed && !s1.overruns && !s1.late && c2.n && c1.n &&
-	       c2.ev[0].seq == c1.ev[0].seq &&
-	       c2.ev[c2.n - 1].seq == c1.ev[c1.n - 1].seq &&
-	       s2.events + s2.missed == s1.events,
-	       "received + missed of the overrun monitor equals what a keeping-up monitor received (%llu + %llu vs %llu)",
-	       (unsigned long long)s2.events, (unsigned long long)s2.missed,
-	       (unsigned long long)s1.events);
+	ksft_print_msg("keeping-up monitor: %u events, seq %llu..%llu\n", c1.n,
+		       c1.n ? (unsigned long long)c1.ev[0].seq : 0ULL,
+		       c1.n ? (unsigned long long)c1.ev[c1.n - 1].seq : 0ULL);
+	/* the overrun monitor reports the gap */
+	EXPECT_GE(gaps, 1);
+	EXPECT_GT(s2.missed, 0);
+	EXPECT_EQ(gaps, s2.gaps);
+	/* received + missed equals what the keeping-up monitor received */
+	EXPECT_EQ(0, s1.missed);
+	EXPECT_EQ(0, s1.overruns);
+	EXPECT_EQ(0, s1.late);
+	ASSERT_NE(0, c2.n);
+	ASSERT_NE(0, c1.n);
+	EXPECT_EQ(c1.ev[0].seq, c2.ev[0].seq);
+	EXPECT_EQ(c1.ev[c1.n - 1].seq, c2.ev[c2.n - 1].seq);
+	EXPECT_EQ(s1.events, s2.events + s2.missed);
 	pl_monitor_close(m1);
 	pl_monitor_close(m2);
 }
 
-int main(void)
-{
-	lab_open();
-	test_bind_events();
-	test_gap();
-	tap_plan(tap_n);
-	return lab_close();
-}
+TEST_HARNESS_MAIN

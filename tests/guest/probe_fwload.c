@@ -3,7 +3,7 @@
  * Guest test: FW_LOAD refuses every kind of bad description with its errno
  * and the record at fault, and leaves the lab exactly as it was (the
  * previous description, its instances, devices and groups); FW_LOAD while
- * lab devices exist or an instance is registered is EBUSY.  TAP output.
+ * lab devices exist or an instance is registered is EBUSY.
  */
 #include <dirent.h>
 
@@ -117,15 +117,17 @@ static size_t rec_offset(const void *blob, size_t len, uint32_t rec)
  * One refused load: errno, the record at fault (~0U header, ~1U "not
  * reported", otherwise the record, with its offset range), lab unchanged.
  */
-static void refuse(const char *what, const void *blob, size_t len,
-		   unsigned int policy, unsigned int domain, int want,
-		   uint32_t want_rec, const struct snap *before)
+static void refuse(struct __test_metadata *_metadata, const char *what,
+		   const void *blob, size_t len, unsigned int policy,
+		   unsigned int domain, int want, uint32_t want_rec,
+		   const struct snap *before)
 {
 	struct pl_fw_reject rej;
 	struct snap after;
 	bool where;
 	int ret;
 
+	memset(&rej, 0, sizeof(rej));
 	ret = pl_fw_load(lab, blob, len, policy, domain, &rej);
 	if (want_rec == ~1U) {
 		where = !rej.valid;
@@ -137,119 +139,161 @@ static void refuse(const char *what, const void *blob, size_t len,
 		where = rej.valid && rej.record == want_rec &&
 			rej.offset >= off;
 	}
-	tap_ok(ret == want && where,
-	       "%s: FW_LOAD refused with %s (got %s), at %s%u (got %s, record %d offset %u)",
-	       what, pl_errno_name(want), ret ? pl_errno_name(ret) : "success",
-	       want_rec == ~0U ? "the header " : want_rec == ~1U ?
-	       "no record " : "record ", want_rec >= ~1U ? 0 : want_rec,
-	       rej.valid ? "a location" : "no location", (int)rej.record,
-	       rej.offset);
+	EXPECT_EQ(want, ret)
+		TH_LOG("%s: FW_LOAD refused with %s (got %s)", what,
+		       pl_errno_name(want), ret ? pl_errno_name(ret) : "success");
+	EXPECT_TRUE(where)
+		TH_LOG("%s: at %s%u (got %s, record %d offset %u)", what,
+		       want_rec == ~0U ? "the header " : want_rec == ~1U ?
+		       "no record " : "record ", want_rec >= ~1U ? 0 : want_rec,
+		       rej.valid ? "a location" : "no location",
+		       (int)rej.record, rej.offset);
 	snap_take(&after);
-	tap_ok(snap_same(before, &after),
-	       "%s: the lab is unchanged (instances %u->%u, devices %u->%u, groups %u->%u, debugfs iommus '%s' -> '%s')",
-	       what, before->ni, after.ni, before->nd, after.nd, before->ng,
-	       after.ng, before->dirs, after.dirs);
+	EXPECT_TRUE(snap_same(before, &after))
+		TH_LOG("%s: the lab changed (instances %u->%u, devices %u->%u, groups %u->%u, debugfs iommus '%s' -> '%s')",
+		       what, before->ni, after.ni, before->nd, after.nd,
+		       before->ng, after.ng, before->dirs, after.dirs);
 	snap_free(&after);
 }
 
-int main(void)
+/* The previous description loaded ("old0"), and what the lab showed then. */
+FIXTURE(fwload) {
+	struct snap before;
+};
+
+FIXTURE_SETUP(fwload)
 {
+	lab_setup(_metadata, false);
+	load_previous();
+	snap_take(&self->before);
+	ASSERT_EQ(1, self->before.ni) TH_LOG("the previous description");
+}
+
+FIXTURE_TEARDOWN(fwload)
+{
+	snap_free(&self->before);
+	lab_teardown(_metadata);
+}
+
+/*
+ * The header and the records' framing: bad magic, version 2, a length
+ * other than total_len, an unknown record type, a reserved field set; an
+ * unknown policy; a blocked default domain.
+ */
+TEST_F(fwload, header_and_records)
+{
+	const struct snap *before = &self->before;
 	struct probelab_fw_hdr *hdr;
 	struct probelab_fw_rec *r;
-	struct snap before;
 	size_t len, off;
-	uint32_t id;
 	void *blob;
-	char *big;
-
-	lab_open();
-	load_previous();
-	snap_take(&before);
-	if (before.ni != 1)
-		bail("the previous description has %u instances", before.ni);
 
 	blob = new_blob(BAD_NONE, &len);
 	hdr = blob;
 	hdr->magic ^= 1;
-	refuse("bad magic", blob, len, 0, PROBELAB_DOMAIN_DMA, -EINVAL, ~0U,
-	       &before);
+	refuse(_metadata, "bad magic", blob, len, 0, PROBELAB_DOMAIN_DMA,
+	       -EINVAL, ~0U, before);
 	hdr->magic ^= 1;
 	hdr->version = 2;
-	refuse("header version 2", blob, len, 0, PROBELAB_DOMAIN_DMA,
-	       -EOPNOTSUPP, ~0U, &before);
+	refuse(_metadata, "header version 2", blob, len, 0,
+	       PROBELAB_DOMAIN_DMA, -EOPNOTSUPP, ~0U, before);
 	hdr->version = PROBELAB_FW_VERSION;
-	refuse("a length other than total_len", blob, len - 8, 0,
-	       PROBELAB_DOMAIN_DMA, -EINVAL, ~0U, &before);
+	refuse(_metadata, "a length other than total_len", blob, len - 8, 0,
+	       PROBELAB_DOMAIN_DMA, -EINVAL, ~0U, before);
 	off = rec_offset(blob, len, 4);
 	r = (struct probelab_fw_rec *)((char *)blob + off);
 	r->type = 99;
-	refuse("unknown record type", blob, len, 0, PROBELAB_DOMAIN_DMA,
-	       -EOPNOTSUPP, 4, &before);
+	refuse(_metadata, "unknown record type", blob, len, 0,
+	       PROBELAB_DOMAIN_DMA, -EOPNOTSUPP, 4, before);
 	r->type = PROBELAB_FW_REC_IDMAP;
 	r->__reserved = 1;
-	refuse("record reserved field set", blob, len, 0, PROBELAB_DOMAIN_DMA,
-	       -EINVAL, 4, &before);
+	refuse(_metadata, "record reserved field set", blob, len, 0,
+	       PROBELAB_DOMAIN_DMA, -EINVAL, 4, before);
 	r->__reserved = 0;
-	refuse("unknown policy 9", blob, len, 9, PROBELAB_DOMAIN_DMA, -EINVAL,
-	       ~1U, &before);
-	refuse("default domain 'blocked'", blob, len, 0,
-	       PROBELAB_DOMAIN_BLOCKED, -EINVAL, ~1U, &before);
+	refuse(_metadata, "unknown policy 9", blob, len, 9,
+	       PROBELAB_DOMAIN_DMA, -EINVAL, ~1U, before);
+	refuse(_metadata, "default domain 'blocked'", blob, len, 0,
+	       PROBELAB_DOMAIN_BLOCKED, -EINVAL, ~1U, before);
 	free(blob);
+	EXPECT_EQ(0, stats(false).violations);
+}
+
+/*
+ * What the records say: a dangling IOMMU reference, overlapping ID maps,
+ * a stream ID beyond sid_bits, a bus range ending before it starts; a
+ * description over 1 MiB.  The previous description still resolves
+ * devices afterwards.
+ */
+TEST_F(fwload, contents)
+{
+	const struct snap *before = &self->before;
+	struct probelab_dev_info d;
+	size_t len;
+	void *blob;
+	char *big;
 
 	blob = new_blob(BAD_SPEC_IOMMU, &len);
-	refuse("dangling IOMMU reference", blob, len, 0, PROBELAB_DOMAIN_DMA,
-	       -EINVAL, 2, &before);
+	refuse(_metadata, "dangling IOMMU reference", blob, len, 0,
+	       PROBELAB_DOMAIN_DMA, -EINVAL, 2, before);
 	free(blob);
 	blob = new_blob(BAD_OVERLAP, &len);
-	refuse("overlapping ID maps", blob, len, 0, PROBELAB_DOMAIN_DMA,
-	       -EINVAL, 5, &before);
+	refuse(_metadata, "overlapping ID maps", blob, len, 0,
+	       PROBELAB_DOMAIN_DMA, -EINVAL, 5, before);
 	free(blob);
 	blob = new_blob(BAD_SID, &len);
-	refuse("stream ID beyond sid_bits", blob, len, 0, PROBELAB_DOMAIN_DMA,
-	       -ERANGE, 2, &before);
+	refuse(_metadata, "stream ID beyond sid_bits", blob, len, 0,
+	       PROBELAB_DOMAIN_DMA, -ERANGE, 2, before);
 	free(blob);
 	blob = new_blob(BAD_BUS, &len);
-	refuse("bus range end < start", blob, len, 0, PROBELAB_DOMAIN_DMA,
-	       -EINVAL, 3, &before);
+	refuse(_metadata, "bus range end < start", blob, len, 0,
+	       PROBELAB_DOMAIN_DMA, -EINVAL, 3, before);
 	free(blob);
 
 	big = calloc(1, PROBELAB_FW_MAX_LEN + 8);
-	if (!big)
-		bail("out of memory");
-	refuse("description over 1 MiB", big, PROBELAB_FW_MAX_LEN + 8, 0,
-	       PROBELAB_DOMAIN_DMA, -E2BIG, ~1U, &before);
+	ASSERT_NE(NULL, big);
+	refuse(_metadata, "description over 1 MiB", big,
+	       PROBELAB_FW_MAX_LEN + 8, 0, PROBELAB_DOMAIN_DMA, -E2BIG, ~1U,
+	       before);
 	free(big);
 
-	/* the previous description still resolves devices */
+	/* the previous description is still in use: stream ID 0x4018 */
+	d = dev_get(add_pci(0, 0, 3, 0));
+	EXPECT_EQ(PROBELAB_DEV_WAITING, d.state);
+	EXPECT_EQ(1, d.nr_iommus);
+	EXPECT_EQ(0, d.iommus[0]);
+	EXPECT_EQ(0x4018, d.ids[0]);
+	EXPECT_EQ(0, stats(false).violations);
+}
+
+/*
+ * A valid description while a lab device exists, or while an instance is
+ * registered: EBUSY, nothing changed; once the lab is idle it loads.
+ */
+TEST_F(fwload, busy)
+{
+	struct snap before;
+	size_t len;
+	uint32_t id;
+	void *blob;
+
 	id = add_pci(0, 0, 3, 0);
-	{
-		struct probelab_dev_info d = dev_get(id);
-
-		tap_ok(d.state == PROBELAB_DEV_WAITING && d.nr_iommus == 1 &&
-		       d.iommus[0] == 0 && d.ids[0] == 0x4018,
-		       "the previous description is still in use (stream ID 0x%x, expected 0x4018)",
-		       d.ids[0]);
-	}
-	snap_free(&before);
-
-	/* a valid description while a lab device exists: EBUSY */
 	snap_take(&before);
 	blob = new_blob(BAD_NONE, &len);
-	refuse("valid description while a lab device exists", blob, len, 0,
-	       PROBELAB_DOMAIN_DMA, -EBUSY, ~1U, &before);
+	refuse(_metadata, "valid description while a lab device exists", blob,
+	       len, 0, PROBELAB_DOMAIN_DMA, -EBUSY, ~1U, &before);
 	snap_free(&before);
-	must(pl_dev_remove(lab, id), "DEV_REMOVE");
-	must(pl_iommu_register(lab, "old0"), "IOMMU_REGISTER");
+	ASSERT_EQ(0, pl_dev_remove(lab, id));
+	ASSERT_EQ(0, pl_iommu_register(lab, "old0"));
 	snap_take(&before);
-	refuse("valid description while an instance is registered", blob, len,
-	       0, PROBELAB_DOMAIN_DMA, -EBUSY, ~1U, &before);
+	refuse(_metadata, "valid description while an instance is registered",
+	       blob, len, 0, PROBELAB_DOMAIN_DMA, -EBUSY, ~1U, &before);
 	snap_free(&before);
-	must(pl_iommu_unregister(lab, "old0"), "IOMMU_UNREGISTER");
-	tap_ok(pl_fw_load(lab, blob, len, 0, PROBELAB_DOMAIN_DMA, NULL) == 0 &&
-	       iommu_get("smmu0").model == PROBELAB_FW_IOMMU_SMMUV3,
-	       "once the lab is idle the valid description loads");
+	ASSERT_EQ(0, pl_iommu_unregister(lab, "old0"));
+	EXPECT_EQ(0, pl_fw_load(lab, blob, len, 0, PROBELAB_DOMAIN_DMA, NULL))
+		TH_LOG("once the lab is idle the valid description loads");
+	EXPECT_EQ(PROBELAB_FW_IOMMU_SMMUV3, iommu_get("smmu0").model);
 	free(blob);
-	tap_ok(stats(false).violations == 0, "no violation reported");
-	tap_plan(tap_n);
-	return lab_close();
+	EXPECT_EQ(0, stats(false).violations);
 }
+
+TEST_HARNESS_MAIN

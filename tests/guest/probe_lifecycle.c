@@ -18,7 +18,7 @@
  *    removed: they read the description without the lab lock.
  *  - A short multi-threaded hammer of the lifecycle operations leaves a
  *    clean lab that resets.
- * TAP output.
+ * No test reports a violation.
  */
 #include <pthread.h>
 #include <sys/stat.h>
@@ -29,16 +29,24 @@
 
 #define SLOW_US		800000	/* dev.visible delay */
 
+FIXTURE(lifecycle) {};
+
+FIXTURE_SETUP(lifecycle)
+{
+	lab_setup(_metadata, false);
+}
+
+FIXTURE_TEARDOWN(lifecycle)
+{
+	expect_no_violations(_metadata);
+	lab_teardown(_metadata);
+}
+
+/* the SMMUv3 instance, registered */
 static void load(void)
 {
-	struct pl_topo_builder *b = topo_new();
-	int s = topo_smmu(b, "smmu0", 16);
-	int rc = topo_rc(b, 0, 0, 0xff);
-
-	must(pl_lab_reset(lab), "LAB_RESET");
-	topo_map(b, rc, s, 0, 0x10000, 0);
-	must(topo_load(b, PROBELAB_POLICY_FIXED, PROBELAB_DOMAIN_DMA), "FW_LOAD");
-	must(pl_iommu_register(lab, "smmu0"), "IOMMU_REGISTER");
+	load_one(&iommu_smmuv3, PROBELAB_POLICY_FIXED, PROBELAB_DOMAIN_DMA,
+		 true);
 }
 
 static uint64_t now_us(void)
@@ -97,7 +105,12 @@ static uint32_t next_id(void)
 	return id + 1;
 }
 
-static void test_remove_while_adding(void)
+/*
+ * D1: DEV_REMOVE and DRV_BIND of a device still being added (dev.visible
+ * delayed): ENOENT; the add completes with the id expected and the device
+ * is probed; once added it is removed normally.
+ */
+TEST_F(lifecycle, remove_while_adding)
 {
 	struct adder a;
 	uint32_t id, result = 0;
@@ -110,17 +123,17 @@ static void test_remove_while_adding(void)
 	rm = pl_dev_remove(lab, id);
 	bind = pl_drv_bind(lab, id, PROBELAB_DRV_DMA, &result);
 	pthread_join(a.thread, NULL);
-	tap_ok(rm == -ENOENT && bind == -ENOENT,
-	       "D1: DEV_REMOVE and DRV_BIND of a device still being added: ENOENT (%s, %s)",
-	       pl_errno_name(rm), pl_errno_name(bind));
-	tap_ok(a.ret == 0 && a.id == id && dev_get(id).state == PROBELAB_DEV_PROBED,
-	       "D1: the add completes (%s, id %u, expected %u) and the device is probed",
-	       pl_errno_name(a.ret), a.id, id);
-	tap_ok(pl_dev_remove(lab, id) == 0 && nr_devices() == 0,
-	       "D1: once added it is removed normally");
+	EXPECT_EQ(-ENOENT, rm) TH_LOG("DEV_REMOVE: %s", pl_errno_name(rm));
+	EXPECT_EQ(-ENOENT, bind) TH_LOG("DRV_BIND: %s", pl_errno_name(bind));
+	EXPECT_EQ(0, a.ret) TH_LOG("the add: %s", pl_errno_name(a.ret));
+	EXPECT_EQ(id, a.id);
+	EXPECT_EQ(PROBELAB_DEV_PROBED, dev_get(id).state);
+	EXPECT_EQ(0, pl_dev_remove(lab, id));
+	EXPECT_EQ(0, nr_devices());
 }
 
-static void test_reset_while_adding(void)
+/* D1: LAB_RESET during DEV_ADD waits for the add, then removes the device. */
+TEST_F(lifecycle, reset_while_adding)
 {
 	struct adder a;
 	uint64_t t0, t;
@@ -133,12 +146,10 @@ static void test_reset_while_adding(void)
 	ret = pl_lab_reset(lab);
 	t = now_us() - t0;
 	pthread_join(a.thread, NULL);
-	tap_ok(ret == 0 && a.ret == 0,
-	       "D1: LAB_RESET during DEV_ADD succeeds (%s), so does the add (%s)",
-	       pl_errno_name(ret), pl_errno_name(a.ret));
-	tap_ok(t >= SLOW_US / 2 && nr_devices() == 0,
-	       "D1: the reset waited for the add (%llu us) and removed the device (%u left)",
-	       (unsigned long long)t, nr_devices());
+	EXPECT_EQ(0, ret) TH_LOG("LAB_RESET: %s", pl_errno_name(ret));
+	EXPECT_EQ(0, a.ret) TH_LOG("DEV_ADD: %s", pl_errno_name(a.ret));
+	EXPECT_GE(t, SLOW_US / 2) TH_LOG("the reset waited for the add");
+	EXPECT_EQ(0, nr_devices());
 }
 
 static int add_named_ret(const char *name)
@@ -148,7 +159,12 @@ static int add_named_ret(const char *name)
 	return pl_dev_add_named(lab, name, &id);
 }
 
-static void test_names(void)
+/*
+ * D6: named devices called "virtual", "platform", "system", "probelab"
+ * are added and in sysfs; the instance device's name (iommu-smmu0) or a
+ * name taken is EEXIST; ".", ".." and "a/b" are EINVAL.
+ */
+TEST_F(lifecycle, names)
 {
 	static const char *const kernel_names[] = {
 		"virtual", "platform", "system", "probelab",
@@ -163,32 +179,25 @@ static void test_names(void)
 		ret = add_named_ret(kernel_names[i]);
 		snprintf(path, sizeof(path), "/sys/bus/probelab/devices/%s",
 			 kernel_names[i]);
-		tap_ok(ret == 0 && !stat(path, &st),
-		       "D6: a named device '%s' is added (%s) and in sysfs",
-		       kernel_names[i], pl_errno_name(ret));
+		EXPECT_EQ(0, ret) TH_LOG("'%s': %s", kernel_names[i],
+					 pl_errno_name(ret));
+		EXPECT_EQ(0, stat(path, &st)) TH_LOG("%s", path);
 	}
-	ret = add_named_ret("iommu-smmu0");
-	tap_ok(ret == -EEXIST,
-	       "D6: a named device 'iommu-smmu0' (the instance device's name): EEXIST (%s)",
-	       pl_errno_name(ret));
-	ret = add_named_ret("virtual");
-	tap_ok(ret == -EEXIST, "D6: 'virtual' a second time: EEXIST (%s)",
-	       pl_errno_name(ret));
-	ret = add_named_ret(".");
-	tap_ok(ret == -EINVAL, "D6: a named device '.': EINVAL (%s)",
-	       pl_errno_name(ret));
-	ret = add_named_ret("..");
-	tap_ok(ret == -EINVAL, "D6: a named device '..': EINVAL (%s)",
-	       pl_errno_name(ret));
-	ret = add_named_ret("a/b");
-	tap_ok(ret == -EINVAL, "D6: a named device 'a/b': EINVAL (%s)",
-	       pl_errno_name(ret));
-	tap_ok(nr_devices() == 4, "D6: four devices in the lab (%u)",
-	       nr_devices());
-	must(pl_lab_reset(lab), "LAB_RESET");
+	EXPECT_EQ(-EEXIST, add_named_ret("iommu-smmu0"));
+	EXPECT_EQ(-EEXIST, add_named_ret("virtual"));
+	EXPECT_EQ(-EINVAL, add_named_ret("."));
+	EXPECT_EQ(-EINVAL, add_named_ret(".."));
+	EXPECT_EQ(-EINVAL, add_named_ret("a/b"));
+	EXPECT_EQ(4, nr_devices());
+	ASSERT_EQ(0, pl_lab_reset(lab));
 }
 
-static void test_refused_bind(void)
+/*
+ * D5: a DRV_BIND refused with EBUSY (group claimed) leaves no wish behind:
+ * after unregister and register the device is probed and bound to
+ * nothing; a later DRV_BIND user binds.
+ */
+TEST_F(lifecycle, refused_bind)
 {
 	struct probelab_dev_info d;
 	uint32_t id, result = 0;
@@ -197,43 +206,34 @@ static void test_refused_bind(void)
 	load();
 	id = add_pci(0, 0, 4, 0);
 	d = dev_get(id);
-	must(pl_claim_group(lab, d.group_id), "OWNER_CLAIM_GROUP");
+	ASSERT_EQ(0, pl_claim_group(lab, d.group_id));
 	ret = pl_drv_bind(lab, id, PROBELAB_DRV_DMA, &result);
-	tap_ok(ret == -EBUSY,
-	       "D5: DRV_BIND dma in a claimed group is refused with EBUSY (%s)",
-	       pl_errno_name(ret));
-	must(pl_iommu_unregister(lab, "smmu0"), "IOMMU_UNREGISTER");
-	must(pl_iommu_register(lab, "smmu0"), "IOMMU_REGISTER");
+	EXPECT_EQ(-EBUSY, ret) TH_LOG("%s", pl_errno_name(ret));
+	ASSERT_EQ(0, pl_iommu_unregister(lab, "smmu0"));
+	ASSERT_EQ(0, pl_iommu_register(lab, "smmu0"));
 	d = dev_get(id);
-	tap_ok(d.state == PROBELAB_DEV_PROBED && d.driver == 0,
-	       "D5: after unregister and register the device is probed and bound to nothing (driver %u)",
-	       d.driver);
+	EXPECT_EQ(PROBELAB_DEV_PROBED, d.state);
+	EXPECT_EQ(0, d.driver);
 	ret = pl_drv_bind(lab, id, PROBELAB_DRV_USER, &result);
-	tap_ok(ret == 0 && result == PROBELAB_BIND_BOUND,
-	       "D5: a later DRV_BIND user binds (%s)", pl_errno_name(ret));
+	EXPECT_EQ(0, ret) TH_LOG("%s", pl_errno_name(ret));
+	EXPECT_EQ(PROBELAB_BIND_BOUND, result);
 }
 
-static void test_fw_load_empty(void)
+/* FW_LOAD with desc_len 0, or of 8 bytes (shorter than the header): EINVAL */
+TEST_F(lifecycle, fw_load_empty)
 {
 	struct probelab_fw_load c;
 	static char blob[8];
-	int ret;
 
-	must(pl_lab_reset(lab), "LAB_RESET");
 	memset(&c, 0, sizeof(c));
 	c.size = sizeof(c);
 	c.op = PROBELAB_OP_FW_LOAD;
 	c.default_domain = PROBELAB_DOMAIN_DMA;
 	c.desc_uptr = (uint64_t)(uintptr_t)blob;
 	c.desc_len = 0;
-	ret = pl_cmd(lab, &c);
-	tap_ok(ret == -EINVAL, "FW_LOAD with desc_len 0: EINVAL (%s)",
-	       pl_errno_name(ret));
+	EXPECT_EQ(-EINVAL, pl_cmd(lab, &c));
 	c.desc_len = sizeof(blob);
-	ret = pl_cmd(lab, &c);
-	tap_ok(ret == -EINVAL,
-	       "FW_LOAD of 8 bytes (shorter than the header): EINVAL (%s)",
-	       pl_errno_name(ret));
+	EXPECT_EQ(-EINVAL, pl_cmd(lab, &c));
 }
 
 /* RACE of_configure on device @id for RACE_MS, on a handle of its own */
@@ -268,7 +268,11 @@ static void *racer_run(void *arg)
 	return NULL;
 }
 
-static void test_reset_while_racing(void)
+/*
+ * RACE of_configure during LAB_RESET: both succeed, and the reset waited
+ * for the RACE threads before dropping the description.
+ */
+TEST_F(lifecycle, reset_while_racing)
 {
 	struct racer rc;
 	uint64_t t0, t;
@@ -284,13 +288,10 @@ static void test_reset_while_racing(void)
 	ret = pl_lab_reset(lab);
 	t = now_us() - t0;
 	pthread_join(rc.thread, NULL);
-	tap_ok(ret == 0 && rc.ret == 0 && rc.cycles > 0,
-	       "RACE during LAB_RESET: both succeed (%s, %s, %llu cycles)",
-	       pl_errno_name(ret), pl_errno_name(rc.ret),
-	       (unsigned long long)rc.cycles);
-	tap_ok(t >= RACE_MS * 1000ULL / 2,
-	       "the reset waited for the RACE threads before dropping the description (%llu us)",
-	       (unsigned long long)t);
+	EXPECT_EQ(0, ret) TH_LOG("LAB_RESET: %s", pl_errno_name(ret));
+	EXPECT_EQ(0, rc.ret) TH_LOG("RACE: %s", pl_errno_name(rc.ret));
+	EXPECT_GT(rc.cycles, 0);
+	EXPECT_GE(t, RACE_MS * 1000ULL / 2) TH_LOG("the reset's wait");
 }
 
 /*
@@ -298,7 +299,7 @@ static void test_reset_while_racing(void)
  * description they read (pl_xlate()) must stay: FW_LOAD with no device
  * and no registered instance left is still EBUSY until they end.
  */
-static void test_fw_load_while_racing(void)
+TEST_F(lifecycle, fw_load_while_racing)
 {
 	struct pl_topo_builder *b = topo_new();
 	int s = topo_smmu(b, "smmu0", 16);
@@ -324,15 +325,14 @@ static void test_fw_load_while_racing(void)
 	ret = pl_fw_load(lab, blob, len, PROBELAB_POLICY_FIXED,
 			 PROBELAB_DOMAIN_DMA, NULL);
 	pthread_join(rc.thread, NULL);
-	tap_ok(removed == 0 && unreg == 0 && ret == -EBUSY,
-	       "FW_LOAD while RACE threads run on a removed device: EBUSY (remove %s, unregister %s, FW_LOAD %s)",
-	       pl_errno_name(removed), pl_errno_name(unreg),
-	       pl_errno_name(ret));
+	EXPECT_EQ(0, removed) TH_LOG("DEV_REMOVE: %s", pl_errno_name(removed));
+	EXPECT_EQ(0, unreg) TH_LOG("IOMMU_UNREGISTER: %s", pl_errno_name(unreg));
+	EXPECT_EQ(-EBUSY, ret) TH_LOG("FW_LOAD while RACE threads run on a removed device: %s",
+				      pl_errno_name(ret));
 	ret = pl_fw_load(lab, blob, len, PROBELAB_POLICY_FIXED,
 			 PROBELAB_DOMAIN_DMA, NULL);
-	tap_ok(rc.ret == 0 && ret == 0,
-	       "the RACE ends normally (%s), then FW_LOAD succeeds (%s)",
-	       pl_errno_name(rc.ret), pl_errno_name(ret));
+	EXPECT_EQ(0, rc.ret) TH_LOG("RACE: %s", pl_errno_name(rc.ret));
+	EXPECT_EQ(0, ret) TH_LOG("FW_LOAD after the RACE: %s", pl_errno_name(ret));
 	free(blob);
 }
 
@@ -412,7 +412,11 @@ static void *hammer_run(void *arg)
 	return NULL;
 }
 
-static void test_hammer(void)
+/*
+ * The hammer: no unexpected errno; CHECK afterwards finds no violation;
+ * LAB_RESET afterwards succeeds and empties the lab.
+ */
+TEST_F(lifecycle, hammer)
 {
 	struct pl_topo_builder *b = topo_new();
 	struct hammer hm[HAMMER_THREADS];
@@ -429,7 +433,7 @@ static void test_hammer(void)
 				   sizeof(err)))
 		bail("description: %s", err);
 	pl_topo_builder_free(b);
-	must(pl_lab_reset(lab), "LAB_RESET");
+	ASSERT_EQ(0, pl_lab_reset(lab));
 	hammer_end = now_us() + HAMMER_MS * 1000ULL;
 	for (i = 0; i < HAMMER_THREADS; i++) {
 		memset(&hm[i], 0, sizeof(hm[i]));
@@ -446,34 +450,21 @@ static void test_hammer(void)
 			bad = hm[i].bad;
 	}
 	free(hammer_blob);
-	tap_ok(ops > 0 && !bad,
-	       "hammer: %lu ops in %u threads for %u ms (%lu succeeded, %lu EBUSY), no unexpected errno (%s)",
-	       ops, HAMMER_THREADS, HAMMER_MS, ok, ebusy,
-	       bad ? pl_errno_name(bad) : "none");
+	ksft_print_msg("hammer: %lu ops in %u threads for %u ms (%lu succeeded, %lu EBUSY)\n",
+		       ops, HAMMER_THREADS, HAMMER_MS, ok, ebusy);
+	EXPECT_GT(ops, 0);
+	EXPECT_EQ(0, bad) TH_LOG("an unexpected errno: %s", pl_errno_name(bad));
 	ret = pl_check(lab, 0, 4, &cr);
-	tap_ok(!ret && cr.found == 0,
-	       "hammer: CHECK afterwards finds no violation (%s, %u found)",
-	       pl_errno_name(ret), ret ? 0 : cr.found);
-	if (!ret)
+	EXPECT_EQ(0, ret) TH_LOG("CHECK: %s", pl_errno_name(ret));
+	if (!ret) {
+		EXPECT_EQ(0, cr.found) TH_LOG("first: %s",
+					      cr.nr ? cr.v[0].what : "");
 		pl_check_result_free(&cr);
+	}
 	ret = pl_lab_reset(lab);
-	tap_ok(ret == 0 && nr_devices() == 0 && nr_groups() == 0,
-	       "hammer: LAB_RESET afterwards succeeds (%s) and empties the lab",
-	       pl_errno_name(ret));
+	EXPECT_EQ(0, ret) TH_LOG("LAB_RESET: %s", pl_errno_name(ret));
+	EXPECT_EQ(0, nr_devices());
+	EXPECT_EQ(0, nr_groups());
 }
 
-int main(void)
-{
-	lab_open();
-	test_fw_load_empty();
-	test_names();
-	test_refused_bind();
-	test_reset_while_adding();
-	test_remove_while_adding();
-	test_reset_while_racing();
-	test_fw_load_while_racing();
-	test_hammer();
-	tap_ok(stats(false).violations == 0, "no violation reported");
-	tap_plan(tap_n);
-	return lab_close();
-}
+TEST_HARNESS_MAIN

@@ -11,8 +11,8 @@
  * checker runs after every op and finds nothing.
  *
  * When the module does not implement MAP, UNMAP and IOVA_TO_PHYS (GET_INFO
- * ops), each round trip is reported as skipped (TAP "# SKIP") and the
- * ops are checked to answer EOPNOTSUPP.  TAP output.
+ * ops), the tests of the map fixture skip and the ops are checked to
+ * answer EOPNOTSUPP (map_absent, which skips when they are there).
  */
 #include <inttypes.h>
 
@@ -45,24 +45,54 @@ static const struct range ranges[] = {
 
 #define NR_RANGES	(sizeof(ranges) / sizeof(ranges[0]))
 
-static bool vtd;
-static const char *model;
-
-static void load(void)
+static bool have_map_ops(uint64_t *ops)
 {
-	struct pl_topo_builder *b = topo_new();
+	struct probelab_info info;
 
-	must(pl_lab_reset(lab), "LAB_RESET");
-	if (vtd) {
-		topo_vtd(b, "dmar0", 0, true);
-	} else {
-		int s = topo_smmu(b, "smmu0", 16);
-		int rc = topo_rc(b, 0, 0, 0xff);
+	must(pl_get_info(lab, &info), "GET_INFO");
+	*ops = info.ops;
+	return (info.ops >> PROBELAB_OP_MAP & 1) &&
+	       (info.ops >> PROBELAB_OP_UNMAP & 1) &&
+	       (info.ops >> PROBELAB_OP_IOVA_TO_PHYS & 1);
+}
 
-		topo_map(b, rc, s, 0, 0x10000, 0);
+/*
+ * An owner's UNMANAGED domain @dom attached to device 00:02.0 (claimed),
+ * and a domain @other of a second token; the checker on after every op.
+ */
+FIXTURE(map) {
+	struct pl_handle *t2;
+	uint32_t dev, dom, other;
+};
+FIXTURE_VARIANTS_IOMMU(map);
+
+FIXTURE_SETUP(map)
+{
+	uint64_t ops;
+
+	lab_setup(_metadata, true);
+	if (!have_map_ops(&ops)) {
+		lab_teardown(_metadata);
+		SETUP_SKIP("MAP, UNMAP or IOVA_TO_PHYS not in GET_INFO ops (0x%" PRIx64 ")",
+			   ops);
 	}
-	must(topo_load(b, PROBELAB_POLICY_FIXED, PROBELAB_DOMAIN_DMA), "FW_LOAD");
-	must(pl_iommu_register(lab, vtd ? "dmar0" : "smmu0"), "IOMMU_REGISTER");
+	self->t2 = token_open();
+	load_one(variant->iommu, PROBELAB_POLICY_FIXED, PROBELAB_DOMAIN_DMA,
+		 true);
+	self->dev = add_pci(0, 0, 2, 0);
+	ASSERT_EQ(0, pl_claim_device(lab, self->dev));
+	ASSERT_EQ(0, pl_domain_alloc(lab, self->dev, PROBELAB_DOMAIN_UNMANAGED,
+				     &self->dom));
+	ASSERT_EQ(0, pl_domain_alloc(self->t2, self->dev,
+				     PROBELAB_DOMAIN_UNMANAGED, &self->other));
+	ASSERT_EQ(0, pl_attach(lab, self->dev, 1, self->dom));
+}
+
+FIXTURE_TEARDOWN(map)
+{
+	if (self->t2)
+		pl_close(self->t2);
+	lab_teardown(_metadata);
 }
 
 /* IOVA_TO_PHYS of @iova is @want (0: must be unmapped, ENOENT). */
@@ -96,7 +126,13 @@ static bool range_is(uint32_t dom, const struct range *r, bool mapped,
 	return true;
 }
 
-static void round_trips(uint32_t dom)
+/*
+ * Every range mapped at once: the first, middle and last page and the
+ * last byte translate, the pages around the 64K mapping do not; UNMAP
+ * returns each length and leaves nothing mapped.  Then the owner's
+ * DETACH, DOMAIN_FREE and release.
+ */
+TEST_F(map, round_trips)
 {
 	uint64_t done[NR_RANGES] = { 0 }, pa;
 	int ret[NR_RANGES];
@@ -104,75 +140,81 @@ static void round_trips(uint32_t dom)
 	unsigned int i;
 
 	for (i = 0; i < NR_RANGES; i++)
-		ret[i] = pl_map(lab, dom, ranges[i].iova, ranges[i].paddr,
+		ret[i] = pl_map(lab, self->dom, ranges[i].iova, ranges[i].paddr,
 				ranges[i].len, RW, &done[i]);
 	for (i = 0; i < NR_RANGES; i++) {
 		const struct range *r = &ranges[i];
-		bool ok = !ret[i] && done[i] == r->len &&
-			  range_is(dom, r, true, why, sizeof(why));
 
-		if (ret[i] || done[i] != r->len)
-			snprintf(why, sizeof(why), "MAP ret %d, done 0x%" PRIx64,
-				 ret[i], done[i]);
-		tap_ok(ok, "%s: map %s at IOVA 0x%" PRIx64 " -> 0x%" PRIx64 ": %s",
-		       model, r->name, r->iova, r->paddr, why);
+		EXPECT_EQ(0, ret[i]) TH_LOG("MAP %s", r->name);
+		EXPECT_EQ(r->len, done[i]) TH_LOG("MAP %s", r->name);
+		EXPECT_TRUE(range_is(self->dom, r, true, why, sizeof(why)))
+			TH_LOG("%s at IOVA 0x%" PRIx64 " -> 0x%" PRIx64 ": %s",
+			       r->name, r->iova, r->paddr, why);
 		pa = 0;
-		ret[i] = pl_iova_to_phys(lab, dom, r->iova + r->len - 1, &pa);
-		tap_ok(!ret[i] && pa == r->paddr + r->len - 1,
-		       "%s: %s: the last byte 0x%" PRIx64 " translates to 0x%" PRIx64 " (ret %d, 0x%" PRIx64 ")",
-		       model, r->name, r->iova + r->len - 1,
-		       r->paddr + r->len - 1, ret[i], pa);
+		EXPECT_EQ(0, pl_iova_to_phys(lab, self->dom,
+					     r->iova + r->len - 1, &pa))
+			TH_LOG("%s: the last byte", r->name);
+		EXPECT_EQ(r->paddr + r->len - 1, pa)
+			TH_LOG("%s: the last byte", r->name);
 	}
 	/* the neighbours of a mapping are not mapped */
-	tap_ok(xlate_is(dom, ranges[1].iova - SZ_4K, 0, why, sizeof(why)) &&
-	       xlate_is(dom, ranges[1].iova + SZ_64K, 0, why, sizeof(why)),
-	       "%s: the pages around the 64K mapping translate to nothing (%s)",
-	       model, why);
+	EXPECT_TRUE(xlate_is(self->dom, ranges[1].iova - SZ_4K, 0, why,
+			     sizeof(why))) TH_LOG("%s", why);
+	EXPECT_TRUE(xlate_is(self->dom, ranges[1].iova + SZ_64K, 0, why,
+			     sizeof(why))) TH_LOG("%s", why);
 	for (i = 0; i < NR_RANGES; i++) {
 		const struct range *r = &ranges[i];
-		int rr = pl_unmap(lab, dom, r->iova, r->len, &done[i]);
-		bool gone = range_is(dom, r, false, why, sizeof(why));
 
-		tap_ok(!rr && done[i] == r->len && gone,
-		       "%s: unmap %s returns the length 0x%" PRIx64 " (ret %d, 0x%" PRIx64 "); afterwards %s",
-		       model, r->name, r->len, rr, done[i], why);
+		EXPECT_EQ(0, pl_unmap(lab, self->dom, r->iova, r->len, &done[i]))
+			TH_LOG("UNMAP %s", r->name);
+		EXPECT_EQ(r->len, done[i]) TH_LOG("UNMAP %s", r->name);
+		EXPECT_TRUE(range_is(self->dom, r, false, why, sizeof(why)))
+			TH_LOG("%s after UNMAP: %s", r->name, why);
 	}
+	ASSERT_EQ(0, pl_detach(lab, self->dev, 1));
+	ASSERT_EQ(0, pl_domain_free(lab, self->dom));
+	ASSERT_EQ(0, pl_release_device(lab, self->dev));
+	expect_check_clean(_metadata, "map, unmap, iova_to_phys");
 }
 
-static void overlaps(uint32_t dom)
+/*
+ * Maps overlapping a 64K mapping fail with EEXIST (the same range, its
+ * second half and beyond, around it) and leave nothing behind; a 4K map
+ * inside a 2M block fails with EEXIST; the 2M block unmaps whole.
+ */
+TEST_F(map, overlaps)
 {
 	const uint64_t x = 0x7000000000ULL, pa = 0x9000000ULL;
+	uint32_t dom = self->dom;
 	uint64_t done = 0;
-	char why[160], why2[160];
-	int r1, r2, r3, r4, r5;
-	bool ok;
+	char why[160];
 
-	must(pl_map(lab, dom, x, pa, SZ_64K, RW, NULL), "MAP 64K");
-	r1 = pl_map(lab, dom, x, pa + SZ_1G, SZ_64K, RW, NULL);
-	r2 = pl_map(lab, dom, x + 0x8000, pa + SZ_1G, SZ_64K, RW, NULL);
-	r3 = pl_map(lab, dom, x - SZ_4K, pa + SZ_1G, SZ_64K + 2 * SZ_4K, RW,
-		    NULL);
-	ok = xlate_is(dom, x + SZ_64K, 0, why, sizeof(why)) &&
-	     xlate_is(dom, x - SZ_4K, 0, why, sizeof(why)) &&
-	     xlate_is(dom, x + 0x8000, pa + 0x8000, why2, sizeof(why2));
-	tap_ok(r1 == -EEXIST && r2 == -EEXIST && r3 == -EEXIST && ok,
-	       "%s: maps overlapping a 64K mapping fail with EEXIST (same range %d, its second half and beyond %d, around it %d) and leave nothing behind (%s)",
-	       model, r1, r2, r3, ok ? "neighbours unmapped, the mapping intact" :
-	       why);
-	must(pl_unmap(lab, dom, x, SZ_64K, NULL), "UNMAP");
-	must(pl_map(lab, dom, x, pa, SZ_2M, RW, NULL), "MAP 2M");
-	r4 = pl_map(lab, dom, x + 0x3000, pa, SZ_4K, RW, NULL);
-	tap_ok(r4 == -EEXIST, "%s: a 4K map inside a 2M block fails with EEXIST (%d)",
-	       model, r4);
-	r5 = pl_unmap(lab, dom, x, SZ_2M, &done);
-	tap_ok(!r5 && done == SZ_2M, "%s: the 2M block unmaps whole (%d, 0x%" PRIx64 ")",
-	       model, r5, done);
+	ASSERT_EQ(0, pl_map(lab, dom, x, pa, SZ_64K, RW, NULL));
+	EXPECT_EQ(-EEXIST, pl_map(lab, dom, x, pa + SZ_1G, SZ_64K, RW, NULL));
+	EXPECT_EQ(-EEXIST, pl_map(lab, dom, x + 0x8000, pa + SZ_1G, SZ_64K,
+				  RW, NULL));
+	EXPECT_EQ(-EEXIST, pl_map(lab, dom, x - SZ_4K, pa + SZ_1G,
+				  SZ_64K + 2 * SZ_4K, RW, NULL));
+	EXPECT_TRUE(xlate_is(dom, x + SZ_64K, 0, why, sizeof(why)))
+		TH_LOG("%s", why);
+	EXPECT_TRUE(xlate_is(dom, x - SZ_4K, 0, why, sizeof(why)))
+		TH_LOG("%s", why);
+	EXPECT_TRUE(xlate_is(dom, x + 0x8000, pa + 0x8000, why, sizeof(why)))
+		TH_LOG("the mapping intact: %s", why);
+	ASSERT_EQ(0, pl_unmap(lab, dom, x, SZ_64K, NULL));
+
+	ASSERT_EQ(0, pl_map(lab, dom, x, pa, SZ_2M, RW, NULL));
+	EXPECT_EQ(-EEXIST, pl_map(lab, dom, x + 0x3000, pa, SZ_4K, RW, NULL));
+	EXPECT_EQ(0, pl_unmap(lab, dom, x, SZ_2M, &done));
+	EXPECT_EQ(SZ_2M, done);
+	expect_check_clean(_metadata, "overlapping maps");
 }
 
 /* domain.map armed to fail: MAP answers its errno and maps nothing. */
-static void inject_map_failure(uint32_t dom)
+TEST_F(map, injected_failure)
 {
 	struct probelab_inject c;
+	uint32_t dom = self->dom;
 	uint64_t pa = 0;
 	int r1, r2, r3;
 
@@ -180,105 +222,54 @@ static void inject_map_failure(uint32_t dom)
 	snprintf(c.point, sizeof(c.point), "domain.map");
 	c.action = PROBELAB_INJECT_FAIL;
 	c.error = -ENOSPC;
-	must(pl_inject(lab, &c), "INJECT domain.map fail");
+	ASSERT_EQ(0, pl_inject(lab, &c));
 	r1 = pl_map(lab, dom, 0x40000000, 0x1000, SZ_4K, RW, NULL);
 	r2 = pl_iova_to_phys(lab, dom, 0x40000000, &pa);
-	must(pl_inject_off(lab, "domain.map"), "INJECT domain.map off");
+	ASSERT_EQ(0, pl_inject_off(lab, "domain.map"));
 	r3 = pl_map(lab, dom, 0x40000000, 0x1000, SZ_4K, RW, NULL);
 	if (!r3)
 		pl_unmap(lab, dom, 0x40000000, SZ_4K, NULL);
-	tap_ok(r1 == -ENOSPC && (r2 || !pa) && !r3,
-	       "%s: domain.map armed to fail: MAP answers ENOSPC and maps nothing (%d, %d, 0x%" PRIx64 "); disarmed it maps (%d)",
-	       model, r1, r2, pa, r3);
+	EXPECT_EQ(-ENOSPC, r1);
+	EXPECT_TRUE(r2 || !pa)
+		TH_LOG("IOVA_TO_PHYS after the failed MAP: %d, 0x%" PRIx64,
+		       r2, pa);
+	EXPECT_EQ(0, r3) TH_LOG("MAP once disarmed");
+	expect_check_clean(_metadata, "an injected MAP failure");
 }
 
-static void bad_args(uint32_t dom, uint32_t other)
+/*
+ * MAP with no prot, unaligned IOVA, unaligned paddr, zero length, a length
+ * not in pages, past 2^48: EINVAL; into a domain of another token: ENOENT.
+ */
+TEST_F(map, bad_arguments)
 {
-	int r[7];
+	uint32_t dom = self->dom;
 
-	r[0] = pl_map(lab, dom, 0x1000, 0x1000, SZ_4K, 0, NULL);
-	r[1] = pl_map(lab, dom, 0x1800, 0x1000, SZ_4K, RW, NULL);
-	r[2] = pl_map(lab, dom, 0x1000, 0x1800, SZ_4K, RW, NULL);
-	r[3] = pl_map(lab, dom, 0x1000, 0x1000, 0, RW, NULL);
-	r[4] = pl_map(lab, dom, 0x1000, 0x1000, 0x1800, RW, NULL);
-	r[5] = pl_map(lab, dom, (1ULL << 48) - SZ_4K, 0x1000, 2 * SZ_4K, RW,
-		      NULL);
-	tap_ok(r[0] == -EINVAL && r[1] == -EINVAL && r[2] == -EINVAL &&
-	       r[3] == -EINVAL && r[4] == -EINVAL && r[5] == -EINVAL,
-	       "%s: MAP with no prot, unaligned IOVA, unaligned paddr, zero length, a length not in pages, past 2^48: EINVAL (%d %d %d %d %d %d)",
-	       model, r[0], r[1], r[2], r[3], r[4], r[5]);
-	r[6] = pl_map(lab, other, 0x1000, 0x1000, SZ_4K, RW, NULL);
-	tap_ok(r[6] == -ENOENT,
-	       "%s: MAP into a domain of another token fails with ENOENT (%d)",
-	       model, r[6]);
-	inject_map_failure(dom);
+	EXPECT_EQ(-EINVAL, pl_map(lab, dom, 0x1000, 0x1000, SZ_4K, 0, NULL));
+	EXPECT_EQ(-EINVAL, pl_map(lab, dom, 0x1800, 0x1000, SZ_4K, RW, NULL));
+	EXPECT_EQ(-EINVAL, pl_map(lab, dom, 0x1000, 0x1800, SZ_4K, RW, NULL));
+	EXPECT_EQ(-EINVAL, pl_map(lab, dom, 0x1000, 0x1000, 0, RW, NULL));
+	EXPECT_EQ(-EINVAL, pl_map(lab, dom, 0x1000, 0x1000, 0x1800, RW, NULL));
+	EXPECT_EQ(-EINVAL, pl_map(lab, dom, (1ULL << 48) - SZ_4K, 0x1000,
+				  2 * SZ_4K, RW, NULL));
+	EXPECT_EQ(-ENOENT, pl_map(lab, self->other, 0x1000, 0x1000, SZ_4K, RW,
+				  NULL));
+	expect_check_clean(_metadata, "bad arguments");
 }
 
-static void run_model(void)
+LAB_FIXTURE(map_absent, false);
+
+/* Without page tables in the module the ops answer EOPNOTSUPP. */
+TEST_F(map_absent, eopnotsupp)
 {
-	struct pl_handle *t2 = token_open();
-	uint32_t a, dom, other;
+	uint64_t pa = 0, done = 0, ops;
 
-	load();
-	a = add_pci(0, 0, 2, 0);
-	must(pl_claim_device(lab, a), "OWNER_CLAIM_DEVICE");
-	must(pl_domain_alloc(lab, a, PROBELAB_DOMAIN_UNMANAGED, &dom),
-	     "DOMAIN_ALLOC");
-	must(pl_domain_alloc(t2, a, PROBELAB_DOMAIN_UNMANAGED, &other),
-	     "DOMAIN_ALLOC (second token)");
-	must(pl_attach(lab, a, 1, dom), "ATTACH");
-	round_trips(dom);
-	overlaps(dom);
-	bad_args(dom, other);
-	must(pl_detach(lab, a, 1), "DETACH");
-	must(pl_domain_free(lab, dom), "DOMAIN_FREE");
-	must(pl_release_device(lab, a), "OWNER_RELEASE");
-	pl_close(t2);
-	check_clean("map, unmap, iova_to_phys");
+	if (have_map_ops(&ops))
+		SKIP(return, "MAP, UNMAP and IOVA_TO_PHYS are in GET_INFO ops (0x%" PRIx64 ")",
+		     ops);
+	EXPECT_EQ(-EOPNOTSUPP, pl_map(lab, 1, 0x1000, 0x1000, SZ_4K, RW, &done));
+	EXPECT_EQ(-EOPNOTSUPP, pl_unmap(lab, 1, 0x1000, SZ_4K, &done));
+	EXPECT_EQ(-EOPNOTSUPP, pl_iova_to_phys(lab, 1, 0x1000, &pa));
 }
 
-/* Without the ops: one SKIP per round trip, and the ops say EOPNOTSUPP. */
-static void skip_model(uint64_t ops)
-{
-	uint64_t pa = 0, done = 0;
-	int r1, r2, r3;
-
-	for (unsigned int i = 0; i < NR_RANGES; i++)
-		tap_skip("%s: map/unmap/iova_to_phys round trip of %s: MAP, UNMAP or IOVA_TO_PHYS not in GET_INFO ops (0x%" PRIx64 ")",
-			 model, ranges[i].name, ops);
-	tap_skip("%s: overlapping maps (EEXIST) and bad arguments: no page tables",
-		 model);
-	r1 = pl_map(lab, 1, 0x1000, 0x1000, SZ_4K, RW, &done);
-	r2 = pl_unmap(lab, 1, 0x1000, SZ_4K, &done);
-	r3 = pl_iova_to_phys(lab, 1, 0x1000, &pa);
-	tap_ok(r1 == -EOPNOTSUPP && r2 == -EOPNOTSUPP && r3 == -EOPNOTSUPP,
-	       "%s: the ops the module does not list answer EOPNOTSUPP (MAP %d, UNMAP %d, IOVA_TO_PHYS %d)",
-	       model, r1, r2, r3);
-}
-
-int main(void)
-{
-	struct probelab_info info;
-	struct pl_check_result r;
-	bool have;
-
-	lab_open();
-	must(pl_get_info(lab, &info), "GET_INFO");
-	have = (info.ops >> PROBELAB_OP_MAP & 1) &&
-	       (info.ops >> PROBELAB_OP_UNMAP & 1) &&
-	       (info.ops >> PROBELAB_OP_IOVA_TO_PHYS & 1);
-	r = check_run(PROBELAB_CHECK_AUTO_ON);
-	pl_check_result_free(&r);
-	for (int m = 0; m < 2; m++) {
-		vtd = m == 0;
-		model = vtd ? "VT-d" : "SMMUv3";
-		if (have)
-			run_model();
-		else
-			skip_model(info.ops);
-	}
-	r = check_run(PROBELAB_CHECK_AUTO_OFF);
-	pl_check_result_free(&r);
-	tap_plan(tap_n);
-	return lab_close();
-}
+TEST_HARNESS_MAIN

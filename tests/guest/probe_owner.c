@@ -17,12 +17,9 @@
  *  - a group that loses its last device takes its claims with it;
  *  - closing the token releases its claims and frees its domains.
  * The invariant checker runs after every op (PROBELAB_CHECK_AUTO_ON) and
- * at the end of every part: no violation anywhere.  TAP output.
+ * at the end of every test: no violation anywhere.
  */
 #include "probe_util.h"
-
-static bool vtd;
-static const char *inst, *model;
 
 /* 00:02.0 alone; 05:01.0 and 05:02.0 share the alias 05:00.0 */
 #define RID_A		0x0010
@@ -32,21 +29,20 @@ static const char *inst, *model;
 #define RID_B3		0x0518
 #define RID_B4		0x0520
 
-static void load(unsigned int default_domain)
+/* the instance registered, DMA default domains, the checker on */
+FIXTURE(owner) {};
+FIXTURE_VARIANTS_IOMMU(owner);
+
+FIXTURE_SETUP(owner)
 {
-	struct pl_topo_builder *b = topo_new();
+	lab_setup(_metadata, true);
+	load_one(variant->iommu, PROBELAB_POLICY_FIXED, PROBELAB_DOMAIN_DMA,
+		 true);
+}
 
-	must(pl_lab_reset(lab), "LAB_RESET");
-	if (vtd) {
-		topo_vtd(b, "dmar0", 0, true);
-	} else {
-		int s = topo_smmu(b, "smmu0", 16);
-		int rc = topo_rc(b, 0, 0, 0xff);
-
-		topo_map(b, rc, s, 0, 0x10000, 0);
-	}
-	must(topo_load(b, PROBELAB_POLICY_FIXED, default_domain), "FW_LOAD");
-	must(pl_iommu_register(lab, inst), "IOMMU_REGISTER");
+FIXTURE_TEARDOWN(owner)
+{
+	lab_teardown(_metadata);
 }
 
 static uint32_t add_b(unsigned int dev)
@@ -54,25 +50,20 @@ static uint32_t add_b(unsigned int dev)
 	return add_pci_alias(0, 5, dev, 0, 5, 0, 0);
 }
 
-static struct hw_entry hw(unsigned int rid)
-{
-	return hw_get(vtd, inst, rid);
-}
-
 /*
- * Every ID in @rids has the entry of domain type @type and, for paging
- * domains, signature @sig (0: any, reported in *@got).
+ * Every ID in @rids has the entry of domain type @type on @k's instance
+ * and, for paging domains, signature @sig (0: any, reported in *@got).
  */
-static bool hw_all(const unsigned int *rids, unsigned int n,
-		   unsigned int type, unsigned long long sig,
+static bool hw_all(const struct iommu_kind *k, const unsigned int *rids,
+		   unsigned int n, unsigned int type, unsigned long long sig,
 		   unsigned long long *got, char *why, size_t len)
 {
-	const char *want = hw_want(vtd, type);
+	const char *want = hw_want(k->vtd, type);
 	unsigned long long first = 0;
 
 	why[0] = 0;
 	for (unsigned int i = 0; i < n; i++) {
-		struct hw_entry e = hw(rids[i]);
+		struct hw_entry e = hw_get(k->vtd, k->inst, rids[i]);
 
 		if (strcmp(e.state, want) ||
 		    (sig && e.sig != sig) || (i && e.sig != first)) {
@@ -96,312 +87,321 @@ static struct probelab_group_info grp(uint32_t dev)
 	return group_get(dev_get(dev).group_id);
 }
 
+/* What the paging domains' signature is called in the model's entries. */
+static const char *sig_name(const struct iommu_kind *k)
+{
+	return k->vtd ? "DID" : "CD";
+}
+
 /* ---- the rules ---------------------------------------------------------- */
 
-static void test_busy_dma_api(void)
+/*
+ * Claims of a group with a bound DMA-API driver fail with EBUSY and
+ * change nothing; once the driver is unbound the group claim succeeds:
+ * owner_cnt 1, blocking domain, QUERY's owned=1.
+ */
+TEST_F(owner, busy_dma_api)
 {
-	uint32_t a;
 	struct probelab_group_info g;
-	int r1, r2, r3;
+	uint32_t a;
 
-	load(PROBELAB_DOMAIN_DMA);
 	a = add_pci(0, 0, 2, 0);
 	drv_bind(a, PROBELAB_DRV_DMA);
 	g = grp(a);
-	r1 = pl_claim_group(lab, g.group_id);
-	r2 = pl_claim_device(lab, a);
-	tap_ok(r1 == -EBUSY && r2 == -EBUSY && grp(a).owner_cnt == 1 &&
-	       grp(a).domain_id == g.default_domain_id,
-	       "%s: claims of a group with a bound DMA-API driver fail with EBUSY (group %d, device %d), owner_cnt stays 1 on the default domain",
-	       model, r1, r2);
-	must(pl_drv_unbind(lab, a), "DRV_UNBIND");
-	r3 = pl_claim_group(lab, g.group_id);
+	EXPECT_EQ(-EBUSY, pl_claim_group(lab, g.group_id));
+	EXPECT_EQ(-EBUSY, pl_claim_device(lab, a));
+	EXPECT_EQ(1, grp(a).owner_cnt);
+	EXPECT_EQ(g.default_domain_id, grp(a).domain_id);
+
+	ASSERT_EQ(0, pl_drv_unbind(lab, a));
+	ASSERT_EQ(0, pl_claim_group(lab, g.group_id));
 	g = grp(a);
-	tap_ok(r3 == 0 && g.owner_cnt == 1 &&
-	       g.domain_type == PROBELAB_DOMAIN_BLOCKED &&
-	       pl_group_owner(&g) == PL_OWNER_CLAIMED,
-	       "%s: once the driver is unbound the group claim succeeds (%d): owner_cnt 1, blocking domain", model, r3);
-	tap_ok(g.owned == 1,
-	       "%s: QUERY reports owned=1 for the claimed group (owned %u)",
-	       model, g.owned);
-	must(pl_release_group(lab, g.group_id), "OWNER_RELEASE");
-	check_clean("claim vs DMA-API driver");
+	EXPECT_EQ(1, g.owner_cnt);
+	EXPECT_EQ(PROBELAB_DOMAIN_BLOCKED, g.domain_type);
+	EXPECT_EQ(PL_OWNER_CLAIMED, pl_group_owner(&g));
+	EXPECT_EQ(1, g.owned);
+	ASSERT_EQ(0, pl_release_group(lab, g.group_id));
+	expect_check_clean(_metadata, "claim vs DMA-API driver");
 }
 
-static void test_busy_other_token(void)
+/*
+ * Another token's group and device claims fail with EBUSY, its release
+ * with EINVAL; a second group claim by the owner fails with EBUSY (a
+ * group claim is one claim); after the release the other token claims
+ * the device and the first is refused.
+ */
+TEST_F(owner, busy_other_token)
 {
 	struct pl_handle *t2 = token_open();
 	struct probelab_group_info g;
-	int r1, r2, r3, r4, r5, r6;
 	uint32_t a;
 
-	load(PROBELAB_DOMAIN_DMA);
 	a = add_pci(0, 0, 2, 0);
 	g = grp(a);
-	must(pl_claim_group(lab, g.group_id), "OWNER_CLAIM_GROUP");
-	r1 = pl_claim_group(t2, g.group_id);
-	r2 = pl_claim_device(t2, a);
-	r3 = pl_release_group(t2, g.group_id);
-	tap_ok(r1 == -EBUSY && r2 == -EBUSY && r3 == -EINVAL &&
-	       grp(a).owner_cnt == 1,
-	       "%s: another token's group and device claims fail with EBUSY (%d, %d), its release with EINVAL (%d); owner_cnt 1",
-	       model, r1, r2, r3);
-	r4 = pl_claim_group(lab, g.group_id);
-	tap_ok(r4 == -EBUSY && grp(a).owner_cnt == 1,
-	       "%s: a second group claim by the owner fails with EBUSY (%d): a group claim is one claim",
-	       model, r4);
-	must(pl_release_group(lab, g.group_id), "OWNER_RELEASE");
-	r5 = pl_claim_device(t2, a);
-	r6 = pl_claim_group(lab, g.group_id);
-	tap_ok(r5 == 0 && r6 == -EBUSY && grp(a).owner_cnt == 1,
-	       "%s: after the release the other token claims the device (%d) and the first is refused (%d)",
-	       model, r5, r6);
-	must(pl_release_device(t2, a), "OWNER_RELEASE device");
+	ASSERT_EQ(0, pl_claim_group(lab, g.group_id));
+	EXPECT_EQ(-EBUSY, pl_claim_group(t2, g.group_id));
+	EXPECT_EQ(-EBUSY, pl_claim_device(t2, a));
+	EXPECT_EQ(-EINVAL, pl_release_group(t2, g.group_id));
+	EXPECT_EQ(1, grp(a).owner_cnt);
+	EXPECT_EQ(-EBUSY, pl_claim_group(lab, g.group_id));
+	EXPECT_EQ(1, grp(a).owner_cnt);
+
+	ASSERT_EQ(0, pl_release_group(lab, g.group_id));
+	ASSERT_EQ(0, pl_claim_device(t2, a));
+	EXPECT_EQ(-EBUSY, pl_claim_group(lab, g.group_id));
+	EXPECT_EQ(1, grp(a).owner_cnt);
+	ASSERT_EQ(0, pl_release_device(t2, a));
 	pl_close(t2);
-	check_clean("claims by two tokens");
+	expect_check_clean(_metadata, "claims by two tokens");
 }
 
-static void test_bind_into_owned(void)
+/*
+ * A DMA-API bind into a group claimed as a whole fails with EBUSY,
+ * probelab-user (driver_managed_dma) binds and the group stays blocked
+ * with owner_cnt 1; the same with a device claim on the other member;
+ * released, the group takes a DMA-API driver again.
+ */
+TEST_F(owner, bind_into_owned)
 {
 	struct probelab_group_info g;
 	uint32_t b1, b2, res = 0;
-	int r1, r2, r3, r4;
 
-	load(PROBELAB_DOMAIN_DMA);
 	b1 = add_b(1);
 	b2 = add_b(2);
 	g = grp(b1);
-	must(pl_claim_group(lab, g.group_id), "OWNER_CLAIM_GROUP");
-	r1 = pl_drv_bind(lab, b1, PROBELAB_DRV_DMA, &res);
-	tap_ok(r1 == -EBUSY && dev_get(b1).driver == 0 && grp(b1).owner_cnt == 1,
-	       "%s: DMA-API bind into a group claimed as a whole fails with EBUSY (%d), nothing bound, owner_cnt 1",
-	       model, r1);
-	r2 = pl_drv_bind(lab, b1, PROBELAB_DRV_USER, &res);
-	tap_ok(r2 == 0 && res == PROBELAB_BIND_BOUND &&
-	       dev_get(b1).driver == PROBELAB_DRV_USER && grp(b1).owner_cnt == 1 &&
-	       grp(b1).domain_type == PROBELAB_DOMAIN_BLOCKED,
-	       "%s: probelab-user (driver_managed_dma) binds into the claimed group (%d), owner_cnt stays 1, still blocked",
-	       model, r2);
-	must(pl_drv_unbind(lab, b1), "DRV_UNBIND");
-	must(pl_release_group(lab, g.group_id), "OWNER_RELEASE");
+	ASSERT_EQ(0, pl_claim_group(lab, g.group_id));
+	EXPECT_EQ(-EBUSY, pl_drv_bind(lab, b1, PROBELAB_DRV_DMA, &res));
+	EXPECT_EQ(0, dev_get(b1).driver);
+	EXPECT_EQ(1, grp(b1).owner_cnt);
+	EXPECT_EQ(0, pl_drv_bind(lab, b1, PROBELAB_DRV_USER, &res));
+	EXPECT_EQ(PROBELAB_BIND_BOUND, res);
+	EXPECT_EQ(PROBELAB_DRV_USER, dev_get(b1).driver);
+	EXPECT_EQ(1, grp(b1).owner_cnt);
+	EXPECT_EQ(PROBELAB_DOMAIN_BLOCKED, grp(b1).domain_type);
+	ASSERT_EQ(0, pl_drv_unbind(lab, b1));
+	ASSERT_EQ(0, pl_release_group(lab, g.group_id));
 
-	must(pl_claim_device(lab, b2), "OWNER_CLAIM_DEVICE");
-	r3 = pl_drv_bind(lab, b1, PROBELAB_DRV_DMA, &res);
-	r4 = pl_drv_bind(lab, b1, PROBELAB_DRV_USER, &res);
-	tap_ok(r3 == -EBUSY && r4 == 0 && grp(b1).owner_cnt == 1,
-	       "%s: with a device claim on 05:02.0, a DMA-API bind of 05:01.0 fails with EBUSY (%d), probelab-user binds (%d)",
-	       model, r3, r4);
-	must(pl_drv_unbind(lab, b1), "DRV_UNBIND");
-	must(pl_release_device(lab, b2), "OWNER_RELEASE device");
+	/* a device claim on 05:02.0; binds of 05:01.0 */
+	ASSERT_EQ(0, pl_claim_device(lab, b2));
+	EXPECT_EQ(-EBUSY, pl_drv_bind(lab, b1, PROBELAB_DRV_DMA, &res));
+	EXPECT_EQ(0, pl_drv_bind(lab, b1, PROBELAB_DRV_USER, &res));
+	EXPECT_EQ(1, grp(b1).owner_cnt);
+	ASSERT_EQ(0, pl_drv_unbind(lab, b1));
+	ASSERT_EQ(0, pl_release_device(lab, b2));
+
 	drv_bind(b1, PROBELAB_DRV_DMA);
 	g = grp(b1);
-	tap_ok(g.owner_cnt == 1 && pl_group_owner(&g) == PL_OWNER_DMA_API &&
-	       g.domain_id == g.default_domain_id,
-	       "%s: released, the group takes a DMA-API driver again (owner_cnt %u, default domain)",
-	       model, g.owner_cnt);
-	must(pl_drv_unbind(lab, b1), "DRV_UNBIND");
-	check_clean("binds into owned groups");
+	EXPECT_EQ(1, g.owner_cnt);
+	EXPECT_EQ(PL_OWNER_DMA_API, pl_group_owner(&g));
+	EXPECT_EQ(g.default_domain_id, g.domain_id);
+	ASSERT_EQ(0, pl_drv_unbind(lab, b1));
+	expect_check_clean(_metadata, "binds into owned groups");
 }
 
-static void test_claim_release_counting(void)
+/*
+ * The first claim moves the whole group (05:01.0, 05:02.0 and the alias)
+ * from its default DMA domain to its blocking domain; device claims by
+ * one token are counted (two on 05:01.0, one on 05:02.0: owner_cnt 3);
+ * a group release without a group claim and a release too many fail with
+ * EINVAL; the last release restores the default domain through the same
+ * DID / CD as before.
+ */
+TEST_F(owner, claim_release_counting)
 {
-	unsigned long long s_def = 0, s;
+	const struct iommu_kind *k = variant->iommu;
+	unsigned long long s_def = 0, s = 0;
 	struct probelab_group_info g, g0;
 	char why[160];
 	uint32_t b1, b2;
-	int r1, r2, r3;
-	bool ok;
 
-	load(PROBELAB_DOMAIN_DMA);
 	b1 = add_b(1);
 	b2 = add_b(2);
 	g0 = grp(b1);
-	ok = hw_all(rids_b, 3, PROBELAB_DOMAIN_DMA, 0, &s_def, why, sizeof(why));
-	tap_ok(ok && s_def && g0.domain_id == g0.default_domain_id,
-	       "%s: before any claim the group's IDs translate through its default DMA domain (%s, sig 0x%llx)",
-	       model, why, s_def);
+	EXPECT_TRUE(hw_all(k, rids_b, 3, PROBELAB_DOMAIN_DMA, 0, &s_def, why,
+			   sizeof(why))) TH_LOG("before any claim: %s", why);
+	EXPECT_NE(0, s_def);
+	EXPECT_EQ(g0.default_domain_id, g0.domain_id);
 
-	must(pl_claim_device(lab, b1), "OWNER_CLAIM_DEVICE");
+	ASSERT_EQ(0, pl_claim_device(lab, b1));
 	g = grp(b1);
-	ok = hw_all(rids_b, 3, PROBELAB_DOMAIN_BLOCKED, 0, NULL, why, sizeof(why));
-	tap_ok(ok && g.domain_type == PROBELAB_DOMAIN_BLOCKED &&
-	       g.domain_id != g.default_domain_id && g.owner_cnt == 1 &&
-	       dev_get(b1).domain_type == PROBELAB_DOMAIN_BLOCKED &&
-	       dev_get(b2).domain_type == PROBELAB_DOMAIN_BLOCKED,
-	       "%s: the first claim moves the whole group to its blocking domain %u: %s for 05:01.0, 05:02.0 and the alias",
-	       model, g.domain_id, why);
+	EXPECT_TRUE(hw_all(k, rids_b, 3, PROBELAB_DOMAIN_BLOCKED, 0, NULL, why,
+			   sizeof(why))) TH_LOG("claimed: %s", why);
+	EXPECT_EQ(PROBELAB_DOMAIN_BLOCKED, g.domain_type);
+	EXPECT_NE(g.default_domain_id, g.domain_id);
+	EXPECT_EQ(1, g.owner_cnt);
+	EXPECT_EQ(PROBELAB_DOMAIN_BLOCKED, dev_get(b1).domain_type);
+	EXPECT_EQ(PROBELAB_DOMAIN_BLOCKED, dev_get(b2).domain_type);
 
-	must(pl_claim_device(lab, b1), "OWNER_CLAIM_DEVICE (again)");
-	must(pl_claim_device(lab, b2), "OWNER_CLAIM_DEVICE");
-	tap_ok(grp(b1).owner_cnt == 3,
-	       "%s: device claims by one token are counted: two on 05:01.0, one on 05:02.0 give owner_cnt %u",
-	       model, grp(b1).owner_cnt);
-	r1 = pl_release_group(lab, g.group_id);
-	tap_ok(r1 == -EINVAL, "%s: a group release without a group claim fails with EINVAL (%d)",
-	       model, r1);
-	must(pl_release_device(lab, b1), "OWNER_RELEASE device");
-	must(pl_release_device(lab, b1), "OWNER_RELEASE device (again)");
+	ASSERT_EQ(0, pl_claim_device(lab, b1));
+	ASSERT_EQ(0, pl_claim_device(lab, b2));
+	EXPECT_EQ(3, grp(b1).owner_cnt);
+	EXPECT_EQ(-EINVAL, pl_release_group(lab, g.group_id));
+	ASSERT_EQ(0, pl_release_device(lab, b1));
+	ASSERT_EQ(0, pl_release_device(lab, b1));
 	g = grp(b1);
-	ok = hw_all(rids_b, 3, PROBELAB_DOMAIN_BLOCKED, 0, NULL, why, sizeof(why));
-	r2 = pl_release_device(lab, b1);
-	tap_ok(g.owner_cnt == 1 && g.domain_type == PROBELAB_DOMAIN_BLOCKED && ok &&
-	       r2 == -EINVAL,
-	       "%s: two releases of 05:01.0 leave owner_cnt %u and the group blocked (%s); a third fails with EINVAL (%d)",
-	       model, g.owner_cnt, why, r2);
-	must(pl_release_device(lab, b2), "OWNER_RELEASE device");
+	EXPECT_TRUE(hw_all(k, rids_b, 3, PROBELAB_DOMAIN_BLOCKED, 0, NULL, why,
+			   sizeof(why))) TH_LOG("05:02.0 still claimed: %s", why);
+	EXPECT_EQ(-EINVAL, pl_release_device(lab, b1));
+	EXPECT_EQ(1, g.owner_cnt);
+	EXPECT_EQ(PROBELAB_DOMAIN_BLOCKED, g.domain_type);
+
+	ASSERT_EQ(0, pl_release_device(lab, b2));
 	g = grp(b1);
-	ok = hw_all(rids_b, 3, PROBELAB_DOMAIN_DMA, s_def, &s, why, sizeof(why));
-	tap_ok(ok && g.owner_cnt == 0 && g.domain_id == g0.default_domain_id &&
-	       dev_get(b2).domain_id == g0.default_domain_id &&
-	       pl_group_owner(&g) == PL_OWNER_NONE,
-	       "%s: the last release restores the default domain %u: %s through the same %s as before (0x%llx)",
-	       model, g.domain_id, why, vtd ? "DID" : "CD", s);
-	r3 = pl_release_device(lab, b2);
-	tap_ok(r3 == -EINVAL, "%s: releasing an unclaimed device fails with EINVAL (%d)",
-	       model, r3);
-	check_clean("claim, count, release");
+	EXPECT_TRUE(hw_all(k, rids_b, 3, PROBELAB_DOMAIN_DMA, s_def, &s, why,
+			   sizeof(why)))
+		TH_LOG("released: %s (%s 0x%llx)", why, sig_name(k), s);
+	EXPECT_EQ(0, g.owner_cnt);
+	EXPECT_EQ(g0.default_domain_id, g.domain_id);
+	EXPECT_EQ(g0.default_domain_id, dev_get(b2).domain_id);
+	EXPECT_EQ(PL_OWNER_NONE, pl_group_owner(&g));
+	EXPECT_EQ(-EINVAL, pl_release_device(lab, b2));
+	expect_check_clean(_metadata, "claim, count, release");
 }
 
-static void test_attach_detach(void)
+/*
+ * ATTACH and DETACH by a token that does not own the group: EPERM; the
+ * owner cannot attach another token's domain (ENOENT).  The entries after
+ * every domain change: an unmanaged domain translates through its own
+ * DID / CD (the same again when reattached through a device, another one
+ * for a second unmanaged domain), identity and blocked domains; an
+ * attached domain cannot be freed (EBUSY); DETACH goes back to the
+ * blocking domain; detached domains free once (then ENOENT); the release
+ * restores the default domain.
+ */
+TEST_F(owner, attach_detach)
 {
-	uint32_t b1, b2, d1, d2, d3, d4, e1, blk;
-	unsigned long long s_def = 0, s1 = 0, s4 = 0, s;
+	const struct iommu_kind *k = variant->iommu;
+	unsigned long long s_def = 0, s1 = 0, s4 = 0, s = 0;
 	struct pl_handle *t2 = token_open();
+	uint32_t b1, b2, d1, d2, d3, d4, e1, blk;
 	struct probelab_group_info g;
-	int r1, r2, r3, r4, r5;
 	char why[160];
-	bool ok;
 
-	load(PROBELAB_DOMAIN_DMA);
 	b1 = add_b(1);
 	b2 = add_b(2);
-	hw_all(rids_b, 3, PROBELAB_DOMAIN_DMA, 0, &s_def, why, sizeof(why));
+	hw_all(k, rids_b, 3, PROBELAB_DOMAIN_DMA, 0, &s_def, why, sizeof(why));
 	g = grp(b1);
-	must(pl_claim_group(lab, g.group_id), "OWNER_CLAIM_GROUP");
+	ASSERT_EQ(0, pl_claim_group(lab, g.group_id));
 	blk = grp(b1).domain_id;
-	must(pl_domain_alloc(lab, b1, PROBELAB_DOMAIN_UNMANAGED, &d1), "DOMAIN_ALLOC");
-	must(pl_domain_alloc(lab, b1, PROBELAB_DOMAIN_IDENTITY, &d2), "DOMAIN_ALLOC");
-	must(pl_domain_alloc(lab, b2, PROBELAB_DOMAIN_BLOCKED, &d3), "DOMAIN_ALLOC");
-	must(pl_domain_alloc(lab, b2, PROBELAB_DOMAIN_UNMANAGED, &d4), "DOMAIN_ALLOC");
-	must(pl_domain_alloc(t2, b1, PROBELAB_DOMAIN_UNMANAGED, &e1), "DOMAIN_ALLOC");
+	ASSERT_EQ(0, pl_domain_alloc(lab, b1, PROBELAB_DOMAIN_UNMANAGED, &d1));
+	ASSERT_EQ(0, pl_domain_alloc(lab, b1, PROBELAB_DOMAIN_IDENTITY, &d2));
+	ASSERT_EQ(0, pl_domain_alloc(lab, b2, PROBELAB_DOMAIN_BLOCKED, &d3));
+	ASSERT_EQ(0, pl_domain_alloc(lab, b2, PROBELAB_DOMAIN_UNMANAGED, &d4));
+	ASSERT_EQ(0, pl_domain_alloc(t2, b1, PROBELAB_DOMAIN_UNMANAGED, &e1));
 
-	r1 = pl_attach(t2, g.group_id, 0, e1);
-	r2 = pl_attach(t2, b1, 1, e1);
-	r3 = pl_detach(t2, g.group_id, 0);
-	tap_ok(r1 == -EPERM && r2 == -EPERM && r3 == -EPERM &&
-	       grp(b1).domain_id == blk,
-	       "%s: ATTACH (by group %d, by device %d) and DETACH (%d) by a token that does not own the group: EPERM, group stays blocked",
-	       model, r1, r2, r3);
-	r4 = pl_attach(lab, g.group_id, 0, e1);
-	tap_ok(r4 == -ENOENT, "%s: the owner cannot attach another token's domain (ENOENT: %d)",
-	       model, r4);
+	EXPECT_EQ(-EPERM, pl_attach(t2, g.group_id, 0, e1));
+	EXPECT_EQ(-EPERM, pl_attach(t2, b1, 1, e1));
+	EXPECT_EQ(-EPERM, pl_detach(t2, g.group_id, 0));
+	EXPECT_EQ(blk, grp(b1).domain_id);
+	EXPECT_EQ(-ENOENT, pl_attach(lab, g.group_id, 0, e1));
 
-	must(pl_attach(lab, g.group_id, 0, d1), "ATTACH d1");
+	ASSERT_EQ(0, pl_attach(lab, g.group_id, 0, d1));
 	g = grp(b1);
-	ok = hw_all(rids_b, 3, PROBELAB_DOMAIN_UNMANAGED, 0, &s1, why, sizeof(why));
-	tap_ok(ok && s1 != s_def && g.domain_id == d1 &&
-	       g.domain_type == PROBELAB_DOMAIN_UNMANAGED &&
-	       dev_get(b2).domain_id == d1,
-	       "%s: ATTACH of unmanaged domain %u: %s, %s 0x%llx (default's 0x%llx)",
-	       model, d1, why, vtd ? "DID" : "STE word 0", s1, s_def);
-	r5 = pl_domain_free(lab, d1);
-	tap_ok(r5 == -EBUSY, "%s: DOMAIN_FREE of the attached domain fails with EBUSY (%d)",
-	       model, r5);
+	EXPECT_TRUE(hw_all(k, rids_b, 3, PROBELAB_DOMAIN_UNMANAGED, 0, &s1,
+			   why, sizeof(why))) TH_LOG("domain %u: %s", d1, why);
+	EXPECT_NE(s_def, s1) TH_LOG("the default domain's %s", sig_name(k));
+	EXPECT_EQ(d1, g.domain_id);
+	EXPECT_EQ(PROBELAB_DOMAIN_UNMANAGED, g.domain_type);
+	EXPECT_EQ(d1, dev_get(b2).domain_id);
+	EXPECT_EQ(-EBUSY, pl_domain_free(lab, d1));
 
-	must(pl_attach(lab, g.group_id, 0, d2), "ATTACH d2");
-	ok = hw_all(rids_b, 3, PROBELAB_DOMAIN_IDENTITY, 0, NULL, why, sizeof(why));
-	tap_ok(ok && grp(b1).domain_id == d2, "%s: ATTACH of identity domain %u: %s",
-	       model, d2, why);
-	must(pl_attach(lab, g.group_id, 0, d3), "ATTACH d3");
-	ok = hw_all(rids_b, 3, PROBELAB_DOMAIN_BLOCKED, 0, NULL, why, sizeof(why));
-	tap_ok(ok && grp(b1).domain_id == d3, "%s: ATTACH of blocked domain %u: %s",
-	       model, d3, why);
-	must(pl_attach(lab, b2, 1, d1), "ATTACH d1 by device");
-	ok = hw_all(rids_b, 3, PROBELAB_DOMAIN_UNMANAGED, s1, &s, why, sizeof(why));
-	tap_ok(ok && grp(b1).domain_id == d1,
-	       "%s: ATTACH of domain %u again (through device 05:02.0): %s with the same %s 0x%llx",
-	       model, d1, why, vtd ? "DID" : "CD", s);
-	must(pl_attach(lab, g.group_id, 0, d4), "ATTACH d4");
-	ok = hw_all(rids_b, 3, PROBELAB_DOMAIN_UNMANAGED, 0, &s4, why, sizeof(why));
-	tap_ok(ok && s4 != s1 && s4 != s_def && grp(b1).domain_id == d4,
-	       "%s: ATTACH of a second unmanaged domain %u: %s with its own %s 0x%llx",
-	       model, d4, why, vtd ? "DID" : "CD", s4);
+	ASSERT_EQ(0, pl_attach(lab, g.group_id, 0, d2));
+	EXPECT_TRUE(hw_all(k, rids_b, 3, PROBELAB_DOMAIN_IDENTITY, 0, NULL,
+			   why, sizeof(why))) TH_LOG("domain %u: %s", d2, why);
+	EXPECT_EQ(d2, grp(b1).domain_id);
+	ASSERT_EQ(0, pl_attach(lab, g.group_id, 0, d3));
+	EXPECT_TRUE(hw_all(k, rids_b, 3, PROBELAB_DOMAIN_BLOCKED, 0, NULL,
+			   why, sizeof(why))) TH_LOG("domain %u: %s", d3, why);
+	EXPECT_EQ(d3, grp(b1).domain_id);
+	ASSERT_EQ(0, pl_attach(lab, b2, 1, d1));
+	EXPECT_TRUE(hw_all(k, rids_b, 3, PROBELAB_DOMAIN_UNMANAGED, s1, &s,
+			   why, sizeof(why)))
+		TH_LOG("domain %u again: %s (%s 0x%llx)", d1, why,
+		       sig_name(k), s);
+	EXPECT_EQ(d1, grp(b1).domain_id);
+	ASSERT_EQ(0, pl_attach(lab, g.group_id, 0, d4));
+	EXPECT_TRUE(hw_all(k, rids_b, 3, PROBELAB_DOMAIN_UNMANAGED, 0, &s4,
+			   why, sizeof(why))) TH_LOG("domain %u: %s", d4, why);
+	EXPECT_NE(s1, s4);
+	EXPECT_NE(s_def, s4);
+	EXPECT_EQ(d4, grp(b1).domain_id);
 
-	must(pl_detach(lab, g.group_id, 0), "DETACH");
+	ASSERT_EQ(0, pl_detach(lab, g.group_id, 0));
 	g = grp(b1);
-	ok = hw_all(rids_b, 3, PROBELAB_DOMAIN_BLOCKED, 0, NULL, why, sizeof(why));
-	tap_ok(ok && g.domain_id == blk && g.domain_type == PROBELAB_DOMAIN_BLOCKED &&
-	       g.owner_cnt == 1,
-	       "%s: DETACH puts the group back on its blocking domain %u: %s", model,
-	       g.domain_id, why);
-	r1 = pl_domain_free(lab, d1);
-	r2 = pl_domain_free(lab, d2);
-	r3 = pl_domain_free(lab, d3);
-	r4 = pl_domain_free(lab, d4);
-	r5 = pl_domain_free(lab, d1);
-	tap_ok(!r1 && !r2 && !r3 && !r4 && r5 == -ENOENT,
-	       "%s: detached domains are freed (%d %d %d %d); freeing one twice fails with ENOENT (%d)",
-	       model, r1, r2, r3, r4, r5);
-	must(pl_release_group(lab, g.group_id), "OWNER_RELEASE");
-	ok = hw_all(rids_b, 3, PROBELAB_DOMAIN_DMA, s_def, NULL, why, sizeof(why));
-	tap_ok(ok && grp(b1).domain_id == grp(b1).default_domain_id,
-	       "%s: the release restores the default domain: %s through its own %s",
-	       model, why, vtd ? "DID" : "CD");
-	must(pl_domain_free(t2, e1), "DOMAIN_FREE");
+	EXPECT_TRUE(hw_all(k, rids_b, 3, PROBELAB_DOMAIN_BLOCKED, 0, NULL, why,
+			   sizeof(why))) TH_LOG("detached: %s", why);
+	EXPECT_EQ(blk, g.domain_id);
+	EXPECT_EQ(PROBELAB_DOMAIN_BLOCKED, g.domain_type);
+	EXPECT_EQ(1, g.owner_cnt);
+	EXPECT_EQ(0, pl_domain_free(lab, d1));
+	EXPECT_EQ(0, pl_domain_free(lab, d2));
+	EXPECT_EQ(0, pl_domain_free(lab, d3));
+	EXPECT_EQ(0, pl_domain_free(lab, d4));
+	EXPECT_EQ(-ENOENT, pl_domain_free(lab, d1));
+
+	ASSERT_EQ(0, pl_release_group(lab, g.group_id));
+	EXPECT_TRUE(hw_all(k, rids_b, 3, PROBELAB_DOMAIN_DMA, s_def, NULL, why,
+			   sizeof(why))) TH_LOG("released: %s", why);
+	g = grp(b1);
+	EXPECT_EQ(g.default_domain_id, g.domain_id);
+	ASSERT_EQ(0, pl_domain_free(t2, e1));
 	pl_close(t2);
-	check_clean("attach and detach");
+	expect_check_clean(_metadata, "attach and detach");
 }
 
-static void test_hot_add(void)
+/*
+ * 05:03.0 hot-added into the claimed group gets its current domain (the
+ * same DID / CD), cannot take a DMA-API driver, probelab-user binds;
+ * 05:04.0 hot-added while the group is detached gets the blocking domain;
+ * the release puts all four devices on the default domain.
+ */
+TEST_F(owner, hot_add)
 {
-	static const unsigned int rids4[] = { RID_B1, RID_B2, RID_ALIAS, RID_B3,
-					      RID_B4 };
-	unsigned long long s_def = 0, s1 = 0, s;
+	static const unsigned int rids4[] = { RID_B1, RID_B2, RID_ALIAS,
+					      RID_B3, RID_B4 };
+	const struct iommu_kind *k = variant->iommu;
+	unsigned long long s_def = 0, s1 = 0;
 	struct probelab_dev_info i3, i4;
 	uint32_t b1, b3, b4, d1;
 	struct probelab_group_info g;
 	char why[160];
-	int r1, r2;
-	bool ok;
 
-	load(PROBELAB_DOMAIN_DMA);
 	b1 = add_b(1);
 	add_b(2);
-	hw_all(rids_b, 3, PROBELAB_DOMAIN_DMA, 0, &s_def, why, sizeof(why));
+	hw_all(k, rids_b, 3, PROBELAB_DOMAIN_DMA, 0, &s_def, why, sizeof(why));
 	g = grp(b1);
-	must(pl_claim_group(lab, g.group_id), "OWNER_CLAIM_GROUP");
-	must(pl_domain_alloc(lab, b1, PROBELAB_DOMAIN_UNMANAGED, &d1), "DOMAIN_ALLOC");
-	must(pl_attach(lab, g.group_id, 0, d1), "ATTACH");
-	hw_all(rids_b, 3, PROBELAB_DOMAIN_UNMANAGED, 0, &s1, why, sizeof(why));
+	ASSERT_EQ(0, pl_claim_group(lab, g.group_id));
+	ASSERT_EQ(0, pl_domain_alloc(lab, b1, PROBELAB_DOMAIN_UNMANAGED, &d1));
+	ASSERT_EQ(0, pl_attach(lab, g.group_id, 0, d1));
+	hw_all(k, rids_b, 3, PROBELAB_DOMAIN_UNMANAGED, 0, &s1, why,
+	       sizeof(why));
 
 	b3 = add_b(3);
 	i3 = dev_get(b3);
-	ok = hw_all(rids4, 4, PROBELAB_DOMAIN_UNMANAGED, s1, NULL, why, sizeof(why));
-	tap_ok(ok && i3.group_id == g.group_id && i3.domain_id == d1 &&
-	       grp(b1).nr_devices == 3,
-	       "%s: 05:03.0 hot-added into the claimed group gets its current domain %u (domain %u, group %u): %s with the same %s",
-	       model, d1, i3.domain_id, i3.group_id, why, vtd ? "DID" : "CD");
-	r1 = pl_drv_bind(lab, b3, PROBELAB_DRV_DMA, NULL);
-	r2 = pl_drv_bind(lab, b3, PROBELAB_DRV_USER, NULL);
-	tap_ok(r1 == -EBUSY && r2 == 0 && grp(b1).owner_cnt == 1,
-	       "%s: the hot-added device cannot take a DMA-API driver (%d), probelab-user binds (%d)",
-	       model, r1, r2);
-	must(pl_detach(lab, g.group_id, 0), "DETACH");
+	EXPECT_TRUE(hw_all(k, rids4, 4, PROBELAB_DOMAIN_UNMANAGED, s1, NULL,
+			   why, sizeof(why))) TH_LOG("05:03.0 added: %s", why);
+	EXPECT_EQ(g.group_id, i3.group_id);
+	EXPECT_EQ(d1, i3.domain_id);
+	EXPECT_EQ(3, grp(b1).nr_devices);
+	EXPECT_EQ(-EBUSY, pl_drv_bind(lab, b3, PROBELAB_DRV_DMA, NULL));
+	EXPECT_EQ(0, pl_drv_bind(lab, b3, PROBELAB_DRV_USER, NULL));
+	EXPECT_EQ(1, grp(b1).owner_cnt);
+
+	ASSERT_EQ(0, pl_detach(lab, g.group_id, 0));
 	b4 = add_b(4);
 	i4 = dev_get(b4);
-	ok = hw_all(rids4, 5, PROBELAB_DOMAIN_BLOCKED, 0, NULL, why, sizeof(why));
-	tap_ok(ok && i4.group_id == g.group_id &&
-	       i4.domain_type == PROBELAB_DOMAIN_BLOCKED,
-	       "%s: 05:04.0 hot-added while the group is detached gets the blocking domain: %s on all five IDs",
-	       model, why);
-	must(pl_release_group(lab, g.group_id), "OWNER_RELEASE");
-	ok = hw_all(rids4, 5, PROBELAB_DOMAIN_DMA, s_def, &s, why, sizeof(why));
-	tap_ok(ok && dev_get(b4).domain_id == g.default_domain_id,
-	       "%s: the release puts all four devices on the default domain: %s",
-	       model, why);
-	must(pl_drv_unbind(lab, b3), "DRV_UNBIND");
-	must(pl_domain_free(lab, d1), "DOMAIN_FREE");
-	check_clean("hot-add into a claimed group");
+	EXPECT_TRUE(hw_all(k, rids4, 5, PROBELAB_DOMAIN_BLOCKED, 0, NULL, why,
+			   sizeof(why))) TH_LOG("05:04.0 added: %s", why);
+	EXPECT_EQ(g.group_id, i4.group_id);
+	EXPECT_EQ(PROBELAB_DOMAIN_BLOCKED, i4.domain_type);
+
+	ASSERT_EQ(0, pl_release_group(lab, g.group_id));
+	EXPECT_TRUE(hw_all(k, rids4, 5, PROBELAB_DOMAIN_DMA, s_def, NULL, why,
+			   sizeof(why))) TH_LOG("released: %s", why);
+	EXPECT_EQ(g.default_domain_id, dev_get(b4).domain_id);
+	ASSERT_EQ(0, pl_drv_unbind(lab, b3));
+	ASSERT_EQ(0, pl_domain_free(lab, d1));
+	expect_check_clean(_metadata, "hot-add into a claimed group");
 }
 
 static bool group_exists(uint32_t gid)
@@ -409,58 +409,62 @@ static bool group_exists(uint32_t gid)
 	return group_get(gid).group_id == gid;
 }
 
-static void test_empty_group(void)
+/*
+ * A group goes away with its last device, claims and all: device-claimed
+ * (a release afterwards: ENOENT), claimed as a whole, or with a bound
+ * DMA-API driver.  A departing device takes its claim with it (the group
+ * back on its default domain); the last member leaving a claimed group
+ * frees it.
+ */
+TEST_F(owner, empty_group)
 {
+	const struct iommu_kind *k = variant->iommu;
 	struct probelab_group_info g;
 	unsigned long long s_def = 0;
 	uint32_t a, b1, b2, gid;
 	char why[160];
-	int r1, r2;
-	bool ok;
+	int ret;
 
-	load(PROBELAB_DOMAIN_DMA);
 	a = add_pci(0, 0, 2, 0);
 	gid = dev_get(a).group_id;
-	must(pl_claim_device(lab, a), "OWNER_CLAIM_DEVICE");
-	must(pl_claim_device(lab, a), "OWNER_CLAIM_DEVICE (again)");
-	must(pl_dev_remove(lab, a), "DEV_REMOVE");
-	r1 = pl_release_device(lab, a);
-	tap_ok(!group_exists(gid) && r1 == -ENOENT,
-	       "%s: a device-claimed group goes away with its last device, claims and all (group %u gone, release ENOENT: %d)",
-	       model, gid, r1);
+	ASSERT_EQ(0, pl_claim_device(lab, a));
+	ASSERT_EQ(0, pl_claim_device(lab, a));
+	ASSERT_EQ(0, pl_dev_remove(lab, a));
+	ret = pl_release_device(lab, a);
+	EXPECT_FALSE(group_exists(gid)) TH_LOG("device-claimed group %u", gid);
+	EXPECT_EQ(-ENOENT, ret);
+
 	a = add_pci(0, 0, 2, 0);
 	gid = dev_get(a).group_id;
-	must(pl_claim_group(lab, gid), "OWNER_CLAIM_GROUP");
-	must(pl_dev_remove(lab, a), "DEV_REMOVE");
-	r2 = pl_release_group(lab, gid);
-	tap_ok(!group_exists(gid) && r2 == -ENOENT,
-	       "%s: so does a group claimed as a whole (group %u gone, release ENOENT: %d)",
-	       model, gid, r2);
+	ASSERT_EQ(0, pl_claim_group(lab, gid));
+	ASSERT_EQ(0, pl_dev_remove(lab, a));
+	ret = pl_release_group(lab, gid);
+	EXPECT_FALSE(group_exists(gid)) TH_LOG("group %u claimed whole", gid);
+	EXPECT_EQ(-ENOENT, ret);
+
 	a = add_pci(0, 0, 2, 0);
 	gid = dev_get(a).group_id;
 	drv_bind(a, PROBELAB_DRV_DMA);
-	must(pl_dev_remove(lab, a), "DEV_REMOVE");
-	tap_ok(!group_exists(gid), "%s: and a group with a bound DMA-API driver (group %u gone)",
-	       model, gid);
+	ASSERT_EQ(0, pl_dev_remove(lab, a));
+	EXPECT_FALSE(group_exists(gid)) TH_LOG("group %u with a driver", gid);
 
 	b1 = add_b(1);
 	b2 = add_b(2);
-	hw_all(rids_b, 3, PROBELAB_DOMAIN_DMA, 0, &s_def, why, sizeof(why));
+	hw_all(k, rids_b, 3, PROBELAB_DOMAIN_DMA, 0, &s_def, why, sizeof(why));
 	gid = dev_get(b1).group_id;
-	must(pl_claim_device(lab, b1), "OWNER_CLAIM_DEVICE");
-	must(pl_dev_remove(lab, b1), "DEV_REMOVE");
+	ASSERT_EQ(0, pl_claim_device(lab, b1));
+	ASSERT_EQ(0, pl_dev_remove(lab, b1));
 	g = group_get(gid);
-	ok = hw_all(rids_b + 1, 2, PROBELAB_DOMAIN_DMA, s_def, NULL, why, sizeof(why));
-	tap_ok(g.owner_cnt == 0 && g.domain_id == g.default_domain_id && ok &&
-	       pl_group_owner(&g) == PL_OWNER_NONE,
-	       "%s: a departing device takes its claim with it: owner_cnt %u, group back on its default domain (%s)",
-	       model, g.owner_cnt, why);
-	must(pl_claim_device(lab, b2), "OWNER_CLAIM_DEVICE");
-	must(pl_dev_remove(lab, b2), "DEV_REMOVE");
-	tap_ok(!group_exists(gid) && nr_groups() == 0,
-	       "%s: the last member leaving a claimed group frees it (%u groups left)",
-	       model, nr_groups());
-	check_clean("groups that lose their devices");
+	EXPECT_EQ(0, g.owner_cnt);
+	EXPECT_EQ(g.default_domain_id, g.domain_id);
+	EXPECT_TRUE(hw_all(k, rids_b + 1, 2, PROBELAB_DOMAIN_DMA, s_def, NULL,
+			   why, sizeof(why))) TH_LOG("%s", why);
+	EXPECT_EQ(PL_OWNER_NONE, pl_group_owner(&g));
+	ASSERT_EQ(0, pl_claim_device(lab, b2));
+	ASSERT_EQ(0, pl_dev_remove(lab, b2));
+	EXPECT_FALSE(group_exists(gid));
+	EXPECT_EQ(0, nr_groups());
+	expect_check_clean(_metadata, "groups that lose their devices");
 }
 
 /* Events of the closing token's release, collected by a monitor. */
@@ -483,109 +487,101 @@ static int on_event(const struct pl_event *ev, void *arg)
 	return 0;
 }
 
-static void test_close_releases(void)
+/*
+ * Closing the token releases its group claim and both device claims
+ * (default domains again, another token can claim the group) and frees
+ * its domain; a monitor sees RELEASE events of both groups and one
+ * DOMAIN_FREE naming the domain.
+ */
+TEST_F(owner, close_releases)
 {
+	const struct iommu_kind *k = variant->iommu;
 	struct pl_handle *t2 = token_open();
 	unsigned long long s_def = 0;
 	struct pl_monitor *m = NULL;
 	struct probelab_group_info ga, gb;
 	struct seen seen = { 0 };
-	uint32_t a, b1, d;
 	char err[128], why[160];
-	int r1;
-	bool ok;
+	uint32_t a, b1, d;
+	int ret;
 
-	load(PROBELAB_DOMAIN_DMA);
 	a = add_pci(0, 0, 2, 0);
 	b1 = add_b(1);
 	add_b(2);
-	hw_all(rids_b, 3, PROBELAB_DOMAIN_DMA, 0, &s_def, why, sizeof(why));
+	hw_all(k, rids_b, 3, PROBELAB_DOMAIN_DMA, 0, &s_def, why, sizeof(why));
 	ga = grp(a);
 	gb = grp(b1);
-	must(pl_claim_group(t2, ga.group_id), "OWNER_CLAIM_GROUP");
-	must(pl_claim_device(t2, b1), "OWNER_CLAIM_DEVICE");
-	must(pl_claim_device(t2, b1), "OWNER_CLAIM_DEVICE");
-	must(pl_domain_alloc(t2, b1, PROBELAB_DOMAIN_UNMANAGED, &d), "DOMAIN_ALLOC");
-	must(pl_attach(t2, gb.group_id, 0, d), "ATTACH");
-	must(pl_monitor_open(&m, err, sizeof(err)), err);
+	ASSERT_EQ(0, pl_claim_group(t2, ga.group_id));
+	ASSERT_EQ(0, pl_claim_device(t2, b1));
+	ASSERT_EQ(0, pl_claim_device(t2, b1));
+	ASSERT_EQ(0, pl_domain_alloc(t2, b1, PROBELAB_DOMAIN_UNMANAGED, &d));
+	ASSERT_EQ(0, pl_attach(t2, gb.group_id, 0, d));
+	ASSERT_EQ(0, pl_monitor_open(&m, err, sizeof(err))) TH_LOG("%s", err);
 	seen.ga = ga.group_id;
 	seen.gb = gb.group_id;
 	seen.dom = d;
 	pl_close(t2);
+
 	ga = grp(a);
 	gb = grp(b1);
-	ok = hw_all(rids_b, 3, PROBELAB_DOMAIN_DMA, s_def, NULL, why, sizeof(why));
-	tap_ok(ga.owner_cnt == 0 && ga.domain_id == ga.default_domain_id &&
-	       gb.owner_cnt == 0 && gb.domain_id == gb.default_domain_id && ok,
-	       "%s: closing the token releases its group claim and both device claims: owner_cnt %u and %u, default domains (%s)",
-	       model, ga.owner_cnt, gb.owner_cnt, why);
-	r1 = pl_claim_group(lab, ga.group_id);
-	tap_ok(r1 == 0, "%s: another token can claim the group afterwards (%d)",
-	       model, r1);
-	if (!r1)
-		must(pl_release_group(lab, ga.group_id), "OWNER_RELEASE");
+	EXPECT_EQ(0, ga.owner_cnt);
+	EXPECT_EQ(ga.default_domain_id, ga.domain_id);
+	EXPECT_EQ(0, gb.owner_cnt);
+	EXPECT_EQ(gb.default_domain_id, gb.domain_id);
+	EXPECT_TRUE(hw_all(k, rids_b, 3, PROBELAB_DOMAIN_DMA, s_def, NULL, why,
+			   sizeof(why))) TH_LOG("%s", why);
+	ret = pl_claim_group(lab, ga.group_id);
+	EXPECT_EQ(0, ret) TH_LOG("another token claims the group afterwards");
+	if (!ret) {
+		ASSERT_EQ(0, pl_release_group(lab, ga.group_id));
+	}
 	pl_monitor_poll(m, 500, on_event, &seen, NULL);
 	pl_monitor_close(m);
-	tap_ok(seen.releases_a >= 1 && seen.releases_b >= 1,
-	       "%s: the close is seen as RELEASE events of both groups (%u, %u)",
-	       model, seen.releases_a, seen.releases_b);
-	tap_ok(seen.domain_frees == 1,
-	       "%s: the closed token's domain %u is freed: one DOMAIN_FREE event names it (%u seen)",
-	       model, d, seen.domain_frees);
-	check_clean("closing the owner token");
+	EXPECT_GE(seen.releases_a, 1);
+	EXPECT_GE(seen.releases_b, 1);
+	EXPECT_EQ(1, seen.domain_frees)
+		TH_LOG("DOMAIN_FREE events naming domain %u", d);
+	expect_check_clean(_metadata, "closing the owner token");
 }
 
-static void test_identity_default(void)
+/*
+ * Under an identity default domain: pass-through / bypass, blocked once
+ * claimed, translating once an unmanaged domain is attached, identity
+ * again after the release.
+ */
+TEST_F(owner, identity_default)
 {
 	static const unsigned int rid_a[] = { RID_A };
-	struct probelab_group_info g;
+	const struct iommu_kind *k = variant->iommu;
 	char w1[160], w2[160], w3[160], w4[160];
+	struct probelab_group_info g;
 	bool ok1, ok2, ok3, ok4;
 	uint32_t a, d;
 
-	load(PROBELAB_DOMAIN_IDENTITY);
+	ASSERT_EQ(0, pl_lab_reset(lab));
+	load_one(k, PROBELAB_POLICY_FIXED, PROBELAB_DOMAIN_IDENTITY, true);
 	a = add_pci(0, 0, 2, 0);
 	g = grp(a);
-	ok1 = hw_all(rid_a, 1, PROBELAB_DOMAIN_IDENTITY, 0, NULL, w1, sizeof(w1));
-	must(pl_claim_device(lab, a), "OWNER_CLAIM_DEVICE");
-	ok2 = hw_all(rid_a, 1, PROBELAB_DOMAIN_BLOCKED, 0, NULL, w2, sizeof(w2));
-	must(pl_domain_alloc(lab, a, PROBELAB_DOMAIN_UNMANAGED, &d), "DOMAIN_ALLOC");
-	must(pl_attach(lab, a, 1, d), "ATTACH");
-	ok3 = hw_all(rid_a, 1, PROBELAB_DOMAIN_UNMANAGED, 0, NULL, w3, sizeof(w3));
-	must(pl_release_device(lab, a), "OWNER_RELEASE");
-	ok4 = hw_all(rid_a, 1, PROBELAB_DOMAIN_IDENTITY, 0, NULL, w4, sizeof(w4));
-	tap_ok(ok1 && ok2 && ok3 && ok4 &&
-	       grp(a).domain_id == g.default_domain_id &&
-	       g.default_domain_type == PROBELAB_DOMAIN_IDENTITY,
-	       "%s, identity default domain: %s, claimed %s, attached %s, released %s",
-	       model, w1, w2, w3, w4);
-	must(pl_domain_free(lab, d), "DOMAIN_FREE");
-	check_clean("identity default domain");
+	ok1 = hw_all(k, rid_a, 1, PROBELAB_DOMAIN_IDENTITY, 0, NULL, w1,
+		     sizeof(w1));
+	ASSERT_EQ(0, pl_claim_device(lab, a));
+	ok2 = hw_all(k, rid_a, 1, PROBELAB_DOMAIN_BLOCKED, 0, NULL, w2,
+		     sizeof(w2));
+	ASSERT_EQ(0, pl_domain_alloc(lab, a, PROBELAB_DOMAIN_UNMANAGED, &d));
+	ASSERT_EQ(0, pl_attach(lab, a, 1, d));
+	ok3 = hw_all(k, rid_a, 1, PROBELAB_DOMAIN_UNMANAGED, 0, NULL, w3,
+		     sizeof(w3));
+	ASSERT_EQ(0, pl_release_device(lab, a));
+	ok4 = hw_all(k, rid_a, 1, PROBELAB_DOMAIN_IDENTITY, 0, NULL, w4,
+		     sizeof(w4));
+	EXPECT_TRUE(ok1) TH_LOG("probed: %s", w1);
+	EXPECT_TRUE(ok2) TH_LOG("claimed: %s", w2);
+	EXPECT_TRUE(ok3) TH_LOG("attached: %s", w3);
+	EXPECT_TRUE(ok4) TH_LOG("released: %s", w4);
+	EXPECT_EQ(g.default_domain_id, grp(a).domain_id);
+	EXPECT_EQ(PROBELAB_DOMAIN_IDENTITY, g.default_domain_type);
+	ASSERT_EQ(0, pl_domain_free(lab, d));
+	expect_check_clean(_metadata, "identity default domain");
 }
 
-int main(void)
-{
-	struct pl_check_result r;
-
-	lab_open();
-	r = check_run(PROBELAB_CHECK_AUTO_ON);
-	pl_check_result_free(&r);
-	for (int m = 0; m < 2; m++) {
-		vtd = m == 0;
-		inst = vtd ? "dmar0" : "smmu0";
-		model = vtd ? "VT-d" : "SMMUv3";
-		test_busy_dma_api();
-		test_busy_other_token();
-		test_bind_into_owned();
-		test_claim_release_counting();
-		test_attach_detach();
-		test_hot_add();
-		test_empty_group();
-		test_close_releases();
-		test_identity_default();
-	}
-	r = check_run(PROBELAB_CHECK_AUTO_OFF);
-	pl_check_result_free(&r);
-	tap_plan(tap_n);
-	return lab_close();
-}
+TEST_HARNESS_MAIN

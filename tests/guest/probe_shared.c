@@ -10,24 +10,21 @@
  *    functions folded by an ID-map mask, a PCIe-to-PCI bridge alias) is
  *    the group's: removing one member leaves it on the group's domain,
  *    the last one clears it (D2).
- * Under "fixed", "mainline" and (VT-d) "linux-6.1".  TAP output.
+ * Under "fixed", "mainline" and (VT-d) "linux-6.1"; a stream shared on a
+ * second instance and the refused merge under "fixed" only (the kernel
+ * policies keep Linux's one fwspec per device and its groups).
  */
 #include "probe_util.h"
 
-static const char *pol_name(unsigned int policy)
-{
-	return policy == PROBELAB_POLICY_FIXED ? "fixed" :
-	       policy == PROBELAB_POLICY_MAINLINE ? "mainline" : "linux-6.1";
-}
-
 /* CHECK now finds nothing (earlier steps may have found something). */
-static void clean(const char *pol, const char *what)
+static void expect_found_none(struct __test_metadata *_metadata,
+			      const char *what)
 {
 	struct pl_check_result r = check_run(0);
 
-	tap_ok(r.found == 0, "%s: %s: CHECK finds no violation (found %u)%s%s",
-	       pol, what, r.found, r.nr ? ": first: " : "",
-	       r.nr ? r.v[0].what : "");
+	EXPECT_EQ(0, r.found)
+		TH_LOG("%s: CHECK found %u violations; first: %s", what,
+		       r.found, r.nr ? r.v[0].what : "");
 	pl_check_result_free(&r);
 }
 
@@ -41,6 +38,7 @@ static void spec(struct pl_topo_builder *b, int ep, int iommu, uint32_t id,
 
 /* ---- named endpoints on two SMMUv3 instances ---------------------------- */
 
+/* smmu-a and smmu-b registered, the checker on after every op */
 static void load_named(unsigned int policy)
 {
 	struct pl_topo_builder *b = topo_new();
@@ -68,185 +66,275 @@ static void load_named(unsigned int policy)
 	spec(b, ep, a, 0x100, 0);
 	spec(b, ep, s, 0x101, 0);
 	must(topo_load(b, policy, PROBELAB_DOMAIN_DMA), "FW_LOAD");
-}
-
-static void test_named(unsigned int policy)
-{
-	const char *pol = pol_name(policy);
-	struct probelab_dev_info m40, m41, m42, xa, xb, tc, td, tbr, be, bf, bg;
-	struct hw_entry e1, e2;
-	unsigned int before;
-	uint32_t s1, s2;
-
-	must(pl_lab_reset(lab), "LAB_RESET");
-	load_named(policy);
-	check_run(PROBELAB_CHECK_AUTO_ON);
 	must(pl_iommu_register(lab, "smmu-a"), "IOMMU_REGISTER");
 	must(pl_iommu_register(lab, "smmu-b"), "IOMMU_REGISTER");
+}
 
-	/* D4: masks */
+FIXTURE(named) {};
+
+FIXTURE_VARIANT(named) {
+	unsigned int policy;
+};
+
+FIXTURE_VARIANT_ADD(named, fixed) {
+	.policy = PROBELAB_POLICY_FIXED,
+};
+
+FIXTURE_VARIANT_ADD(named, mainline) {
+	.policy = PROBELAB_POLICY_MAINLINE,
+};
+
+FIXTURE_SETUP(named)
+{
+	lab_setup(_metadata, true);
+	load_named(variant->policy);
+}
+
+FIXTURE_TEARDOWN(named)
+{
+	lab_teardown(_metadata);
+}
+
+/* D4: 0x40 mask 0x1 and 0x41 share a group, 0x42 does not */
+TEST_F(named, masks)
+{
+	struct probelab_dev_info m40, m41, m42;
+
 	m40 = dev_get(add_named("m40"));
 	m41 = dev_get(add_named("m41"));
 	m42 = dev_get(add_named("m42"));
-	tap_ok(m40.group_id && m40.group_id == m41.group_id &&
-	       m42.group_id && m42.group_id != m40.group_id,
-	       "%s: 0x40 mask 0x1 and 0x41 share a group, 0x42 does not (groups %u, %u, %u)",
-	       pol, m40.group_id, m41.group_id, m42.group_id);
-	clean(pol, "masked specifiers");
+	EXPECT_NE(0, m40.group_id);
+	EXPECT_EQ(m40.group_id, m41.group_id);
+	EXPECT_NE(0, m42.group_id);
+	EXPECT_NE(m40.group_id, m42.group_id);
+	expect_found_none(_metadata, "masked specifiers");
+}
 
-	/* D3: a stream shared on the second instance (one fwspec per instance) */
-	if (policy == PROBELAB_POLICY_FIXED) {
-		xa = dev_get(add_named("xa"));
-		xb = dev_get(add_named("xb"));
-		tap_ok(xa.group_id && xa.group_id == xb.group_id,
-		       "%s: smmu-a:1 + smmu-b:5 and smmu-b:5 share a group (groups %u and %u)",
-		       pol, xa.group_id, xb.group_id);
-		clean(pol, "a stream shared on a second instance");
-	}
+/*
+ * tbr shares with tc and with td: a device sharing with two groups merges
+ * them; the merged group stays when the device that joined it goes.
+ */
+TEST_F(named, merge)
+{
+	struct probelab_dev_info tc, td, tbr;
+	unsigned int before;
 
-	/* transitive: tbr shares with tc and with td, which merge */
 	tc = dev_get(add_named("tc"));
 	td = dev_get(add_named("td"));
 	before = nr_groups();
 	tbr = dev_get(add_named("tbr"));
 	tc = dev_get(tc.dev_id);
 	td = dev_get(td.dev_id);
-	tap_ok(tc.group_id && tc.group_id == td.group_id &&
-	       tbr.group_id == tc.group_id && nr_groups() == before - 1 &&
-	       group_get(tc.group_id).nr_devices == 3,
-	       "%s: a device sharing with two groups merges them (tc %u, td %u, tbr %u, %u groups before, %u after)",
-	       pol, tc.group_id, td.group_id, tbr.group_id, before,
-	       nr_groups());
-	clean(pol, "after a merge");
-	must(pl_dev_remove(lab, tbr.dev_id), "DEV_REMOVE");
+	EXPECT_NE(0, tc.group_id);
+	EXPECT_EQ(tc.group_id, td.group_id);
+	EXPECT_EQ(tc.group_id, tbr.group_id);
+	EXPECT_EQ(before - 1, nr_groups());
+	EXPECT_EQ(3, group_get(tc.group_id).nr_devices);
+	expect_found_none(_metadata, "after a merge");
+	ASSERT_EQ(0, pl_dev_remove(lab, tbr.dev_id));
 	tc = dev_get(tc.dev_id);
 	td = dev_get(td.dev_id);
-	tap_ok(tc.group_id && tc.group_id == td.group_id,
-	       "%s: the merged group stays when the device that joined it goes (%u, %u)",
-	       pol, tc.group_id, td.group_id);
-	clean(pol, "after the merging device left");
+	EXPECT_NE(0, tc.group_id);
+	EXPECT_EQ(tc.group_id, td.group_id);
+	expect_found_none(_metadata, "after the merging device left");
+}
 
-	/* D2: a stream two endpoints name */
+/*
+ * D2: two endpoints naming stream 0x20 share a group; the stream still
+ * translates after one of them left, and aborts after the last.
+ */
+TEST_F(named, shared_stream)
+{
+	struct hw_entry e;
+	uint32_t s1, s2;
+
 	s1 = add_named("s1");
 	s2 = add_named("s2");
-	tap_ok(dev_get(s1).group_id == dev_get(s2).group_id,
-	       "%s: two endpoints naming stream 0x20 share a group", pol);
-	must(pl_dev_remove(lab, s1), "DEV_REMOVE");
-	e1 = hw_get(false, "smmu-a", 0x20);
-	tap_ok(!strcmp(e1.state, "translate"),
-	       "%s: stream 0x20 still translates after one of its two devices left (%s)",
-	       pol, e1.state);
-	clean(pol, "one of two devices sharing a stream removed");
-	must(pl_dev_remove(lab, s2), "DEV_REMOVE");
-	e2 = hw_get(false, "smmu-a", 0x20);
-	tap_ok(!strcmp(e2.state, "abort"),
-	       "%s: stream 0x20 aborts after its last device left (%s)", pol,
-	       e2.state);
-	clean(pol, "both devices sharing a stream removed");
+	EXPECT_EQ(dev_get(s1).group_id, dev_get(s2).group_id);
+	ASSERT_EQ(0, pl_dev_remove(lab, s1));
+	e = hw_get(false, "smmu-a", 0x20);
+	EXPECT_STREQ("translate", e.state);
+	expect_found_none(_metadata, "one of two devices sharing a stream removed");
+	ASSERT_EQ(0, pl_dev_remove(lab, s2));
+	e = hw_get(false, "smmu-a", 0x20);
+	EXPECT_STREQ("abort", e.state);
+	expect_found_none(_metadata, "both devices sharing a stream removed");
+}
 
-	/* a merge of two groups in use is refused */
-	if (policy == PROBELAB_POLICY_FIXED) {
-		be = dev_get(add_named("be"));
-		bf = dev_get(add_named("bf"));
-		drv_bind(be.dev_id, PROBELAB_DRV_DMA);
-		drv_bind(bf.dev_id, PROBELAB_DRV_DMA);
-		bg = dev_get(add_named("bg"));
-		tap_ok(bg.state == PROBELAB_DEV_FAILED && !bg.group_id &&
-		       dev_get(be.dev_id).group_id == be.group_id &&
-		       dev_get(bf.dev_id).group_id == bf.group_id &&
-		       be.group_id != bf.group_id,
-		       "%s: a device sharing with two groups that have DMA-API drivers is refused (state %u, group %u)",
-		       pol, bg.state, bg.group_id);
-		clean(pol, "refused merge");
-	}
+/* What the kernel policies do not model: fixed only. */
+FIXTURE(named_fixed) {};
+
+FIXTURE_SETUP(named_fixed)
+{
+	lab_setup(_metadata, true);
+	load_named(PROBELAB_POLICY_FIXED);
+}
+
+FIXTURE_TEARDOWN(named_fixed)
+{
+	lab_teardown(_metadata);
+}
+
+/* D3: smmu-a:1 + smmu-b:5 and smmu-b:5 share a group */
+TEST_F(named_fixed, second_instance)
+{
+	struct probelab_dev_info xa, xb;
+
+	xa = dev_get(add_named("xa"));
+	xb = dev_get(add_named("xb"));
+	EXPECT_NE(0, xa.group_id);
+	EXPECT_EQ(xa.group_id, xb.group_id);
+	expect_found_none(_metadata, "a stream shared on a second instance");
+}
+
+/*
+ * A device sharing with two groups that have DMA-API drivers is refused
+ * (failed, no group) and the two groups stay as they were.
+ */
+TEST_F(named_fixed, refused_merge)
+{
+	struct probelab_dev_info be, bf, bg;
+
+	be = dev_get(add_named("be"));
+	bf = dev_get(add_named("bf"));
+	drv_bind(be.dev_id, PROBELAB_DRV_DMA);
+	drv_bind(bf.dev_id, PROBELAB_DRV_DMA);
+	bg = dev_get(add_named("bg"));
+	EXPECT_EQ(PROBELAB_DEV_FAILED, bg.state);
+	EXPECT_EQ(0, bg.group_id);
+	EXPECT_EQ(be.group_id, dev_get(be.dev_id).group_id);
+	EXPECT_EQ(bf.group_id, dev_get(bf.dev_id).group_id);
+	EXPECT_NE(be.group_id, bf.group_id);
+	expect_found_none(_metadata, "refused merge");
 }
 
 /* ---- PCI functions: a PCIe-to-PCI bridge alias, an ID-map mask ---------- */
 
-static void load_pci(unsigned int policy, bool vtd)
+/*
+ * The one instance of @k, registered, behind root port 00:1c.0 (buses
+ * 2-3) and PCIe-to-PCI bridge 02:00.0 (bus 3); on an SMMUv3 the ID map
+ * folds the functions of a device (requester ID mask 0xfff8).
+ */
+static void load_pci(const struct iommu_kind *k, unsigned int policy)
 {
-	struct pl_topo_builder *b = topo_new();
+	struct pl_topo_builder *b = topo_one_mask(k, 0xfff8);
 
-	if (vtd) {
-		topo_vtd(b, "iommu0", 0, true);
-	} else {
-		struct probelab_fw_rc rc;
-		int s = topo_smmu(b, "iommu0", 16), r;
-
-		memset(&rc, 0, sizeof(rc));
-		rc.bus_end = 0xff;
-		rc.rid_mask = 0xfff8;	/* the functions of a device fold */
-		r = pl_topo_add_rc(b, &rc, "rc");
-		if (r < 0)
-			bail("add root complex: %d", r);
-		topo_map(b, r, s, 0, 0x10000, 0);
-	}
 	topo_bridge(b, 0, 0x00, 0x1c, 0, 2, 3, false);
 	topo_bridge(b, 0, 0x02, 0x00, 0, 3, 3, true);
 	must(topo_load(b, policy, PROBELAB_DOMAIN_DMA), "FW_LOAD");
+	must(pl_iommu_register(lab, k->inst), "IOMMU_REGISTER");
 }
 
-static void test_pci(unsigned int policy, bool vtd)
+FIXTURE(pci) {};
+
+FIXTURE_VARIANT(pci) {
+	const struct iommu_kind *iommu;
+	unsigned int policy;
+};
+
+FIXTURE_VARIANT_ADD(pci, fixed_vtd) {
+	.iommu = &iommu_vtd, .policy = PROBELAB_POLICY_FIXED,
+};
+
+FIXTURE_VARIANT_ADD(pci, fixed_smmuv3) {
+	.iommu = &iommu_smmuv3, .policy = PROBELAB_POLICY_FIXED,
+};
+
+FIXTURE_VARIANT_ADD(pci, mainline_vtd) {
+	.iommu = &iommu_vtd, .policy = PROBELAB_POLICY_MAINLINE,
+};
+
+FIXTURE_VARIANT_ADD(pci, mainline_smmuv3) {
+	.iommu = &iommu_smmuv3, .policy = PROBELAB_POLICY_MAINLINE,
+};
+
+FIXTURE_VARIANT_ADD(pci, linux_6_1_vtd) {
+	.iommu = &iommu_vtd, .policy = PROBELAB_POLICY_LINUX_6_1,
+};
+
+FIXTURE_SETUP(pci)
 {
-	char pol[64];
-	struct probelab_dev_info f1, f2, g0, g1;
-	struct hw_entry alias, own, other, fold;
+	lab_setup(_metadata, true);
+	load_pci(variant->iommu, variant->policy);
+}
 
-	snprintf(pol, sizeof(pol), "%s %s", pol_name(policy),
-		 vtd ? "VT-d" : "SMMUv3");
-	must(pl_lab_reset(lab), "LAB_RESET");
-	load_pci(policy, vtd);
-	check_run(PROBELAB_CHECK_AUTO_ON);
-	must(pl_iommu_register(lab, "iommu0"), "IOMMU_REGISTER");
+FIXTURE_TEARDOWN(pci)
+{
+	lab_teardown(_metadata);
+}
 
-	/* 03:01.0 and 03:02.0 behind the bridge: DMA carries 03:00.0 */
+/*
+ * 03:01.0 and 03:02.0 behind the bridge (their DMA carries 03:00.0) share
+ * a group; removing 03:01.0 keeps the alias's entry on the group's domain
+ * and blocks its own; the alias's entry is cleared with its last user.
+ */
+TEST_F(pci, bridge_alias)
+{
+	const struct iommu_kind *k = variant->iommu;
+	struct hw_entry alias, own, other;
+	struct probelab_dev_info f1, f2;
+
 	f1 = dev_get(add_pci(0, 3, 1, 0));
 	f2 = dev_get(add_pci(0, 3, 2, 0));
-	tap_ok(f1.group_id && f1.group_id == f2.group_id,
-	       "%s: functions behind a PCIe-to-PCI bridge share a group (%u, %u)",
-	       pol, f1.group_id, f2.group_id);
-	must(pl_dev_remove(lab, f1.dev_id), "DEV_REMOVE");
-	alias = hw_get(vtd, "iommu0", 0x0300);
-	own = hw_get(vtd, "iommu0", 0x0308);
-	other = hw_get(vtd, "iommu0", 0x0310);
-	tap_ok(!strcmp(alias.state, hw_want(vtd, PROBELAB_DOMAIN_DMA)) &&
-	       alias.sig == other.sig &&
-	       !strcmp(own.state, hw_want(vtd, PROBELAB_DOMAIN_BLOCKED)),
-	       "%s: removing 03:01.0 keeps the alias 03:00.0's entry (%s) and blocks its own (%s)",
-	       pol, alias.state, own.state);
-	clean(pol, "a function sharing a bridge alias removed");
-	must(pl_dev_remove(lab, f2.dev_id), "DEV_REMOVE");
-	alias = hw_get(vtd, "iommu0", 0x0300);
-	tap_ok(!strcmp(alias.state, hw_want(vtd, PROBELAB_DOMAIN_BLOCKED)),
-	       "%s: the alias's entry is cleared with its last user (%s)",
-	       pol, alias.state);
-	if (vtd)
-		return;
+	EXPECT_NE(0, f1.group_id);
+	EXPECT_EQ(f1.group_id, f2.group_id);
+	ASSERT_EQ(0, pl_dev_remove(lab, f1.dev_id));
+	alias = hw_get(k->vtd, k->inst, 0x0300);
+	own = hw_get(k->vtd, k->inst, 0x0308);
+	other = hw_get(k->vtd, k->inst, 0x0310);
+	EXPECT_STREQ(hw_want(k->vtd, PROBELAB_DOMAIN_DMA), alias.state);
+	EXPECT_EQ(other.sig, alias.sig) TH_LOG("the alias's and 03:02.0's");
+	EXPECT_STREQ(hw_want(k->vtd, PROBELAB_DOMAIN_BLOCKED), own.state);
+	expect_found_none(_metadata, "a function sharing a bridge alias removed");
+	ASSERT_EQ(0, pl_dev_remove(lab, f2.dev_id));
+	alias = hw_get(k->vtd, k->inst, 0x0300);
+	EXPECT_STREQ(hw_want(k->vtd, PROBELAB_DOMAIN_BLOCKED), alias.state);
+}
 
-	/* rid_mask 0xfff8: 00:02.0 and 00:02.1 both use stream 0x10 */
+/* Functions folded by an ID map: the SMMUv3 only (VT-d has no ID map). */
+FIXTURE(fold) {};
+
+FIXTURE_VARIANT(fold) {
+	unsigned int policy;
+};
+
+FIXTURE_VARIANT_ADD(fold, fixed) {
+	.policy = PROBELAB_POLICY_FIXED,
+};
+
+FIXTURE_VARIANT_ADD(fold, mainline) {
+	.policy = PROBELAB_POLICY_MAINLINE,
+};
+
+FIXTURE_SETUP(fold)
+{
+	lab_setup(_metadata, true);
+	load_pci(&iommu_smmuv3, variant->policy);
+}
+
+FIXTURE_TEARDOWN(fold)
+{
+	lab_teardown(_metadata);
+}
+
+/*
+ * Requester ID mask 0xfff8: 00:02.0 and 00:02.1 both use stream 0x10 and
+ * share a group; the folded stream still translates for 00:02.1 after
+ * 00:02.0 left.
+ */
+TEST_F(fold, functions)
+{
+	struct probelab_dev_info g0, g1;
+	struct hw_entry fold;
+
 	g0 = dev_get(add_pci(0, 0, 2, 0));
 	g1 = dev_get(add_pci(0, 0, 2, 1));
-	tap_ok(g0.group_id && g0.group_id == g1.group_id,
-	       "%s: functions folded by the ID-map mask share a group (%u, %u)",
-	       pol, g0.group_id, g1.group_id);
-	must(pl_dev_remove(lab, g0.dev_id), "DEV_REMOVE");
-	fold = hw_get(vtd, "iommu0", 0x10);
-	tap_ok(!strcmp(fold.state, "translate"),
-	       "%s: the folded stream still translates for 00:02.1 (%s)", pol,
-	       fold.state);
-	clean(pol, "one of two folded functions removed");
+	EXPECT_NE(0, g0.group_id);
+	EXPECT_EQ(g0.group_id, g1.group_id);
+	ASSERT_EQ(0, pl_dev_remove(lab, g0.dev_id));
+	fold = hw_get(false, iommu_smmuv3.inst, 0x10);
+	EXPECT_STREQ("translate", fold.state);
+	expect_found_none(_metadata, "one of two folded functions removed");
 }
 
-int main(void)
-{
-	lab_open();
-	test_named(PROBELAB_POLICY_FIXED);
-	test_named(PROBELAB_POLICY_MAINLINE);
-	test_pci(PROBELAB_POLICY_FIXED, true);
-	test_pci(PROBELAB_POLICY_FIXED, false);
-	test_pci(PROBELAB_POLICY_MAINLINE, true);
-	test_pci(PROBELAB_POLICY_MAINLINE, false);
-	test_pci(PROBELAB_POLICY_LINUX_6_1, true);
-	tap_plan(tap_n);
-	return lab_close();
-}
+TEST_HARNESS_MAIN

@@ -1,8 +1,14 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * Helpers of the probe-layer guest tests (tests/guest/probe_*.c): the lab
- * through libprobelab, descriptions through the topology builder, debugfs.
- * Every test program resets the lab when it starts and when it ends.
+ * Helpers of the guest C tests (the .c files here), on the kernel's
+ * kselftest_harness.h (Debian's linux-source, tools/testing/selftests/;
+ * the Makefile puts it on the include path): the lab through libprobelab,
+ * descriptions through the topology builder, debugfs, and the fixture
+ * every lab test uses - the harness forks one process per test, so each
+ * test opens /dev/probelab and resets the lab in its FIXTURE_SETUP
+ * (lab_setup()) and resets it again in its FIXTURE_TEARDOWN
+ * (lab_teardown()).  The one-instance descriptions (topo_one(),
+ * load_one()) take the model from a fixture variant (struct iommu_kind).
  */
 #ifndef PROBELAB_PROBE_UTIL_H
 #define PROBELAB_PROBE_UTIL_H
@@ -14,62 +20,177 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
+#include "kselftest_harness.h"
 #include "probelab.h"
 #include "topo.h"
-#include "tap.h"
 
 #define DEBUGFS		"/sys/kernel/debug/probelab"
 
 static struct pl_handle *lab;
 
-static inline void bail(const char *fmt, ...)
-	__attribute__((format(printf, 1, 2), noreturn));
-static inline void bail(const char *fmt, ...)
+/*
+ * The test this process runs (set by lab_setup(), cleared by
+ * lab_teardown()): a helper's fatal failure ends it as a failed ASSERT_*()
+ * does, through the harness's __bail() (teardown, then the test fails).
+ */
+static struct __test_metadata *pl_test;
+
+/*
+ * Line-buffered stdout: what a test's process prints (ksft_print_msg())
+ * survives its _exit() and keeps its place among the harness's lines and
+ * TH_LOG()'s (stderr).
+ */
+static void __attribute__((constructor)) pl_stdout_lines(void)
+{
+	setvbuf(stdout, NULL, _IOLBF, 0);
+}
+
+static inline void pl_fatal(const char *file, int line, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4), noreturn));
+static inline void pl_fatal(const char *file, int line, const char *fmt, ...)
 {
 	va_list ap;
 
-	printf("Bail out! ");
+	fprintf(stderr, "# %s:%d:%s:", file, line, pl_test ? pl_test->name : "");
 	va_start(ap, fmt);
-	vprintf(fmt, ap);
+	vfprintf(stderr, fmt, ap);
 	va_end(ap);
-	printf("\n");
-	fflush(stdout);
-	if (lab)
-		pl_lab_reset(lab);
+	fputc('\n', stderr);
+	if (pl_test) {
+		pl_test->passed = 0;
+		__bail(1, pl_test);	/* longjmp()s to the test's wrapper */
+	}
 	exit(1);
 }
 
-static inline void lab_open(void)
+/* A fatal failure of the running test, with a reason. */
+#define bail(fmt, ...)	pl_fatal(__FILE__, __LINE__, fmt, ##__VA_ARGS__)
+
+static inline void pl_must(int ret, const char *what, const char *file,
+			   int line)
+{
+	if (ret)
+		pl_fatal(file, line, "%s: %s (%d)", what,
+			 strerror(ret < 0 ? -ret : ret), ret);
+}
+
+/* @ret must be 0, else the running test fails (what and errno logged). */
+#define must(ret, what)	pl_must((ret), (what), __FILE__, __LINE__)
+
+/*
+ * SKIP() from a FIXTURE_SETUP.  The 6.1 harness runs the test body after a
+ * setup that skipped (later ones return), so this ends the test's process
+ * here as the harness ends a skipped test: exit status 255.  Nothing may
+ * need a teardown yet.
+ */
+#define SETUP_SKIP(fmt, ...) \
+	SKIP({ fflush(NULL); _exit(255); }, fmt, ##__VA_ARGS__)
+
+/* ---- fixtures ---------------------------------------------------------- */
+
+/**
+ * struct iommu_kind - the IOMMU model a fixture variant runs on
+ * @model: "SMMUv3" or "VT-d", for messages
+ * @inst: the instance's name in the one-instance descriptions
+ * @vtd: VT-d (else SMMUv3)
+ */
+struct iommu_kind {
+	const char *model;
+	const char *inst;
+	bool vtd;
+};
+
+static const struct iommu_kind iommu_smmuv3 __attribute__((unused)) = {
+	.model = "SMMUv3", .inst = "smmu0", .vtd = false,
+};
+static const struct iommu_kind iommu_vtd __attribute__((unused)) = {
+	.model = "VT-d", .inst = "dmar0", .vtd = true,
+};
+
+/*
+ * A fixture that is the lab alone (no variant): lab_setup() with
+ * @auto_check, lab_teardown().
+ */
+#define LAB_FIXTURE(fixture, auto_check)				\
+	FIXTURE(fixture) {};						\
+	FIXTURE_SETUP(fixture)						\
+	{								\
+		lab_setup(_metadata, auto_check);			\
+	}								\
+	FIXTURE_TEARDOWN(fixture)					\
+	{								\
+		lab_teardown(_metadata);				\
+	}
+
+/*
+ * A fixture's two variants, one per model: variant->iommu is
+ * &iommu_smmuv3 or &iommu_vtd.
+ */
+#define FIXTURE_VARIANTS_IOMMU(fixture)					\
+	FIXTURE_VARIANT(fixture) {					\
+		const struct iommu_kind *iommu;				\
+	};								\
+	FIXTURE_VARIANT_ADD(fixture, smmuv3) { .iommu = &iommu_smmuv3 }; \
+	FIXTURE_VARIANT_ADD(fixture, vtd) { .iommu = &iommu_vtd }
+
+/* The model of the machine's own IOMMU: q35's VT-d, virt's SMMUv3. */
+static inline const struct iommu_kind *machine_iommu(void)
+{
+#if defined(__aarch64__)
+	return &iommu_smmuv3;
+#else
+	return &iommu_vtd;
+#endif
+}
+
+/* CHECK with @flags; a failure of the op ends the test. */
+static inline struct pl_check_result check_run(unsigned int flags)
+{
+	struct pl_check_result r;
+
+	must(pl_check(lab, flags, 8, &r), "CHECK");
+	return r;
+}
+
+/*
+ * Every lab test's FIXTURE_SETUP starts here: /dev/probelab opened, the
+ * lab reset, its STATS counters zeroed and, with @auto_check, CHECK after
+ * every op (lab_teardown() turns it off).
+ */
+static inline void lab_setup(struct __test_metadata *_metadata,
+			     bool auto_check)
 {
 	struct probelab_stats st;
-	int ret = pl_open(&lab);
+	int ret;
 
-	if (ret)
-		bail("cannot open %s: %s", PL_DEVICE_PATH, strerror(-ret));
-	ret = pl_lab_reset(lab);
-	if (ret)
-		bail("LAB_RESET: %s", strerror(-ret));
-	ret = pl_stats(lab, &st, 1);
-	if (ret)
-		bail("STATS: %s", strerror(-ret));
+	pl_test = _metadata;
+	ret = pl_open(&lab);
+	ASSERT_EQ(0, ret) TH_LOG("cannot open %s: %s", PL_DEVICE_PATH,
+				 strerror(-ret));
+	ASSERT_EQ(0, pl_lab_reset(lab));
+	ASSERT_EQ(0, pl_stats(lab, &st, 1));
+	if (auto_check) {
+		struct pl_check_result r = check_run(PROBELAB_CHECK_AUTO_ON);
+
+		pl_check_result_free(&r);
+	}
 }
 
-static inline int lab_close(void)
+/* FIXTURE_TEARDOWN: automatic checking off, the lab reset and closed. */
+static inline void lab_teardown(struct __test_metadata *_metadata)
 {
-	int ret = pl_lab_reset(lab);
+	struct pl_check_result r;
 
-	if (ret)
-		tap_diag("LAB_RESET at the end: %s", strerror(-ret));
+	pl_test = NULL;		/* a fatal failure from here on just exits */
+	if (!lab)
+		return;
+	EXPECT_EQ(0, pl_check(lab, PROBELAB_CHECK_AUTO_OFF, 0, &r));
+	pl_check_result_free(&r);
+	EXPECT_EQ(0, pl_lab_reset(lab));
 	pl_close(lab);
 	lab = NULL;
-	return tap_done() || ret ? 1 : 0;
-}
-
-static inline void must(int ret, const char *what)
-{
-	if (ret)
-		bail("%s: %s (%d)", what, strerror(ret < 0 ? -ret : ret), ret);
 }
 
 /* ---- descriptions -------------------------------------------------- */
@@ -116,9 +237,10 @@ static inline int topo_vtd(struct pl_topo_builder *b, const char *name,
 	return ret;
 }
 
-/* A root complex of segment @seg, buses @bs..@be, no rid mask. */
-static inline int topo_rc(struct pl_topo_builder *b, unsigned int seg,
-			  unsigned int bs, unsigned int be)
+/* A root complex of segment @seg, buses @bs..@be, requester IDs & @mask. */
+static inline int topo_rc_mask(struct pl_topo_builder *b, unsigned int seg,
+			       unsigned int bs, unsigned int be,
+			       unsigned int mask)
 {
 	struct probelab_fw_rc rc;
 	int ret;
@@ -127,11 +249,18 @@ static inline int topo_rc(struct pl_topo_builder *b, unsigned int seg,
 	rc.segment = (uint16_t)seg;
 	rc.bus_start = (uint8_t)bs;
 	rc.bus_end = (uint8_t)be;
-	rc.rid_mask = 0xffff;
+	rc.rid_mask = (uint16_t)mask;
 	ret = pl_topo_add_rc(b, &rc, "rc");
 	if (ret < 0)
 		bail("add root complex: %d", ret);
 	return ret;
+}
+
+/* A root complex of segment @seg, buses @bs..@be, no rid mask. */
+static inline int topo_rc(struct pl_topo_builder *b, unsigned int seg,
+			  unsigned int bs, unsigned int be)
+{
+	return topo_rc_mask(b, seg, bs, be, 0xffff);
 }
 
 static inline void topo_map(struct pl_topo_builder *b, int rc, int iommu,
@@ -200,6 +329,43 @@ static inline int topo_load(struct pl_topo_builder *b, unsigned int policy,
 	ret = pl_fw_load(lab, blob, len, policy, domain, NULL);
 	free(blob);
 	return ret;
+}
+
+/*
+ * A description of one instance of @k (not yet loaded): a VT-d DRHD of
+ * segment 0 with INCLUDE_PCI_ALL, or an SMMUv3 with 16-bit stream IDs
+ * behind root complex 0 (buses 0-255) whose ID map gives stream ID =
+ * requester ID & @rid_mask (0xffff: every function a stream of its own).
+ * Callers add to it, then topo_load() it.
+ */
+static inline struct pl_topo_builder *
+topo_one_mask(const struct iommu_kind *k, unsigned int rid_mask)
+{
+	struct pl_topo_builder *b = topo_new();
+
+	if (k->vtd) {
+		topo_vtd(b, k->inst, 0, true);
+	} else {
+		int s = topo_smmu(b, k->inst, 16);
+		int rc = topo_rc_mask(b, 0, 0, 0xff, rid_mask);
+
+		topo_map(b, rc, s, 0, 0x10000, 0);
+	}
+	return b;
+}
+
+static inline struct pl_topo_builder *topo_one(const struct iommu_kind *k)
+{
+	return topo_one_mask(k, 0xffff);
+}
+
+/* FW_LOADs topo_one(@k) and, with @reg, registers the instance. */
+static inline void load_one(const struct iommu_kind *k, unsigned int policy,
+			    unsigned int domain, bool reg)
+{
+	must(topo_load(topo_one(k), policy, domain), "FW_LOAD");
+	if (reg)
+		must(pl_iommu_register(lab, k->inst), "IOMMU_REGISTER");
 }
 
 /* ---- lab objects ---------------------------------------------------- */
@@ -393,21 +559,6 @@ static inline const char *dma_ops_owner(uint32_t id, char *out, size_t len)
 	return debugfs_field(DEBUGFS "/devices", key, 5, out, len);
 }
 
-/* ---- TAP skips ---------------------------------------------------------- */
-
-static inline __attribute__((format(printf, 1, 2)))
-void tap_skip(const char *fmt, ...)
-{
-	va_list ap;
-
-	printf("ok %d # SKIP ", ++tap_n);
-	va_start(ap, fmt);
-	vprintf(fmt, ap);
-	va_end(ap);
-	printf("\n");
-	fflush(stdout);
-}
-
 /* ---- the hardware models (debugfs iommus/<name>/ste, /context) ---------- */
 
 /**
@@ -473,30 +624,41 @@ static inline const char *hw_want(bool vtd, unsigned int domain_type)
 
 /* ---- the invariant checker ---------------------------------------------- */
 
-/* CHECK with @flags; bails out when the op fails. */
-static inline struct pl_check_result check_run(unsigned int flags)
+/*
+ * CHECK finds nothing now, nothing was found since the lab was reset
+ * (automatic checking after every op included) and automatic checking is
+ * on; @what names the step in a failure's log.
+ */
+static inline void expect_check_clean(struct __test_metadata *_metadata,
+				      const char *what)
 {
-	struct pl_check_result r;
+	struct pl_check_result r = check_run(0);
+	const char *first = r.nr ? r.v[0].what : "";
 
-	must(pl_check(lab, flags, 8, &r), "CHECK");
-	return r;
+	EXPECT_EQ(0, r.found)
+		TH_LOG("%s: CHECK found %u violations; first: %s", what,
+		       r.found, first);
+	EXPECT_EQ(0, r.total)
+		TH_LOG("%s: %llu violations since the lab was reset; first: %s",
+		       what, (unsigned long long)r.total, first);
+	EXPECT_TRUE(r.auto_check)
+		TH_LOG("%s: automatic checking is off", what);
+	pl_check_result_free(&r);
 }
 
 /*
- * One TAP line: CHECK finds nothing now, nothing was found since the lab
- * was reset (automatic checking after every op included) and automatic
- * checking is on.
+ * No violation was reported since lab_setup() zeroed the STATS counters
+ * (they count across LAB_RESET); safe in a FIXTURE_TEARDOWN.
  */
-static inline void check_clean(const char *what)
+static inline void expect_no_violations(struct __test_metadata *_metadata)
 {
-	struct pl_check_result r = check_run(0);
+	struct probelab_stats st;
 
-	tap_ok(r.found == 0 && r.total == 0 && r.auto_check,
-	       "%s: CHECK finds no violation (found %u, total since reset %llu, auto-check %s)%s%s",
-	       what, r.found, (unsigned long long)r.total,
-	       r.auto_check ? "on" : "off", r.nr ? ": first: " : "",
-	       r.nr ? r.v[0].what : "");
-	pl_check_result_free(&r);
+	EXPECT_NE(NULL, lab);
+	if (!lab)
+		return;
+	EXPECT_EQ(0, pl_stats(lab, &st, 0));
+	EXPECT_EQ(0, st.violations) TH_LOG("violations reported");
 }
 
 /* A second owner token (another open /dev/probelab). */
