@@ -79,15 +79,20 @@ else
 	notok "topology load"; show $T/out
 fi
 
-# worker W: random operations until the deadline; one line per operation
-# in $T/log.W: "OP EXIT ERRNO"
+# worker W: random operations until the deadline, and at least 10 of them
+# (a loaded TCG host ran 4 in 20 s) unless four times the deadline passed;
+# one line per operation in $T/log.W: "OP EXIT ERRNO"
 worker() {
 	w=$1
 	s=$(((SEED * 7919 + w * 104729) % 2147483648))
 	end=$(($(date +%s) + SECS))
+	hard=$(($(date +%s) + 4 * SECS))
+	done_ops=0
 	log=$T/log.$w
 	: >$log
-	while [ "$(date +%s)" -lt $end ]; do
+	while now=$(date +%s) && { [ $now -lt $end ] ||
+	      { [ $done_ops -lt 10 ] && [ $now -lt $hard ]; }; }; do
+		done_ops=$((done_ops + 1))
 		s=$(((s * 1103515245 + 12345) % 2147483648)); r=$((s / 65536))
 		line=$(sed -n "$((r % NDEV + 1))p" $T/devs)
 		name=${line%% *}
