@@ -193,7 +193,11 @@ struct pl_dev_iommu {
  *	lock, as 6.1 set dev->iommu: the race that policy models
  * @group: lab lock; group, NULL when not IOMMU-probed
  * @group_node: lab lock; link in the group's device list
- * @want_driver: lab lock; enum probelab_driver requested by DRV_BIND
+ * @want_driver: enum probelab_driver requested by DRV_BIND: lab lock
+ *	(IOMMU_REGISTER's retrigger and IOMMU_UNREGISTER's rebind read it
+ *	again with READ_ONCE() and no lock); an instance device's (1 while
+ *	its registration is wanted) is set with WRITE_ONCE(), with or
+ *	without the lab lock, and read with READ_ONCE() by bus->match
  * @bind_pending: lab lock; the bind was deferred and waits for a retrigger
  * @bind_err: device lock; result of the last probe attempt
  * @adding: lab lock; DEV_ADD has not finished device_add(): on the list,
