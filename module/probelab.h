@@ -152,7 +152,9 @@ struct pl_fwspec {
 
 /**
  * struct pl_dev_iommu - a device's IOMMU data, Linux's dev->iommu
- * @state: PL_OBJ_LIVE, or PL_OBJ_FREED once in the quarantine
+ * @state: PL_OBJ_LIVE, or PL_OBJ_FREED once in the quarantine: lab lock
+ *	(linux-6.1's of_iommu_configure() reads it with READ_ONCE() and no
+ *	lock)
  * @gen: generation of the owning device when it was built
  * @nr_fwspecs: number of instances in front of the device
  * @fwspecs: one per instance
@@ -187,7 +189,8 @@ struct pl_dev_iommu {
  * @dma_mask: backing store of dev.dma_mask
  * @node: lab lock; link in pl_lab.devices
  * @state: lab lock; enum probelab_dev_state
- * @gen: lab lock; bumped at every IOMMU probe and release
+ * @gen: lab lock (pl_build_fwspecs() reads it with READ_ONCE(), for a
+ *	trace); bumped at every IOMMU probe and release
  * @di: lab lock; fwspecs, NULL when not IOMMU-probed.  linux-6.1's
  *	of_iommu_configure() also sets and clears it with WRITE_ONCE() and no
  *	lock, as 6.1 set dev->iommu: the race that policy models
@@ -202,7 +205,8 @@ struct pl_dev_iommu {
  * @bind_err: device lock; result of the last probe attempt
  * @adding: lab lock; DEV_ADD has not finished device_add(): on the list,
  *	not findable by id, not removable (see LIFECYCLE at the top)
- * @removing: lab lock; DEV_REMOVE or reset claimed the device
+ * @removing: lab lock (linux-6.1's of_configure reads it with READ_ONCE()
+ *	and no lock); DEV_REMOVE or reset claimed the device
  * @dev_claims: lab lock; device (iommufd-style) claims held on its group
  * @dma_owner: lab lock; counted in its group's owner_cnt as a bound
  *	DMA-API driver (set and cleared with owner_cnt)
