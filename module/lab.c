@@ -100,7 +100,8 @@ void pl_quarantine_dev_iommu(struct pl_dev_iommu *di)
 		pl_violation(1, NULL, "dev_iommu freed twice (gen %u)", di->gen);
 		return;
 	}
-	di->state = PL_OBJ_FREED;
+	/* linux-6.1's of_iommu_configure() reads it without the lab lock */
+	WRITE_ONCE(di->state, PL_OBJ_FREED);
 	list_add_tail(&di->qnode, &pl_lab.quarantine);
 	pl_lab.nr_quarantined++;
 	atomic64_inc(&pl_lab.stats.fwspec_frees);
@@ -120,7 +121,7 @@ void pl_quarantine_leaked_dev_iommu(struct pl_dev_iommu *di)
 			     di->gen);
 		return;
 	}
-	di->state = PL_OBJ_LEAKED;
+	WRITE_ONCE(di->state, PL_OBJ_LEAKED);
 	list_add_tail(&di->qnode, &pl_lab.quarantine);
 	pl_lab.nr_quarantined++;
 	pl_quarantine_trim();

@@ -227,7 +227,7 @@ static int pl_l61_of_iommu_configure(struct pl_dev *pdev)
 	int ret;
 
 	if (di) {
-		if (di->state != PL_OBJ_LIVE) {
+		if (READ_ONCE(di->state) != PL_OBJ_LIVE) {
 			pl_violation(1, pdev, "of_iommu_configure() uses a freed fwspec (gen %u)",
 				     di->gen);
 			return -EFAULT;

@@ -155,7 +155,9 @@ struct pl_fwspec {
  * struct pl_dev_iommu - a device's IOMMU data, Linux's dev->iommu
  * @state: PL_OBJ_LIVE, PL_OBJ_FREED once in the quarantine, or
  *	PL_OBJ_LEAKED: overwritten where the mirrored kernel leaks it, kept in
- *	the quarantine (not freed: a path still holding it may use it)
+ *	the quarantine (not freed: a path still holding it may use it); lab
+ *	lock (linux-6.1's of_iommu_configure() reads it with READ_ONCE() and
+ *	no lock)
  * @gen: generation of the owning device when it was built
  * @nr_fwspecs: number of instances in front of the device
  * @fwspecs: one per instance
@@ -190,19 +192,25 @@ struct pl_dev_iommu {
  * @dma_mask: backing store of dev.dma_mask
  * @node: lab lock; link in pl_lab.devices
  * @state: lab lock; enum probelab_dev_state
- * @gen: lab lock; bumped at every IOMMU probe and release
+ * @gen: lab lock (pl_build_fwspecs() reads it with READ_ONCE(), for a
+ *	trace); bumped at every IOMMU probe and release
  * @di: lab lock; fwspecs, NULL when not IOMMU-probed.  linux-6.1's
  *	of_iommu_configure() reads it with no lock and stores it (under the
  *	lab lock) between steps that hold none, as 6.1 set dev->iommu: the
  *	race that policy models; a grouped device may lose it there
  * @group: lab lock; group, NULL when not IOMMU-probed
  * @group_node: lab lock; link in the group's device list
- * @want_driver: lab lock; enum probelab_driver requested by DRV_BIND
+ * @want_driver: enum probelab_driver requested by DRV_BIND: lab lock
+ *	(IOMMU_REGISTER's retrigger and IOMMU_UNREGISTER's rebind read it
+ *	again with READ_ONCE() and no lock); an instance device's (1 while
+ *	its registration is wanted) is set with WRITE_ONCE(), with or
+ *	without the lab lock, and read with READ_ONCE() by bus->match
  * @bind_pending: lab lock; the bind was deferred and waits for a retrigger
  * @bind_err: device lock; result of the last probe attempt
  * @adding: lab lock; DEV_ADD has not finished device_add(): on the list,
  *	not findable by id, not removable (see LIFECYCLE at the top)
- * @removing: lab lock; DEV_REMOVE or reset claimed the device
+ * @removing: lab lock (linux-6.1's of_configure reads it with READ_ONCE()
+ *	and no lock); DEV_REMOVE or reset claimed the device
  * @dev_claims: lab lock; device (iommufd-style) claims held on its group
  * @dma_owner: lab lock; counted in its group's owner_cnt as a bound
  *	DMA-API driver (set and cleared with owner_cnt)
