@@ -88,6 +88,17 @@ static void pl_quarantine_trim(void)
 				      max);
 }
 
+/* Puts a dev_iommu, marked @state, on the quarantine until reset. */
+static void pl_quarantine_keep(struct pl_dev_iommu *di, u32 state)
+{
+	lockdep_assert_held(&pl_lab.lock);
+	/* linux-6.1's of_iommu_configure() reads it without the lab lock */
+	WRITE_ONCE(di->state, state);
+	list_add_tail(&di->qnode, &pl_lab.quarantine);
+	pl_lab.nr_quarantined++;
+	pl_quarantine_trim();
+}
+
 /*
  * A freed dev_iommu is not returned to the allocator before the lab is
  * reset: a path still holding it finds PL_OBJ_FREED instead of reused
@@ -100,12 +111,8 @@ void pl_quarantine_dev_iommu(struct pl_dev_iommu *di)
 		pl_violation(1, NULL, "dev_iommu freed twice (gen %u)", di->gen);
 		return;
 	}
-	/* linux-6.1's of_iommu_configure() reads it without the lab lock */
-	WRITE_ONCE(di->state, PL_OBJ_FREED);
-	list_add_tail(&di->qnode, &pl_lab.quarantine);
-	pl_lab.nr_quarantined++;
 	atomic64_inc(&pl_lab.stats.fwspec_frees);
-	pl_quarantine_trim();
+	pl_quarantine_keep(di, PL_OBJ_FREED);
 }
 
 /*
@@ -121,10 +128,7 @@ void pl_quarantine_leaked_dev_iommu(struct pl_dev_iommu *di)
 			     di->gen);
 		return;
 	}
-	WRITE_ONCE(di->state, PL_OBJ_LEAKED);
-	list_add_tail(&di->qnode, &pl_lab.quarantine);
-	pl_lab.nr_quarantined++;
-	pl_quarantine_trim();
+	pl_quarantine_keep(di, PL_OBJ_LEAKED);
 }
 
 static void pl_quarantine_empty(void)
