@@ -28,9 +28,9 @@ int pl_iommu_drv_probe(struct pl_dev *pdev)
 	struct pl_iommu *iommu = pdev->iommu;
 
 	mutex_lock(&pl_lab.lock);
-	iommu->registered = true;
-	iommu->ready = false;
-	iommu->going = false;
+	WRITE_ONCE(iommu->registered, true);
+	WRITE_ONCE(iommu->ready, false);
+	WRITE_ONCE(iommu->going, false);
 	mutex_unlock(&pl_lab.lock);
 	pl_ev_iommu(PROBELAB_EV_IOMMU_REGISTER, iommu, NULL);
 
@@ -67,9 +67,9 @@ void pl_iommu_drv_remove(struct pl_dev *ipdev)
 	list_for_each_entry(pdev, &pl_lab.devices, node)
 		if (pl_dev_probed_behind(pdev, iommu))
 			pl_release_device(pdev);
-	iommu->registered = false;
-	iommu->ready = false;
-	iommu->going = false;
+	WRITE_ONCE(iommu->registered, false);
+	WRITE_ONCE(iommu->ready, false);
+	WRITE_ONCE(iommu->going, false);
 	pl_lab_settled();
 	mutex_unlock(&pl_lab.lock);
 	pl_ev_iommu(PROBELAB_EV_IOMMU_UNREGISTER, iommu, NULL);
@@ -240,6 +240,7 @@ int pl_op_iommu_register(struct probelab_ucmd *ucmd)
 	mutex_unlock(&pl_lab.lock);
 
 	for (i = 0; i < batch.n; i++) {
+		bool deferred;
 		u32 driver;
 
 		pdev = batch.devs[i];
@@ -249,7 +250,7 @@ int pl_op_iommu_register(struct probelab_ucmd *ucmd)
 			continue;
 		atomic64_inc(&pl_lab.stats.retriggers);
 		pl_ev_iommu(PROBELAB_EV_RETRIGGER, iommu, pdev);
-		pl_bind(pdev, driver);
+		pl_bind(pdev, driver, &deferred);
 	}
 	pl_batch_put(&batch);
 	return 0;
@@ -266,7 +267,7 @@ static void pl_iommu_going(struct pl_iommu *iommu, struct pl_dev_batch *batch,
 	struct pl_dev *pdev;
 
 	lockdep_assert_held(&pl_lab.lock);
-	iommu->going = true;
+	WRITE_ONCE(iommu->going, true);
 	list_for_each_entry(pdev, &pl_lab.devices, node) {
 		/* a device still being added has no driver to unbind */
 		if (pdev->adding || !pl_dev_probed_behind(pdev, iommu))

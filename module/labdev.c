@@ -284,39 +284,57 @@ void pl_devices_remove_all(void)
 /*
  * Binds @pdev to @driver through the driver core: really_probe() runs
  * bus->dma_configure (where a policy defers a device), then the driver's
- * probe.  Returns 0 when bound, -EAGAIN when deferred, or the error.
+ * probe.  Returns 0 when bound, -EAGAIN when deferred (*@deferred set:
+ * the probe deferred, rather than a driver's probe returning -EAGAIN), or
+ * the error.  No lock held: device_attach() takes the device lock.
  *
  * "fixed": device_driver_attach(); the layer retriggers the devices an
  * instance readied.  Kernel policies: device_attach() (bus->match selects
  * the requested driver), so that driver_probe_device() puts a deferred
  * device on the driver core's deferred list for its global retries.
  */
-int pl_bind(struct pl_dev *pdev, u32 driver)
+int pl_bind(struct pl_dev *pdev, u32 driver, bool *deferred)
 {
 	struct device_driver *drv = pl_endpoint_driver(driver);
-	int ret;
+	bool unmatched = false;
+	int ret, err;
 
 	if (!drv)
 		return -EINVAL;
 
-	if (!pl_policy()->deferred_list)
-		return device_driver_attach(drv, &pdev->dev);
+	device_lock(&pdev->dev);
 	pdev->bind_err = 0;
-	ret = device_attach(&pdev->dev);
-	if (ret == 1)
-		return 0;
+	device_unlock(&pdev->dev);
+	if (pl_policy()->deferred_list) {
+		ret = device_attach(&pdev->dev);
+		/* 1: bound; 0: bus->match refused, or the probe failed */
+		unmatched = !ret;
+		if (ret == 1 || !ret)
+			ret = ret ? 0 : -ENODEV;
+	} else {
+		ret = device_driver_attach(drv, &pdev->dev);
+	}
+	/*
+	 * What the last probe attempt left: this bind's, or a concurrent
+	 * deferred-probe retry's that ran after it - either is the device's
+	 * state now.
+	 */
+	device_lock(&pdev->dev);
+	err = pdev->bind_err;
+	device_unlock(&pdev->dev);
+	*deferred = ret && err == -EPROBE_DEFER;
 	/* -EPROBE_DEFER is kernel-internal: never returned to userspace */
-	if (ret == -EPROBE_DEFER || pdev->bind_err == -EPROBE_DEFER)
+	if (ret == -EPROBE_DEFER || *deferred)
 		return -EAGAIN;
-	if (ret < 0)
-		return ret;
-	return pdev->bind_err ? pdev->bind_err : -ENODEV;
+	if (unmatched && err)
+		return err;
+	return ret;
 }
 
 int pl_op_drv_bind(struct probelab_ucmd *ucmd)
 {
 	struct probelab_drv_bind *cmd = &ucmd->cmd->drv_bind;
-	bool prev_pending;
+	bool prev_pending, deferred;
 	struct pl_dev *pdev;
 	u32 prev_driver;
 	int ret;
@@ -339,12 +357,11 @@ int pl_op_drv_bind(struct probelab_ucmd *ucmd)
 	}
 	prev_driver = pdev->want_driver;
 	prev_pending = pdev->bind_pending;
-	pdev->want_driver = cmd->driver;
+	WRITE_ONCE(pdev->want_driver, cmd->driver);
 	pdev->bind_pending = false;
 	mutex_unlock(&pl_lab.lock);
 
-	pdev->bind_err = 0;
-	ret = pl_bind(pdev, cmd->driver);
+	ret = pl_bind(pdev, cmd->driver, &deferred);
 	if (ret && ret != -EAGAIN) {
 		/*
 		 * Refused or failed, not deferred: this DRV_BIND leaves no
@@ -354,12 +371,12 @@ int pl_op_drv_bind(struct probelab_ucmd *ucmd)
 		 */
 		mutex_lock(&pl_lab.lock);
 		if (pdev->want_driver == cmd->driver && !pdev->bound) {
-			pdev->want_driver = prev_driver;
+			WRITE_ONCE(pdev->want_driver, prev_driver);
 			pdev->bind_pending = prev_pending;
 		}
 		mutex_unlock(&pl_lab.lock);
 	}
-	if (ret == -EAGAIN && pdev->bind_err == -EPROBE_DEFER) {
+	if (ret == -EAGAIN && deferred) {
 		/* deferred: dma_configure recorded the pending bind */
 		cmd->result = PROBELAB_BIND_DEFERRED;
 		ret = 0;
@@ -384,7 +401,7 @@ int pl_op_drv_unbind(struct probelab_ucmd *ucmd)
 	if (!pdev)
 		return -ENOENT;
 	mutex_lock(&pl_lab.lock);
-	pdev->want_driver = 0;
+	WRITE_ONCE(pdev->want_driver, 0);
 	pdev->bind_pending = false;
 	mutex_unlock(&pl_lab.lock);
 

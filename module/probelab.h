@@ -108,15 +108,15 @@ struct pl_iommu_hw {
  * @dev: its device on the lab bus ("iommu-<name>"); registering binds it
  *	to the "probelab-iommu" driver, as an SMMU or DMAR platform device
  *	binds to its driver
- * @registered: lab lock (linux-6.1's of_iommu_configure() reads it and
- *	@going with READ_ONCE() and no lock, pl_iommu_ready()); the instance
- *	driver is bound and ready
- * @going: lab lock (the same); unregistration is in progress, no new
- *	probe may use it
+ * @registered: written under the lab lock with WRITE_ONCE(), because
+ *	linux-6.1's of_iommu_configure() reads it, @going and @ready with
+ *	READ_ONCE() and no lock (pl_iommu_ready()); the instance driver is
+ *	bound
+ * @going: the same; unregistration is in progress, no new probe may use it
  * @registering: lab lock; IOMMU_REGISTER is binding the instance device
- * @ready: lab lock; the driver's setup after registration is done (6.16's
- *	iommu->ready): its tables were reset.  "fixed" and "mainline" wait
- *	for it, "linux-6.1" only for @registered
+ * @ready: the same as @registered; the driver's setup after registration
+ *	is done (6.16's iommu->ready): its tables were reset.  "fixed" and
+ *	"mainline" wait for it, "linux-6.1" only for @registered
  * @hw_lock: protects @hw (see struct pl_iommu_hw)
  * @hw: the hardware model
  * @next_did: lab lock; VT-d domain IDs / SMMUv3 ASIDs handed out
@@ -206,7 +206,9 @@ struct pl_dev_iommu {
  *	its registration is wanted) is set with WRITE_ONCE(), with or
  *	without the lab lock, and read with READ_ONCE() by bus->match
  * @bind_pending: lab lock; the bind was deferred and waits for a retrigger
- * @bind_err: device lock; result of the last probe attempt
+ * @bind_err: device lock; result of the last probe attempt (pl_bind()
+ *	clears and reads it under the device lock around device_attach(),
+ *	which takes that lock itself)
  * @adding: lab lock; DEV_ADD has not finished device_add(): on the list,
  *	not findable by id, not removable (see LIFECYCLE at the top)
  * @removing: lab lock (linux-6.1's of_configure reads it with READ_ONCE()
@@ -593,7 +595,7 @@ int pl_op_drv_bind(struct probelab_ucmd *ucmd);
 int pl_op_drv_unbind(struct probelab_ucmd *ucmd);
 void pl_devices_remove_all(void);
 struct pl_dev *pl_dev_find_get(u32 id);
-int pl_bind(struct pl_dev *pdev, u32 driver);
+int pl_bind(struct pl_dev *pdev, u32 driver, bool *deferred);
 
 /* instance.c: instance devices - IOMMU_REGISTER, IOMMU_UNREGISTER */
 int pl_op_iommu_register(struct probelab_ucmd *ucmd);
