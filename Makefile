@@ -100,7 +100,10 @@ FW_SRCS := $(wildcard tools/fw/*.c)
 CORE_SRCS := $(wildcard module/core/*.c)
 CLI_SRCS := $(wildcard tools/probelab/*.c)
 GUEST_C := $(wildcard tests/guest/*.c)
-GUEST_SH := $(wildcard tests/guest/*.sh) tests/guest/run
+# lib.sh is the guest shell tests' library: installed next to them but not
+# executable, since tests/guest/run runs every executable file there
+GUEST_SHLIB := tests/guest/lib.sh
+GUEST_SH := $(filter-out $(GUEST_SHLIB),$(wildcard tests/guest/*.sh)) tests/guest/run
 UNIT_SRCS := $(wildcard tests/unit/test_*.c)
 UNIT_HELPERS := $(filter-out tests/unit/test_%,$(wildcard tests/unit/*.c))
 
@@ -112,7 +115,7 @@ LIBPLCORE := $(B)/lib/libplcore.a
 USER_LIBS := $(LIBPLFW) $(LIBPROBELAB) $(LIBPLCORE)
 CLI := $(B)/bin/probelab
 GUEST_BINS := $(patsubst tests/guest/%.c,$(B)/tests/guest/%,$(GUEST_C))
-GUEST_SCRIPTS := $(patsubst tests/guest/%,$(B)/tests/guest/%,$(GUEST_SH))
+GUEST_SCRIPTS := $(patsubst tests/guest/%,$(B)/tests/guest/%,$(GUEST_SH) $(GUEST_SHLIB))
 UNIT_BINS := $(patsubst tests/unit/%.c,$(B)/tests/unit/%,$(UNIT_SRCS))
 
 objs = $(patsubst %.c,$(OBJ)/%.o,$(1))
@@ -212,6 +215,10 @@ $(B)/tests/guest/%: $(OBJ)/tests/guest/%.o $(USER_LIBS)
 $(B)/tests/guest/%: tests/guest/%
 	@mkdir -p $(dir $@)
 	install -m 0755 $< $@
+
+$(B)/tests/guest/lib.sh: $(GUEST_SHLIB)
+	@mkdir -p $(dir $@)
+	install -m 0644 $< $@
 
 # --- unit tests (host arch) ------------------------------------------------
 FIXTURES := $(TOP)/build/fixtures/fw

@@ -5,14 +5,8 @@
 # the lab checks clean and resets.  The 10,000-device deferral bench runs
 # against max_devices=2000 (the default of a 1 GiB guest lets it fit: 90 s
 # under TCG, too long here).  Ends with the module reloaded as it was.  TAP.
+. "$(dirname "$0")/lib.sh"
 MOD=${PROBELAB_KO:-/opt/probelab/probelab.ko}
-T=/tmp/bounds
-n=0
-fail=0
-ok() { n=$((n + 1)); echo "ok $n - $*"; }
-notok() { n=$((n + 1)); fail=$((fail + 1)); echo "not ok $n - $*"; }
-show() { sed 's/^/# /' "$@"; }
-run() { "$@" >$T/out 2>$T/err; rc=$?; }
 # reload PARAMS: the module with these parameters, its log from here in $T/klog
 reload() {
 	probelab reset >/dev/null 2>&1
@@ -20,36 +14,33 @@ reload() {
 	base=$(dmesg | wc -l)
 	probelab load --module "$MOD" ${1:+--params "$1"} >$T/load 2>&1
 }
-klog() { dmesg | tail -n +$((base + 1)) >$T/klog; }
+klog() { klog_since $base >$T/klog; }
 # clean: check has no violation, reset works, nothing left
 clean() {
 	probelab check >$T/chk 2>&1 && grep -q "invariant checker: 0 violations" $T/chk &&
-		probelab reset >/dev/null 2>&1 &&
-		[ "$(probelab --json status | tr -d ' \n' | grep -o '"dev_id"' | wc -l)" -eq 0 ]
+		probelab reset >/dev/null 2>&1 && [ "$(ndev)" -eq 0 ]
 }
-ndev() { probelab --json status | tr -d ' \n' | grep -o '"dev_id"' | wc -l; }
+# bounded OP KLOG DESC WHAT: the last run failed with ENOSPC at OP (its
+# message on stderr) and the kernel log has the line KLOG (a grep pattern)
+# naming the parameter: "ok DESC"; else "not ok WHAT", the errors and the
+# log's end shown
+bounded() {
+	klog
+	if [ $rc -ne 0 ] && grep -q "$1.*No space left on device" $T/err &&
+	   grep -q "$2" $T/klog; then
+		ok "$3"
+	else
+		notok "$4 (exit $rc)"; show $T/err; tail -5 $T/klog | show
+	fi
+}
 
-rm -rf $T
-mkdir -p $T
+tmpdir /tmp/bounds
 base0=$(dmesg | wc -l)
-cat >$T/board.json <<'JSON'
-{
-  "version": 1,
-  "policy": "fixed",
-  "default_domain": "dma",
-  "iommus": [ { "name": "smmu0", "type": "smmuv3", "sid_bits": 16 } ],
-  "root_complexes": [
-    { "name": "pcie0", "bus_end": 255,
-      "id_maps": [ { "rid_base": 0, "length": "0x10000", "iommu": "smmu0",
-                     "output_base": 0 } ] }
-  ],
-  "devices": [ { "type": "pci", "bdf": "00:01.0" }, { "type": "pci", "bdf": "00:02.0" } ]
-}
-JSON
+board_smmu0_2pci >$T/board.json
 
 # 1. defaults follow the memory and are shown
 run probelab --json info
-if [ $rc -eq 0 ] && tr -d ' \n' <$T/out | grep -q '"bounds":{"max_devices":[1-9][0-9]*,"max_domains":[1-9]'; then
+if [ $rc -eq 0 ] && flat | grep -q '"bounds":{"max_devices":[1-9][0-9]*,"max_domains":[1-9]'; then
 	ok "info --json shows the bounds"
 else
 	notok "info --json bounds (exit $rc)"; show $T/out $T/err
@@ -73,13 +64,10 @@ else
 	notok "load with max_devices=2000"; show $T/load $T/out
 fi
 run probelab bench deferral --devices 10000 --instances 64 --seed 1 --quiet --keep
-klog
-if [ $rc -ne 0 ] && grep -q "DEV_ADD .*No space left on device" $T/err &&
-   grep -q "DEV_ADD: bound of 2000 lab devices reached (2000 in use, 1 more asked): module parameter max_devices" $T/klog; then
-	ok "bench --devices 10000: exit $rc, ENOSPC at DEV_ADD, log names max_devices"
-else
-	notok "bench past max_devices (exit $rc)"; show $T/err; tail -5 $T/klog | show
-fi
+bounded "DEV_ADD " \
+	"DEV_ADD: bound of 2000 lab devices reached (2000 in use, 1 more asked): module parameter max_devices" \
+	"bench --devices 10000: exit $rc, ENOSPC at DEV_ADD, log names max_devices" \
+	"bench past max_devices"
 clean && ok "check clean, reset empties the lab" || { notok "check/reset after the bound"; show $T/chk; }
 run probelab bench deferral --devices 100 --instances 4 --seed 1 --quiet
 [ $rc -eq 0 ] && ok "the lab is usable afterwards (bench of 100 devices)" ||
@@ -101,7 +89,7 @@ clean && ok "check clean, reset" || { notok "check/reset after max_devices"; sho
 reload "max_domains=3"
 probelab topo load $T/board.json >/dev/null 2>&1
 probelab iommu register smmu0 >/dev/null 2>&1
-G=$(probelab --json status | tr -d ' \n' | sed -n 's/.*"name":"pci-0000:00:01.0",[^}]*"group":\([0-9]*\).*/\1/p')
+G=$(status_flat | sed -n 's/.*"name":"pci-0000:00:01.0",[^}]*"group":\([0-9]*\).*/\1/p')
 printf 'claim group %s\ndomain alloc 00:01.0\n' "$G" >$T/s1
 run probelab session $T/s1
 klog
@@ -114,7 +102,7 @@ fi
 # a third device's default domain is refused too: its probe fails, cleanly
 probelab dev add pci 00:03.0 >$T/out 2>&1
 klog
-if probelab --json status | tr -d ' \n' | grep -q '"name":"pci-0000:00:03.0","kind":"pci","bdf":"0000:00:03.0","aliases":\[\],"state":"failed"' &&
+if status_flat | grep -q '"name":"pci-0000:00:03.0","kind":"pci","bdf":"0000:00:03.0","aliases":\[\],"state":"failed"' &&
    grep -q "module parameter max_domains" $T/klog; then
 	ok "a device whose default domain is past the bound: probe failed, nothing half done"
 else
@@ -154,13 +142,10 @@ clean && ok "check clean, reset" || { notok "check/reset after MAP bounds"; show
 # 6. max_desc_bytes: a description longer than the bound
 reload "max_desc_bytes=4096"
 run probelab bench deferral --devices 1 --instances 64 --quiet
-klog
-if [ $rc -ne 0 ] && grep -q "FW_LOAD.*No space left on device" $T/err &&
-   grep -q "FW_LOAD: bound of 4096 description bytes reached .*module parameter max_desc_bytes" $T/klog; then
-	ok "FW_LOAD of a description past max_desc_bytes: ENOSPC, logged"
-else
-	notok "FW_LOAD past max_desc_bytes (exit $rc)"; show $T/err; tail -3 $T/klog | show
-fi
+bounded FW_LOAD \
+	"FW_LOAD: bound of 4096 description bytes reached .*module parameter max_desc_bytes" \
+	"FW_LOAD of a description past max_desc_bytes: ENOSPC, logged" \
+	"FW_LOAD past max_desc_bytes"
 
 # 7. max_quarantine: add/remove cycles beyond it free the oldest
 reload "max_quarantine=16"
@@ -184,10 +169,6 @@ clean && ok "check clean, reset" || { notok "check/reset after quarantine"; show
 # back to the module as the suite loads it
 reload ""
 [ -c /dev/probelab ] && ok "reloaded with default bounds" || { notok "reload"; show $T/load; }
-if dmesg | tail -n +$((base0 + 1)) | grep -Eq "BUG:|WARNING:|Oops|Call Trace"; then
-	notok "kernel log clean"; dmesg | tail -20 | show
-else
-	ok "kernel log clean"
-fi
+kernel_log_clean $base0
 echo "1..$n"
 exit $((fail != 0))

@@ -1,11 +1,12 @@
 #!/bin/sh
 # Guest test: `probelab fw dump --host` of the machine's own firmware:
 # QEMU's DMAR on x86_64, QEMU's device tree (SMMUv3, iommu-map) on arm64.
+. "$(dirname "$0")/lib.sh"
 echo "1..2"
 if probelab fw dump --host > /tmp/fwh.out 2>/tmp/fwh.err; then
-	echo "ok 1 - fw dump --host: $(head -n1 /tmp/fwh.out | cut -c1-60)"
+	ok "fw dump --host: $(head -n1 /tmp/fwh.out | cut -c1-60)"
 else
-	echo "not ok 1 - fw dump --host: $(cat /tmp/fwh.err)"
+	notok "fw dump --host: $(cat /tmp/fwh.err)"
 fi
 # the status of the greps themselves, not of the case statement
 case $(uname -m) in
@@ -19,8 +20,8 @@ x86_64)
 	found=$?;;
 esac
 if [ $found -eq 0 ]; then
-	echo "ok 2 - the dump shows $what"
+	ok "the dump shows $what"
 else
-	echo "not ok 2 - the dump lacks $what"
-	sed 's/^/# /' /tmp/fwh.out | head -n 20
+	notok "the dump lacks $what"
+	show /tmp/fwh.out | head -n 20
 fi

@@ -7,23 +7,17 @@
 # (default: a new one, printed), $PROBELAB_FUZZ_KNOWN is passed to
 # --allow-known (default none; `all` still finds a device-lock hang on
 # arm64 and a fuzzer crash under linux-6.1, being worked on).  TAP.
+. "$(dirname "$0")/lib.sh"
 MOD=${PROBELAB_KO:-/opt/probelab/probelab.ko}
 SECS=${PROBELAB_FUZZ_SECONDS:-60}
 SEED=${PROBELAB_FUZZ_SEED:-$(od -An -N4 -tu4 /dev/urandom | tr -d ' ')}
 KNOWN=${PROBELAB_FUZZ_KNOWN:-none}
 LEGACY=$((SECS / 4))
 [ $LEGACY -lt 10 ] && LEGACY=10
-T=/tmp/ioctl_fuzz
-n=0
-fail=0
-ok() { n=$((n + 1)); echo "ok $n - $*"; }
-notok() { n=$((n + 1)); fail=$((fail + 1)); echo "not ok $n - $*"; }
-show() { sed 's/^/# /' "$@"; }
-rm -rf $T
-mkdir -p $T
+tmpdir /tmp/ioctl_fuzz
 
-# the kernel log lines that mean a kernel bug
-kbugs() { dmesg | grep -E 'WARNING:|BUG:|Oops|Call Trace|general protection|hung_task' | grep -v 'probelab fuzz'; }
+# the kernel log lines that mean a kernel bug (not those naming `probelab fuzz`)
+kbugs() { dmesg | grep -E "$KBUGS" | grep -v 'probelab fuzz'; }
 kbugs >$T/kbugs.before
 
 echo "1..9"

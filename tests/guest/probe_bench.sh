@@ -2,10 +2,7 @@
 # Guest test: probelab bench deferral - N devices bound before K instances
 # register in random order; under "fixed" every device is IOMMU-probed
 # once and bound with at most two attempts.  TAP output.
-n=0
-fail=0
-ok() { n=$((n + 1)); echo "ok $n - $*"; }
-notok() { n=$((n + 1)); fail=$((fail + 1)); echo "not ok $n - $*"; }
+. "$(dirname "$0")/lib.sh"
 val() { sed -n "s/.*\"$1\":\([0-9a-z]*\).*/\1/p" /tmp/bench.out | head -n1; }
 
 probelab reset >/dev/null 2>&1
@@ -20,19 +17,19 @@ for model in smmuv3 vtd; do
 		ok "$model: 200 devices, 8 instances: iommu_probes $p, bind_attempts $a, deferrals $d, retriggers $r, all bound"
 	else
 		notok "$model: exit $rc, iommu_probes '$p', bind_attempts '$a', bound '$b'"
-		sed 's/^/# /' /tmp/bench.out /tmp/bench.err
+		show /tmp/bench.out /tmp/bench.err
 	fi
 done
 probelab status >/tmp/bench.out 2>&1
 grep -q "^devices: 0" /tmp/bench.out && ok "the bench leaves the lab reset" ||
-	{ notok "lab after the bench"; sed 's/^/# /' /tmp/bench.out; }
+	{ notok "lab after the bench"; show /tmp/bench.out; }
 probelab bench deferral --devices 20 --instances 3 --seed 5 --quiet >/tmp/bench.out 2>&1
 rc=$?
 if [ $rc -eq 0 ] && grep -q "register order: smmu. smmu. smmu." /tmp/bench.out &&
    grep -Eq "^  bound +20$" /tmp/bench.out && grep -Eq "^  iommu_probes +20$" /tmp/bench.out; then
 	ok "human output: register order and the bound count"
 else
-	notok "human output (exit $rc)"; sed 's/^/# /' /tmp/bench.out
+	notok "human output (exit $rc)"; show /tmp/bench.out
 fi
 probelab --json bench deferral --devices 20 --instances 3 --seed 5 --quiet >/tmp/bench2.out 2>&1
 if grep '"register_order"' -A4 /tmp/bench2.out | tr -d ' \n' >/tmp/o2 &&
@@ -41,7 +38,7 @@ if grep '"register_order"' -A4 /tmp/bench2.out | tr -d ' \n' >/tmp/o2 &&
    [ -s /tmp/o2 ]; then
 	ok "the same seed gives the same registration order ($(cat /tmp/o2))"
 else
-	notok "seeded order differs"; sed 's/^/# /' /tmp/o2 /tmp/o3
+	notok "seeded order differs"; show /tmp/o2 /tmp/o3
 fi
 probelab --json bench deferral --devices 30 --instances 3 --seed 9 --policy all --quiet >/tmp/bench.out 2>/tmp/bench.err
 rc=$?
@@ -50,7 +47,7 @@ if [ $rc -eq 0 ] && [ "$runs" -eq 3 ] && grep -q '"policy":"linux-6.1"' /tmp/ben
    [ "$(grep -c '"all_bound":true' /tmp/bench.out)" -eq 3 ]; then
 	ok "--policy all: one run per policy, all devices bound under each ($(tr -d ' \n' </tmp/bench.out | sed 's/.*"runs"://' | sed 's/"phases_ns":{[^}]*},//g'))"
 else
-	notok "--policy all: exit $rc, $runs runs"; sed 's/^/# /' /tmp/bench.out /tmp/bench.err
+	notok "--policy all: exit $rc, $runs runs"; show /tmp/bench.out /tmp/bench.err
 fi
 probelab bench deferral --devices 0 >/dev/null 2>&1
 [ $? -eq 2 ] && ok "--devices 0 is a usage error" || notok "--devices 0 accepted"

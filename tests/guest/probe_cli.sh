@@ -2,22 +2,9 @@
 # Guest test: the probelab CLI's lab commands end to end - topo load,
 # status, dev add/remove, iommu register/unregister, bind/unbind, monitor,
 # stats, reset - human and --json output and their exit statuses.  TAP.
-T=/tmp/probe_cli
-n=0
-fail=0
-ok() { n=$((n + 1)); echo "ok $n - $*"; }
-notok() { n=$((n + 1)); fail=$((fail + 1)); echo "not ok $n - $*"; }
-show() { sed 's/^/# /' "$@"; }
-# check DESC CMD...: CMD must succeed
-check() {
-	desc=$1; shift
-	if "$@" >$T/out 2>&1; then ok "$desc"; else notok "$desc"; show $T/out; fi
-}
-# run CMD... : output in $T/out, status in $rc
-run() { "$@" >$T/out 2>$T/err; rc=$?; }
+. "$(dirname "$0")/lib.sh"
 
-rm -rf $T
-mkdir -p $T
+tmpdir /tmp/probe_cli
 cat >$T/board.json <<'JSON'
 {
   "version": 1,

@@ -3,33 +3,10 @@
 # injection commands end to end - claim/release, domain alloc/free/attach/
 # detach and map/unmap/iova inside `probelab session` (one owner token),
 # status's owner column and JSON, check --json, inject.  TAP.
-T=/tmp/probe_owner_cli
-n=0
-fail=0
-ok() { n=$((n + 1)); echo "ok $n - $*"; }
-notok() { n=$((n + 1)); fail=$((fail + 1)); echo "not ok $n - $*"; }
-show() { sed 's/^/# /' "$@"; }
-# run CMD... : output in $T/out, errors in $T/err, status in $rc
-run() { "$@" >$T/out 2>$T/err; rc=$?; }
-# flat: the JSON of $T/out without blanks and newlines
-flat() { tr -d ' \n' <$T/out; }
+. "$(dirname "$0")/lib.sh"
 
-rm -rf $T
-mkdir -p $T
-cat >$T/board.json <<'JSON'
-{
-  "version": 1,
-  "policy": "fixed",
-  "default_domain": "dma",
-  "iommus": [ { "name": "smmu0", "type": "smmuv3", "sid_bits": 16 } ],
-  "root_complexes": [
-    { "name": "pcie0", "bus_end": 255,
-      "id_maps": [ { "rid_base": 0, "length": "0x10000", "iommu": "smmu0",
-                     "output_base": 0 } ] }
-  ],
-  "devices": [ { "type": "pci", "bdf": "00:01.0" }, { "type": "pci", "bdf": "00:02.0" } ]
-}
-JSON
+tmpdir /tmp/probe_owner_cli
+board_smmu0_2pci >$T/board.json
 
 probelab reset >/dev/null 2>&1
 probelab check --auto on >/dev/null 2>&1
@@ -39,7 +16,7 @@ else
 	notok "topo load / register"; show $T/out
 fi
 # the group of 00:01.0
-G=$(probelab --json status | tr -d ' \n' | sed -n 's/.*"name":"pci-0000:00:01.0","kind":"pci","bdf":"0000:00:01.0","aliases":\[\],"state":"probed","group":\([0-9]*\).*/\1/p')
+G=$(status_flat | sed -n 's/.*"name":"pci-0000:00:01.0","kind":"pci","bdf":"0000:00:01.0","aliases":\[\],"state":"probed","group":\([0-9]*\).*/\1/p')
 [ -n "$G" ] && ok "00:01.0 is in group $G" || { notok "no group for 00:01.0"; probelab status | show; }
 
 run probelab --json status
