@@ -33,17 +33,9 @@ FIXTURE_VARIANT_ADD(hw, vtd_identity) {
 };
 
 /* the instance loaded, not registered */
-FIXTURE_SETUP(hw)
-{
-	lab_setup(_metadata, false);
-	load_one(variant->iommu, PROBELAB_POLICY_FIXED, variant->domain,
-		 false);
-}
-
-FIXTURE_TEARDOWN(hw)
-{
-	lab_teardown(_metadata);
-}
+LAB_SETUP_TEARDOWN(hw, false,
+		   load_one(variant->iommu, PROBELAB_POLICY_FIXED,
+			    variant->domain, false));
 
 /* Config (STE) or translation type (context) of one entry, "" if absent */
 static const char *entry(const struct iommu_kind *k, unsigned int id,

@@ -9,26 +9,9 @@
  * LAB_RESET disarms; bad arguments get their errno.  The checker runs
  * after every op.
  */
-#include <time.h>
-
 #include "probe_util.h"
 
 LAB_FIXTURE(inject, true);
-
-/* the SMMUv3 instance, registered */
-static void load(void)
-{
-	load_one(&iommu_smmuv3, PROBELAB_POLICY_FIXED, PROBELAB_DOMAIN_DMA,
-		 true);
-}
-
-static uint64_t now_us(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000000 + (uint64_t)ts.tv_nsec / 1000;
-}
 
 static struct probelab_inject arm(const char *point, uint32_t action,
 				  int32_t error, uint32_t delay,
@@ -96,7 +79,7 @@ TEST_F(inject, delay)
 	char key[64], hits[16], fired[16];
 	int ret;
 
-	load();
+	load_fixed_smmuv3();
 	for (int i = 0; i < 4; i++)
 		d[i] = add_pci(0, 0, 2 + i, 0);
 	arm("dma_configure", PROBELAB_INJECT_DELAY, 0, 30000, 0, 2, 0, 0, 0,
@@ -144,7 +127,7 @@ TEST_F(inject, fail_one_device)
 	char ops[16];
 	int ret;
 
-	load();
+	load_fixed_smmuv3();
 	x = add_pci(0, 0, 2, 0);
 	y = add_pci(0, 0, 3, 0);
 	arm("dma_configure", PROBELAB_INJECT_FAIL, -EIO, 0, 0, 0, 0, x, 0, &ret);
@@ -200,7 +183,7 @@ TEST_F(inject, seeded_probability)
 	uint32_t gid;
 	int n1;
 
-	load();
+	load_fixed_smmuv3();
 	gid = dev_get(add_pci(0, 0, 2, 0)).group_id;
 	p1 = claim_pattern(gid, 42, &f1, &h1);
 	p2 = claim_pattern(gid, 42, &f2, &h2);

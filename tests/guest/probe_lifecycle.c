@@ -22,7 +22,6 @@
  */
 #include <pthread.h>
 #include <sys/stat.h>
-#include <time.h>
 #include <unistd.h>
 
 #include "probe_util.h"
@@ -40,21 +39,6 @@ FIXTURE_TEARDOWN(lifecycle)
 {
 	expect_no_violations(_metadata);
 	lab_teardown(_metadata);
-}
-
-/* the SMMUv3 instance, registered */
-static void load(void)
-{
-	load_one(&iommu_smmuv3, PROBELAB_POLICY_FIXED, PROBELAB_DOMAIN_DMA,
-		 true);
-}
-
-static uint64_t now_us(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000000 + (uint64_t)ts.tv_nsec / 1000;
 }
 
 static void slow_visible(void)
@@ -96,6 +80,15 @@ static void adder_start(struct adder *a)
 	usleep(SLOW_US / 4);	/* the add is inside its delay now */
 }
 
+/* LAB_RESET, its result in @ret; how long it took (µs). */
+static uint64_t reset_timed(int *ret)
+{
+	uint64_t t0 = now_us();
+
+	*ret = pl_lab_reset(lab);
+	return now_us() - t0;
+}
+
 /* The id the next DEV_ADD gets (ids are handed out in order). */
 static uint32_t next_id(void)
 {
@@ -116,7 +109,7 @@ TEST_F(lifecycle, remove_while_adding)
 	uint32_t id, result = 0;
 	int rm, bind;
 
-	load();
+	load_fixed_smmuv3();
 	id = next_id();
 	slow_visible();
 	adder_start(&a);
@@ -136,15 +129,13 @@ TEST_F(lifecycle, remove_while_adding)
 TEST_F(lifecycle, reset_while_adding)
 {
 	struct adder a;
-	uint64_t t0, t;
+	uint64_t t;
 	int ret;
 
-	load();
+	load_fixed_smmuv3();
 	slow_visible();
 	adder_start(&a);
-	t0 = now_us();
-	ret = pl_lab_reset(lab);
-	t = now_us() - t0;
+	t = reset_timed(&ret);
 	pthread_join(a.thread, NULL);
 	EXPECT_EQ(0, ret) TH_LOG("LAB_RESET: %s", pl_errno_name(ret));
 	EXPECT_EQ(0, a.ret) TH_LOG("DEV_ADD: %s", pl_errno_name(a.ret));
@@ -174,7 +165,7 @@ TEST_F(lifecycle, names)
 	unsigned int i;
 	int ret;
 
-	load();
+	load_fixed_smmuv3();
 	for (i = 0; i < sizeof(kernel_names) / sizeof(kernel_names[0]); i++) {
 		ret = add_named_ret(kernel_names[i]);
 		snprintf(path, sizeof(path), "/sys/bus/probelab/devices/%s",
@@ -203,7 +194,7 @@ TEST_F(lifecycle, refused_bind)
 	uint32_t id, result = 0;
 	int ret;
 
-	load();
+	load_fixed_smmuv3();
 	id = add_pci(0, 0, 4, 0);
 	d = dev_get(id);
 	ASSERT_EQ(0, pl_claim_group(lab, d.group_id));
@@ -268,6 +259,16 @@ static void *racer_run(void *arg)
 	return NULL;
 }
 
+/* RACE on a new device PCI 00:05.0, started and running for a while */
+static void racer_start(struct racer *rc)
+{
+	memset(rc, 0, sizeof(*rc));
+	rc->id = add_pci(0, 0, 5, 0);
+	if (pthread_create(&rc->thread, NULL, racer_run, rc))
+		bail("pthread_create");
+	usleep(RACE_MS * 1000 / 5);
+}
+
 /*
  * RACE of_configure during LAB_RESET: both succeed, and the reset waited
  * for the RACE threads before dropping the description.
@@ -275,18 +276,12 @@ static void *racer_run(void *arg)
 TEST_F(lifecycle, reset_while_racing)
 {
 	struct racer rc;
-	uint64_t t0, t;
+	uint64_t t;
 	int ret;
 
-	load();
-	memset(&rc, 0, sizeof(rc));
-	rc.id = add_pci(0, 0, 5, 0);
-	if (pthread_create(&rc.thread, NULL, racer_run, &rc))
-		bail("pthread_create");
-	usleep(RACE_MS * 1000 / 5);
-	t0 = now_us();
-	ret = pl_lab_reset(lab);
-	t = now_us() - t0;
+	load_fixed_smmuv3();
+	racer_start(&rc);
+	t = reset_timed(&ret);
 	pthread_join(rc.thread, NULL);
 	EXPECT_EQ(0, ret) TH_LOG("LAB_RESET: %s", pl_errno_name(ret));
 	EXPECT_EQ(0, rc.ret) TH_LOG("RACE: %s", pl_errno_name(rc.ret));
@@ -301,25 +296,14 @@ TEST_F(lifecycle, reset_while_racing)
  */
 TEST_F(lifecycle, fw_load_while_racing)
 {
-	struct pl_topo_builder *b = topo_new();
-	int s = topo_smmu(b, "smmu0", 16);
-	int r = topo_rc(b, 0, 0, 0xff);
 	struct racer rc;
-	char err[512];
 	size_t len;
 	void *blob;
 	int ret, removed, unreg;
 
-	topo_map(b, r, s, 0, 0x10000, 0);
-	if (pl_topo_builder_finish(b, &blob, &len, err, sizeof(err)))
-		bail("description: %s", err);
-	pl_topo_builder_free(b);
-	load();
-	memset(&rc, 0, sizeof(rc));
-	rc.id = add_pci(0, 0, 5, 0);
-	if (pthread_create(&rc.thread, NULL, racer_run, &rc))
-		bail("pthread_create");
-	usleep(RACE_MS * 1000 / 5);
+	topo_finish(topo_one(&iommu_smmuv3), &blob, &len);
+	load_fixed_smmuv3();
+	racer_start(&rc);
 	removed = pl_dev_remove(lab, rc.id);
 	unreg = pl_iommu_unregister(lab, "smmu0");
 	ret = pl_fw_load(lab, blob, len, PROBELAB_POLICY_FIXED,
@@ -418,21 +402,13 @@ static void *hammer_run(void *arg)
  */
 TEST_F(lifecycle, hammer)
 {
-	struct pl_topo_builder *b = topo_new();
 	struct hammer hm[HAMMER_THREADS];
 	struct pl_check_result cr;
 	unsigned long ops = 0, ok = 0, ebusy = 0;
-	char err[256];
-	int s, rc, bad = 0, ret;
+	int bad = 0, ret;
 	unsigned int i;
 
-	s = topo_smmu(b, "smmu0", 16);
-	rc = topo_rc(b, 0, 0, 0xff);
-	topo_map(b, rc, s, 0, 0x10000, 0);
-	if (pl_topo_builder_finish(b, &hammer_blob, &hammer_len, err,
-				   sizeof(err)))
-		bail("description: %s", err);
-	pl_topo_builder_free(b);
+	topo_finish(topo_one(&iommu_smmuv3), &hammer_blob, &hammer_len);
 	ASSERT_EQ(0, pl_lab_reset(lab));
 	hammer_end = now_us() + HAMMER_MS * 1000ULL;
 	for (i = 0; i < HAMMER_THREADS; i++) {

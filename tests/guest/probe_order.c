@@ -31,17 +31,7 @@ static void load_smmu(void)
 
 /* smmuA and smmuB loaded, nothing registered */
 FIXTURE(order) {};
-
-FIXTURE_SETUP(order)
-{
-	lab_setup(_metadata, false);
-	load_smmu();
-}
-
-FIXTURE_TEARDOWN(order)
-{
-	lab_teardown(_metadata);
-}
+LAB_SETUP_TEARDOWN(order, false, load_smmu());
 
 /*
  * A device added before its instance waits (no group, its fwspec there)
@@ -185,16 +175,7 @@ FIXTURE_VARIANT_ADD(two_instances, b_first) {
 	.first = SMMU_B, .second = SMMU_A,
 };
 
-FIXTURE_SETUP(two_instances)
-{
-	lab_setup(_metadata, false);
-	load_smmu();
-}
-
-FIXTURE_TEARDOWN(two_instances)
-{
-	lab_teardown(_metadata);
-}
+LAB_SETUP_TEARDOWN(two_instances, false, load_smmu());
 
 /*
  * Neither probed nor bound while the second instance is missing; probed

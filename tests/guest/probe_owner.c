@@ -32,18 +32,9 @@
 /* the instance registered, DMA default domains, the checker on */
 FIXTURE(owner) {};
 FIXTURE_VARIANTS_IOMMU(owner);
-
-FIXTURE_SETUP(owner)
-{
-	lab_setup(_metadata, true);
-	load_one(variant->iommu, PROBELAB_POLICY_FIXED, PROBELAB_DOMAIN_DMA,
-		 true);
-}
-
-FIXTURE_TEARDOWN(owner)
-{
-	lab_teardown(_metadata);
-}
+LAB_SETUP_TEARDOWN(owner, true,
+		   load_one(variant->iommu, PROBELAB_POLICY_FIXED,
+			    PROBELAB_DOMAIN_DMA, true));
 
 static uint32_t add_b(unsigned int dev)
 {

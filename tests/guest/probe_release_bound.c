@@ -55,16 +55,9 @@ FIXTURE_VARIANT_ADD(release_bound, mainline_vtd) {
 	.iommu = &iommu_vtd, .policy = PROBELAB_POLICY_MAINLINE,
 };
 
-FIXTURE_SETUP(release_bound)
-{
-	lab_setup(_metadata, false);
-	load_one(variant->iommu, variant->policy, PROBELAB_DOMAIN_DMA, true);
-}
-
-FIXTURE_TEARDOWN(release_bound)
-{
-	lab_teardown(_metadata);
-}
+LAB_SETUP_TEARDOWN(release_bound, false,
+		   load_one(variant->iommu, variant->policy,
+			    PROBELAB_DOMAIN_DMA, true));
 
 /*
  * LAB_RESET during a DEV_REMOVE's unbind (dma_cleanup delayed 0.8 s):

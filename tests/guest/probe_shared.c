@@ -71,29 +71,8 @@ static void load_named(unsigned int policy)
 }
 
 FIXTURE(named) {};
-
-FIXTURE_VARIANT(named) {
-	unsigned int policy;
-};
-
-FIXTURE_VARIANT_ADD(named, fixed) {
-	.policy = PROBELAB_POLICY_FIXED,
-};
-
-FIXTURE_VARIANT_ADD(named, mainline) {
-	.policy = PROBELAB_POLICY_MAINLINE,
-};
-
-FIXTURE_SETUP(named)
-{
-	lab_setup(_metadata, true);
-	load_named(variant->policy);
-}
-
-FIXTURE_TEARDOWN(named)
-{
-	lab_teardown(_metadata);
-}
+FIXTURE_VARIANTS_POLICY(named);
+LAB_SETUP_TEARDOWN(named, true, load_named(variant->policy));
 
 /* D4: 0x40 mask 0x1 and 0x41 share a group, 0x42 does not */
 TEST_F(named, masks)
@@ -163,17 +142,7 @@ TEST_F(named, shared_stream)
 
 /* What the kernel policies do not model: fixed only. */
 FIXTURE(named_fixed) {};
-
-FIXTURE_SETUP(named_fixed)
-{
-	lab_setup(_metadata, true);
-	load_named(PROBELAB_POLICY_FIXED);
-}
-
-FIXTURE_TEARDOWN(named_fixed)
-{
-	lab_teardown(_metadata);
-}
+LAB_SETUP_TEARDOWN(named_fixed, true, load_named(PROBELAB_POLICY_FIXED));
 
 /* D3: smmu-a:1 + smmu-b:5 and smmu-b:5 share a group */
 TEST_F(named_fixed, second_instance)
@@ -252,16 +221,7 @@ FIXTURE_VARIANT_ADD(pci, linux_6_1_vtd) {
 	.iommu = &iommu_vtd, .policy = PROBELAB_POLICY_LINUX_6_1,
 };
 
-FIXTURE_SETUP(pci)
-{
-	lab_setup(_metadata, true);
-	load_pci(variant->iommu, variant->policy);
-}
-
-FIXTURE_TEARDOWN(pci)
-{
-	lab_teardown(_metadata);
-}
+LAB_SETUP_TEARDOWN(pci, true, load_pci(variant->iommu, variant->policy));
 
 /*
  * 03:01.0 and 03:02.0 behind the bridge (their DMA carries 03:00.0) share
@@ -293,29 +253,8 @@ TEST_F(pci, bridge_alias)
 
 /* Functions folded by an ID map: the SMMUv3 only (VT-d has no ID map). */
 FIXTURE(fold) {};
-
-FIXTURE_VARIANT(fold) {
-	unsigned int policy;
-};
-
-FIXTURE_VARIANT_ADD(fold, fixed) {
-	.policy = PROBELAB_POLICY_FIXED,
-};
-
-FIXTURE_VARIANT_ADD(fold, mainline) {
-	.policy = PROBELAB_POLICY_MAINLINE,
-};
-
-FIXTURE_SETUP(fold)
-{
-	lab_setup(_metadata, true);
-	load_pci(&iommu_smmuv3, variant->policy);
-}
-
-FIXTURE_TEARDOWN(fold)
-{
-	lab_teardown(_metadata);
-}
+FIXTURE_VARIANTS_POLICY(fold);
+LAB_SETUP_TEARDOWN(fold, true, load_pci(&iommu_smmuv3, variant->policy));
 
 /*
  * Requester ID mask 0xfff8: 00:02.0 and 00:02.1 both use stream 0x10 and

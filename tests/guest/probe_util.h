@@ -7,8 +7,11 @@
  * every lab test uses - the harness forks one process per test, so each
  * test opens /dev/probelab and resets the lab in its FIXTURE_SETUP
  * (lab_setup()) and resets it again in its FIXTURE_TEARDOWN
- * (lab_teardown()).  The one-instance descriptions (topo_one(),
- * load_one()) take the model from a fixture variant (struct iommu_kind).
+ * (lab_teardown()); LAB_FIXTURE() and LAB_SETUP_TEARDOWN() write those
+ * two, FIXTURE_VARIANTS_IOMMU() and FIXTURE_VARIANTS_POLICY() the usual
+ * variants.  The one-instance descriptions (topo_one(), load_one()) take
+ * the model from a fixture variant (struct iommu_kind).  Also a monotonic
+ * clock in microseconds (now_us()).
  */
 #ifndef PROBELAB_PROBE_UTIL_H
 #define PROBELAB_PROBE_UTIL_H
@@ -20,6 +23,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "kselftest_harness.h"
@@ -110,19 +114,26 @@ static const struct iommu_kind iommu_vtd __attribute__((unused)) = {
 };
 
 /*
- * A fixture that is the lab alone (no variant): lab_setup() with
- * @auto_check, lab_teardown().
+ * A fixture's FIXTURE_SETUP, lab_setup() with @auto_check and then the
+ * statement @then (which may read variant; empty for none), and its
+ * FIXTURE_TEARDOWN, lab_teardown().  After FIXTURE() and the fixture's
+ * FIXTURE_VARIANT(), if it has one.
  */
-#define LAB_FIXTURE(fixture, auto_check)				\
-	FIXTURE(fixture) {};						\
+#define LAB_SETUP_TEARDOWN(fixture, auto_check, then)			\
 	FIXTURE_SETUP(fixture)						\
 	{								\
 		lab_setup(_metadata, auto_check);			\
+		then;							\
 	}								\
 	FIXTURE_TEARDOWN(fixture)					\
 	{								\
 		lab_teardown(_metadata);				\
 	}
+
+/* A fixture that is the lab alone (no variant, nothing loaded). */
+#define LAB_FIXTURE(fixture, auto_check)				\
+	FIXTURE(fixture) {};						\
+	LAB_SETUP_TEARDOWN(fixture, auto_check, )
 
 /*
  * A fixture's two variants, one per model: variant->iommu is
@@ -135,6 +146,21 @@ static const struct iommu_kind iommu_vtd __attribute__((unused)) = {
 	FIXTURE_VARIANT_ADD(fixture, smmuv3) { .iommu = &iommu_smmuv3 }; \
 	FIXTURE_VARIANT_ADD(fixture, vtd) { .iommu = &iommu_vtd }
 
+/*
+ * A fixture's two variants, the lab's policy and mainline's:
+ * variant->policy is PROBELAB_POLICY_FIXED or PROBELAB_POLICY_MAINLINE.
+ */
+#define FIXTURE_VARIANTS_POLICY(fixture)				\
+	FIXTURE_VARIANT(fixture) {					\
+		unsigned int policy;					\
+	};								\
+	FIXTURE_VARIANT_ADD(fixture, fixed) {				\
+		.policy = PROBELAB_POLICY_FIXED,			\
+	};								\
+	FIXTURE_VARIANT_ADD(fixture, mainline) {			\
+		.policy = PROBELAB_POLICY_MAINLINE,			\
+	}
+
 /* The model of the machine's own IOMMU: q35's VT-d, virt's SMMUv3. */
 static inline const struct iommu_kind *machine_iommu(void)
 {
@@ -143,6 +169,15 @@ static inline const struct iommu_kind *machine_iommu(void)
 #else
 	return &iommu_vtd;
 #endif
+}
+
+/* CLOCK_MONOTONIC in microseconds. */
+static inline uint64_t now_us(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000 + (uint64_t)ts.tv_nsec / 1000;
 }
 
 /* CHECK with @flags; a failure of the op ends the test. */
@@ -313,19 +348,28 @@ static inline void topo_spec(struct pl_topo_builder *b, int ep, int iommu,
 		bail("add specifier");
 }
 
+/* Validates the description into @blob (malloc()ed), frees the builder. */
+static inline void topo_finish(struct pl_topo_builder *b, void **blob,
+			       size_t *len)
+{
+	char err[512];
+	int ret;
+
+	ret = pl_topo_builder_finish(b, blob, len, err, sizeof(err));
+	pl_topo_builder_free(b);
+	if (ret)
+		bail("description: %s", err);
+}
+
 /* Validates, FW_LOADs and frees the builder. */
 static inline int topo_load(struct pl_topo_builder *b, unsigned int policy,
 			    unsigned int domain)
 {
-	char err[512];
 	size_t len;
 	void *blob;
 	int ret;
 
-	ret = pl_topo_builder_finish(b, &blob, &len, err, sizeof(err));
-	pl_topo_builder_free(b);
-	if (ret)
-		bail("description: %s", err);
+	topo_finish(b, &blob, &len);
 	ret = pl_fw_load(lab, blob, len, policy, domain, NULL);
 	free(blob);
 	return ret;
@@ -366,6 +410,13 @@ static inline void load_one(const struct iommu_kind *k, unsigned int policy,
 	must(topo_load(topo_one(k), policy, domain), "FW_LOAD");
 	if (reg)
 		must(pl_iommu_register(lab, k->inst), "IOMMU_REGISTER");
+}
+
+/* load_one() of the SMMUv3 under "fixed", DMA default domains, registered. */
+static inline void load_fixed_smmuv3(void)
+{
+	load_one(&iommu_smmuv3, PROBELAB_POLICY_FIXED, PROBELAB_DOMAIN_DMA,
+		 true);
 }
 
 /* ---- lab objects ---------------------------------------------------- */
