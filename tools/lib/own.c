@@ -145,9 +145,10 @@ int pl_detach(struct pl_handle *h, uint32_t target, int is_device)
 
 /* ---- page tables ------------------------------------------------------ */
 
-int pl_map(struct pl_handle *h, uint32_t domain_id, uint64_t iova,
-	   uint64_t paddr, uint64_t length, unsigned int prot,
-	   uint64_t *done)
+/* MAP or UNMAP (struct probelab_map both); UNMAP passes paddr and prot 0. */
+static int map_op(struct pl_handle *h, unsigned int op, uint32_t domain_id,
+		  uint64_t iova, uint64_t paddr, uint64_t length,
+		  unsigned int prot, uint64_t *done)
 {
 	struct probelab_map c;
 	int ret;
@@ -156,7 +157,7 @@ int pl_map(struct pl_handle *h, uint32_t domain_id, uint64_t iova,
 		*done = 0;
 	memset(&c, 0, sizeof(c));
 	c.size = sizeof(c);
-	c.op = PROBELAB_OP_MAP;
+	c.op = op;
 	c.domain_id = domain_id;
 	c.prot = prot;
 	c.iova = iova;
@@ -168,24 +169,19 @@ int pl_map(struct pl_handle *h, uint32_t domain_id, uint64_t iova,
 	return ret;
 }
 
+int pl_map(struct pl_handle *h, uint32_t domain_id, uint64_t iova,
+	   uint64_t paddr, uint64_t length, unsigned int prot,
+	   uint64_t *done)
+{
+	return map_op(h, PROBELAB_OP_MAP, domain_id, iova, paddr, length, prot,
+		      done);
+}
+
 int pl_unmap(struct pl_handle *h, uint32_t domain_id, uint64_t iova,
 	     uint64_t length, uint64_t *done)
 {
-	struct probelab_map c;
-	int ret;
-
-	if (done)
-		*done = 0;
-	memset(&c, 0, sizeof(c));
-	c.size = sizeof(c);
-	c.op = PROBELAB_OP_UNMAP;
-	c.domain_id = domain_id;
-	c.iova = iova;
-	c.length = length;
-	ret = pl_cmd(h, &c);
-	if (done)
-		*done = c.done;
-	return ret;
+	return map_op(h, PROBELAB_OP_UNMAP, domain_id, iova, 0, length, 0,
+		      done);
 }
 
 int pl_iova_to_phys(struct pl_handle *h, uint32_t domain_id, uint64_t iova,

@@ -57,6 +57,13 @@ void cli_json_set_lines(bool lines);
 /* Open /dev/probelab or explain why it cannot be opened. */
 int cli_open(struct cli *cli, struct pl_handle **h);
 /*
+ * The start of a command that takes no argument: a usage error when it got
+ * one (@argc counts the command's name), else cli_open().
+ */
+int cli_open_noargs(struct cli *cli, int argc, struct pl_handle **h);
+/* A domain id (decimal or 0x hex, 1..UINT32_MAX): CLI_OK or CLI_USAGE. */
+int cli_parse_domain(struct cli *cli, const char *s, uint32_t *id);
+/*
  * The owner token: the session's file inside `probelab session`, else a
  * file of its own (whose claims and domains end with the process).
  * cli_token_close() leaves the session's file open.
@@ -118,6 +125,13 @@ struct probelab_group_info;
  */
 int cli_dev_ref(struct cli *cli, struct pl_handle *h, const char *ref,
 		struct probelab_dev_info *info);
+/*
+ * cli_open() and cli_dev_ref(): *@h open, the device in @info and its name
+ * in @name (PROBELAB_NAME_LEN + 1 bytes), CLI_OK; else nothing open and
+ * CLI_FAIL (reported).
+ */
+int cli_dev_open(struct cli *cli, const char *ref, struct pl_handle **h,
+		 struct probelab_dev_info *info, char *name);
 /* A device, an instance, a group as JSON (@iommus names the ordinals). */
 json_object *cli_dev_json(const struct probelab_dev_info *d,
 			  const struct probelab_iommu_info *iommus,

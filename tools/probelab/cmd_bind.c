@@ -8,6 +8,17 @@
 #include "cli.h"
 #include "probelab.h"
 
+/* The JSON document of bind and unbind: the device's id and name first. */
+static json_object *bind_json(const struct probelab_dev_info *info,
+			     const char *name)
+{
+	json_object *o = json_object_new_object();
+
+	json_object_object_add(o, "dev_id", json_object_new_int64(info->dev_id));
+	json_object_object_add(o, "name", json_object_new_string(name));
+	return o;
+}
+
 static int bind_run(struct cli *cli, int argc, char **argv)
 {
 	static const struct option opts[] = {
@@ -36,15 +47,9 @@ static int bind_run(struct cli *cli, int argc, char **argv)
 	}
 	if (argc - optind != 1)
 		return cli_usage(cli, "bind takes one ID|NAME");
-	ret = cli_open(cli, &h);
+	ret = cli_dev_open(cli, argv[optind], &h, &info, name);
 	if (ret)
 		return ret;
-	ret = cli_dev_ref(cli, h, argv[optind], &info);
-	if (ret) {
-		pl_close(h);
-		return ret;
-	}
-	cli_name(name, info.name, sizeof(info.name));
 	ret = pl_drv_bind(h, info.dev_id, (unsigned int)driver, &result);
 	pl_close(h);
 	if (ret == -EBUSY)
@@ -55,11 +60,8 @@ static int bind_run(struct cli *cli, int argc, char **argv)
 				pl_driver_kname((unsigned int)driver),
 				cli_errstr(ret, e, sizeof(e)));
 	if (cli->json) {
-		json_object *o = json_object_new_object();
+		json_object *o = bind_json(&info, name);
 
-		json_object_object_add(o, "dev_id",
-				       json_object_new_int64(info.dev_id));
-		json_object_object_add(o, "name", json_object_new_string(name));
 		json_object_object_add(o, "driver", json_object_new_string(
 			pl_driver_name((unsigned int)driver)));
 		json_object_object_add(o, "result", json_object_new_string(
@@ -92,15 +94,9 @@ static int unbind_run(struct cli *cli, int argc, char **argv)
 
 	if (argc != 2)
 		return cli_usage(cli, "unbind takes one ID|NAME");
-	ret = cli_open(cli, &h);
+	ret = cli_dev_open(cli, argv[1], &h, &info, name);
 	if (ret)
 		return ret;
-	ret = cli_dev_ref(cli, h, argv[1], &info);
-	if (ret) {
-		pl_close(h);
-		return ret;
-	}
-	cli_name(name, info.name, sizeof(info.name));
 	ret = pl_drv_unbind(h, info.dev_id);
 	pl_close(h);
 	if (ret == -ENODEV)
@@ -110,11 +106,8 @@ static int unbind_run(struct cli *cli, int argc, char **argv)
 		return cli_fail(cli, ret, "DRV_UNBIND %s: %s", name,
 				cli_errstr(ret, e, sizeof(e)));
 	if (cli->json) {
-		json_object *o = json_object_new_object();
+		json_object *o = bind_json(&info, name);
 
-		json_object_object_add(o, "dev_id",
-				       json_object_new_int64(info.dev_id));
-		json_object_object_add(o, "name", json_object_new_string(name));
 		json_object_object_add(o, "unbound", json_object_new_boolean(1));
 		cli_json_print(o);
 	} else {

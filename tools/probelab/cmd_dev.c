@@ -159,17 +159,11 @@ static int dev_remove(struct cli *cli, int argc, char **argv)
 
 	if (argc != 2)
 		return cli_usage(cli, "dev remove takes one ID|NAME");
-	ret = cli_open(cli, &h);
+	ret = cli_dev_open(cli, argv[1], &h, &info, name);
 	if (ret)
 		return ret;
-	ret = cli_dev_ref(cli, h, argv[1], &info);
-	if (ret) {
-		pl_close(h);
-		return ret;
-	}
 	ret = pl_dev_remove(h, info.dev_id);
 	pl_close(h);
-	cli_name(name, info.name, sizeof(info.name));
 	if (ret)
 		return cli_fail(cli, ret, "DEV_REMOVE %s (device %u): %s", name,
 				info.dev_id, cli_errstr(ret, e, sizeof(e)));

@@ -43,9 +43,7 @@ static int info_run(struct cli *cli, int argc, char **argv)
 	int ret;
 
 	(void)argv;
-	if (argc > 1)
-		return cli_usage(cli, "no arguments expected");
-	ret = cli_open(cli, &h);
+	ret = cli_open_noargs(cli, argc, &h);
 	if (ret)
 		return ret;
 	ret = pl_get_info(h, &info);

@@ -28,14 +28,24 @@ static int parse_num(struct cli *cli, const char *what, const char *s,
 	return CLI_OK;
 }
 
-static int parse_domain(struct cli *cli, const char *s, uint32_t *id)
+/* DOMAIN IOVA, the first two arguments of map, unmap and iova */
+static int parse_domain_iova(struct cli *cli, char **argv, uint32_t *domain,
+			     uint64_t *iova)
 {
-	uint64_t v;
-
-	if (pl_parse_u64(s, &v) || !v || v > UINT32_MAX)
-		return cli_usage(cli, "'%s' is not a domain id", s);
-	*id = (uint32_t)v;
+	if (cli_parse_domain(cli, argv[0], domain) ||
+	    parse_num(cli, "IOVA", argv[1], false, iova))
+		return CLI_USAGE;
 	return CLI_OK;
+}
+
+/* The JSON document of a page-table command: domain_id and iova first. */
+static json_object *pt_json(uint32_t domain, uint64_t iova)
+{
+	json_object *o = json_object_new_object();
+
+	json_object_object_add(o, "domain_id", json_object_new_int64(domain));
+	json_object_object_add(o, "iova", json_object_new_uint64(iova));
+	return o;
 }
 
 /* Explains the errors every page-table op shares; CLI_FAIL. */
@@ -52,6 +62,20 @@ static int pt_fail(struct cli *cli, struct pl_handle *h, const char *op,
 				op, domain);
 	return cli_fail(cli, err, "%s domain %u: %s", op, domain,
 			cli_errstr(err, e, sizeof(e)));
+}
+
+/*
+ * The end of a page-table op on the token @h: @ret 0, CLI_FAIL (already
+ * explained) or a negative errno, which pt_fail() explains; the token
+ * closed.  CLI_OK or CLI_FAIL.
+ */
+static int pt_end(struct cli *cli, struct pl_handle *h, const char *op,
+		  uint32_t domain, int ret)
+{
+	if (ret < 0)
+		ret = pt_fail(cli, h, op, domain, ret);
+	cli_token_close(cli, h);
+	return ret;
 }
 
 static int map_run(struct cli *cli, int argc, char **argv)
@@ -81,8 +105,7 @@ static int map_run(struct cli *cli, int argc, char **argv)
 	}
 	if (argc - optind != 4)
 		return cli_usage(cli, "map takes DOMAIN IOVA PADDR LENGTH");
-	if (parse_domain(cli, argv[optind], &domain) ||
-	    parse_num(cli, "IOVA", argv[optind + 1], false, &iova) ||
+	if (parse_domain_iova(cli, argv + optind, &domain, &iova) ||
 	    parse_num(cli, "PADDR", argv[optind + 2], false, &paddr) ||
 	    parse_num(cli, "LENGTH", argv[optind + 3], true, &len))
 		return CLI_USAGE;
@@ -96,16 +119,12 @@ static int map_run(struct cli *cli, int argc, char **argv)
 	else if (ret == -EINVAL)
 		ret = cli_fail(cli, ret, "MAP domain %u: EINVAL: IOVA, PADDR and LENGTH must be 4K multiples, LENGTH non-zero, IOVA+LENGTH at most 2^48, the domain unmanaged",
 			       domain);
-	else if (ret)
-		ret = pt_fail(cli, h, "MAP", domain, ret);
-	cli_token_close(cli, h);
+	ret = pt_end(cli, h, "MAP", domain, ret);
 	if (ret)
 		return ret;
 	if (cli->json) {
-		json_object *o = json_object_new_object();
+		json_object *o = pt_json(domain, iova);
 
-		json_object_object_add(o, "domain_id", json_object_new_int64(domain));
-		json_object_object_add(o, "iova", json_object_new_uint64(iova));
 		json_object_object_add(o, "paddr", json_object_new_uint64(paddr));
 		json_object_object_add(o, "length", json_object_new_uint64(len));
 		json_object_object_add(o, "prot", json_object_new_string(
@@ -128,24 +147,19 @@ static int unmap_run(struct cli *cli, int argc, char **argv)
 
 	if (argc != 4)
 		return cli_usage(cli, "unmap takes DOMAIN IOVA LENGTH");
-	if (parse_domain(cli, argv[1], &domain) ||
-	    parse_num(cli, "IOVA", argv[2], false, &iova) ||
+	if (parse_domain_iova(cli, argv + 1, &domain, &iova) ||
 	    parse_num(cli, "LENGTH", argv[3], true, &len))
 		return CLI_USAGE;
 	ret = cli_token_open(cli, &h);
 	if (ret)
 		return ret;
 	ret = pl_unmap(h, domain, iova, len, &done);
-	if (ret)
-		ret = pt_fail(cli, h, "UNMAP", domain, ret);
-	cli_token_close(cli, h);
+	ret = pt_end(cli, h, "UNMAP", domain, ret);
 	if (ret)
 		return ret;
 	if (cli->json) {
-		json_object *o = json_object_new_object();
+		json_object *o = pt_json(domain, iova);
 
-		json_object_object_add(o, "domain_id", json_object_new_int64(domain));
-		json_object_object_add(o, "iova", json_object_new_uint64(iova));
 		json_object_object_add(o, "length", json_object_new_uint64(len));
 		json_object_object_add(o, "unmapped", json_object_new_uint64(done));
 		cli_json_print(o);
@@ -165,8 +179,7 @@ static int iova_run(struct cli *cli, int argc, char **argv)
 
 	if (argc != 3)
 		return cli_usage(cli, "iova takes DOMAIN IOVA");
-	if (parse_domain(cli, argv[1], &domain) ||
-	    parse_num(cli, "IOVA", argv[2], false, &iova))
+	if (parse_domain_iova(cli, argv + 1, &domain, &iova))
 		return CLI_USAGE;
 	ret = cli_token_open(cli, &h);
 	if (ret)
@@ -178,16 +191,12 @@ static int iova_run(struct cli *cli, int argc, char **argv)
 	else if (ret == -EINVAL)
 		ret = cli_fail(cli, ret, "IOVA_TO_PHYS domain %u: EINVAL: not a paging domain (identity and blocked domains have no page tables)",
 			       domain);
-	else if (ret)
-		ret = pt_fail(cli, h, "IOVA_TO_PHYS", domain, ret);
-	cli_token_close(cli, h);
+	ret = pt_end(cli, h, "IOVA_TO_PHYS", domain, ret);
 	if (ret)
 		return ret;
 	if (cli->json) {
-		json_object *o = json_object_new_object();
+		json_object *o = pt_json(domain, iova);
 
-		json_object_object_add(o, "domain_id", json_object_new_int64(domain));
-		json_object_object_add(o, "iova", json_object_new_uint64(iova));
 		json_object_object_add(o, "paddr", json_object_new_uint64(paddr));
 		cli_json_print(o);
 	} else {

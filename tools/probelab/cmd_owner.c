@@ -133,6 +133,63 @@ static const char *busy_reason(const struct probelab_group_info *g, char *buf,
 	return buf;
 }
 
+/*
+ * The start of claim and release (@cmd): their arguments, the owner token
+ * in *@h and the target.  CLI_OK, else the token closed and CLI_USAGE or
+ * CLI_FAIL (reported).
+ */
+static int target_open(struct cli *cli, const char *cmd, int argc,
+		       char **argv, struct pl_handle **h, struct target *t)
+{
+	int ret;
+
+	if (argc != 3 || !is_target_word(argv[1]))
+		return cli_usage(cli, "%s takes 'group GID' or 'device ID|NAME'",
+				 cmd);
+	ret = cli_token_open(cli, h);
+	if (ret)
+		return ret;
+	ret = target_parse(cli, *h, argv + 1, t);
+	if (ret)
+		cli_token_close(cli, *h);
+	return ret;
+}
+
+/*
+ * The end of a successful claim or release of @t (@done "claimed" or
+ * "released"): the group re-read and shown, with --json as
+ * {DONE: "device"|"group", "dev_id"?, "group", "session"? (@with_session)};
+ * CLI_OK or CLI_FAIL.
+ */
+static int target_report(struct cli *cli, struct pl_handle *h,
+			 const struct target *t, const char *done,
+			 bool with_session)
+{
+	struct probelab_group_info g;
+	int ret = group_reread(cli, h, t->group.group_id, &g);
+
+	if (ret)
+		return ret;
+	if (cli->json) {
+		json_object *o = json_object_new_object();
+
+		json_object_object_add(o, done, json_object_new_string(
+			t->device ? "device" : "group"));
+		if (t->device)
+			json_object_object_add(o, "dev_id",
+					       json_object_new_int64(t->id));
+		json_object_object_add(o, "group", group_state_json(h, &g));
+		if (with_session)
+			json_object_object_add(o, "session",
+				json_object_new_boolean(cli->session != NULL));
+		cli_json_print(o);
+	} else {
+		printf("%s %s\n", t->label, done);
+		group_line(&g);
+	}
+	return CLI_OK;
+}
+
 static int claim_run(struct cli *cli, int argc, char **argv)
 {
 	struct probelab_group_info g;
@@ -141,14 +198,9 @@ static int claim_run(struct cli *cli, int argc, char **argv)
 	char e[96], why[128];
 	int ret;
 
-	if (argc != 3 || !is_target_word(argv[1]))
-		return cli_usage(cli, "claim takes 'group GID' or 'device ID|NAME'");
-	ret = cli_token_open(cli, &h);
+	ret = target_open(cli, "claim", argc, argv, &h, &t);
 	if (ret)
 		return ret;
-	ret = target_parse(cli, h, argv + 1, &t);
-	if (ret)
-		goto out;
 	ret = t.device ? pl_claim_device(h, t.id) : pl_claim_group(h, t.id);
 	if (ret) {
 		const char *op = t.device ? "OWNER_CLAIM_DEVICE" :
@@ -162,25 +214,9 @@ static int claim_run(struct cli *cli, int argc, char **argv)
 				       cli_errstr(ret, e, sizeof(e)));
 		goto out;
 	}
-	ret = group_reread(cli, h, t.group.group_id, &g);
+	ret = target_report(cli, h, &t, "claimed", true);
 	if (ret)
 		goto out;
-	if (cli->json) {
-		json_object *o = json_object_new_object();
-
-		json_object_object_add(o, "claimed", json_object_new_string(
-			t.device ? "device" : "group"));
-		if (t.device)
-			json_object_object_add(o, "dev_id",
-					       json_object_new_int64(t.id));
-		json_object_object_add(o, "group", group_state_json(h, &g));
-		json_object_object_add(o, "session",
-				       json_object_new_boolean(cli->session != NULL));
-		cli_json_print(o);
-	} else {
-		printf("%s claimed\n", t.label);
-		group_line(&g);
-	}
 	token_note(cli, "the claim is released");
 out:
 	cli_token_close(cli, h);
@@ -189,20 +225,14 @@ out:
 
 static int release_run(struct cli *cli, int argc, char **argv)
 {
-	struct probelab_group_info g;
 	struct pl_handle *h;
 	struct target t;
 	char e[96];
 	int ret;
 
-	if (argc != 3 || !is_target_word(argv[1]))
-		return cli_usage(cli, "release takes 'group GID' or 'device ID|NAME'");
-	ret = cli_token_open(cli, &h);
+	ret = target_open(cli, "release", argc, argv, &h, &t);
 	if (ret)
 		return ret;
-	ret = target_parse(cli, h, argv + 1, &t);
-	if (ret)
-		goto out;
 	ret = t.device ? pl_release_device(h, t.id) : pl_release_group(h, t.id);
 	if (ret == -EINVAL) {
 		ret = cli_fail(cli, ret, "OWNER_RELEASE %s: EINVAL: this token holds no %s claim on it%s",
@@ -216,39 +246,13 @@ static int release_run(struct cli *cli, int argc, char **argv)
 			       cli_errstr(ret, e, sizeof(e)));
 		goto out;
 	}
-	ret = group_reread(cli, h, t.group.group_id, &g);
-	if (ret)
-		goto out;
-	if (cli->json) {
-		json_object *o = json_object_new_object();
-
-		json_object_object_add(o, "released", json_object_new_string(
-			t.device ? "device" : "group"));
-		if (t.device)
-			json_object_object_add(o, "dev_id",
-					       json_object_new_int64(t.id));
-		json_object_object_add(o, "group", group_state_json(h, &g));
-		cli_json_print(o);
-	} else {
-		printf("%s released\n", t.label);
-		group_line(&g);
-	}
+	ret = target_report(cli, h, &t, "released", false);
 out:
 	cli_token_close(cli, h);
 	return ret;
 }
 
 /* ---- domain ------------------------------------------------------------- */
-
-static int parse_domain_id(struct cli *cli, const char *s, uint32_t *id)
-{
-	uint64_t v;
-
-	if (pl_parse_u64(s, &v) || !v || v > UINT32_MAX)
-		return cli_usage(cli, "'%s' is not a domain id", s);
-	*id = (uint32_t)v;
-	return CLI_OK;
-}
 
 /* DOMAIN_ALLOC on the token; CLI_OK or CLI_FAIL (reported). */
 static int do_alloc(struct cli *cli, struct pl_handle *h, const char *ref,
@@ -347,7 +351,7 @@ static int domain_free(struct cli *cli, int argc, char **argv)
 
 	if (argc != 2)
 		return cli_usage(cli, "domain free takes one DOMAIN");
-	ret = parse_domain_id(cli, argv[1], &id);
+	ret = cli_parse_domain(cli, argv[1], &id);
 	if (ret)
 		return ret;
 	ret = cli_token_open(cli, &h);
@@ -434,7 +438,7 @@ static int domain_attach(struct cli *cli, int argc, char **argv, bool attach)
 	if (!attach && (argc != 3 || !is_target_word(argv[1])))
 		return cli_usage(cli, "domain detach takes 'group GID' or 'device ID|NAME'");
 	if (attach) {
-		ret = parse_domain_id(cli, argv[1], &id);
+		ret = cli_parse_domain(cli, argv[1], &id);
 		if (ret)
 			return ret;
 	}

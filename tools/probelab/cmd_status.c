@@ -48,6 +48,23 @@ int cli_dev_ref(struct cli *cli, struct pl_handle *h, const char *ref,
 	return CLI_OK;
 }
 
+int cli_dev_open(struct cli *cli, const char *ref, struct pl_handle **h,
+		 struct probelab_dev_info *info, char *name)
+{
+	int ret = cli_open(cli, h);
+
+	if (ret)
+		return ret;
+	ret = cli_dev_ref(cli, *h, ref, info);
+	if (ret) {
+		pl_close(*h);
+		*h = NULL;
+		return ret;
+	}
+	cli_name(name, info->name, sizeof(info->name));
+	return CLI_OK;
+}
+
 static const char *iommu_name(const struct probelab_iommu_info *iommus,
 			      unsigned int n, unsigned int ordinal,
 			      char *buf, size_t len)
@@ -283,9 +300,7 @@ static int status_run(struct cli *cli, int argc, char **argv)
 	int ret;
 
 	(void)argv;
-	if (argc > 1)
-		return cli_usage(cli, "no arguments expected");
-	ret = cli_open(cli, &h);
+	ret = cli_open_noargs(cli, argc, &h);
 	if (ret)
 		return ret;
 	ret = pl_query_iommus(h, &iommus, &ni);
@@ -391,9 +406,7 @@ static int reset_run(struct cli *cli, int argc, char **argv)
 	int ret;
 
 	(void)argv;
-	if (argc > 1)
-		return cli_usage(cli, "no arguments expected");
-	ret = cli_open(cli, &h);
+	ret = cli_open_noargs(cli, argc, &h);
 	if (ret)
 		return ret;
 	ret = pl_lab_reset(h);

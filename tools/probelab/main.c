@@ -156,6 +156,23 @@ int cli_open(struct cli *cli, struct pl_handle **h)
 	return CLI_OK;
 }
 
+int cli_open_noargs(struct cli *cli, int argc, struct pl_handle **h)
+{
+	if (argc > 1)
+		return cli_usage(cli, "no arguments expected");
+	return cli_open(cli, h);
+}
+
+int cli_parse_domain(struct cli *cli, const char *s, uint32_t *id)
+{
+	uint64_t v;
+
+	if (pl_parse_u64(s, &v) || !v || v > UINT32_MAX)
+		return cli_usage(cli, "'%s' is not a domain id", s);
+	*id = (uint32_t)v;
+	return CLI_OK;
+}
+
 int cli_token_open(struct cli *cli, struct pl_handle **h)
 {
 	if (cli->session) {
