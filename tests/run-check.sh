@@ -5,7 +5,8 @@
 # produces TAP; a section that could not run counts as one failure.  Prints
 # per-section results and ends with one line "N passed, N failed".  The
 # section debug-guests (make check-debug, CHECK_DEBUG_KERNELS) is not in the
-# default list.
+# default list; CHECK_DEBUG=1 adds it after the guests (CI: the x86_64
+# lockdep kernel, CHECK_DEBUG_KERNELS=6.1-lockdep:x86_64).
 set -u
 top=$(cd "$(dirname "$0")/.." && pwd)
 cd "$top"
@@ -244,6 +245,7 @@ start_all=$(date +%s)
 # CHECK_SECTIONS: the sections to run (default all of them); "guests" is
 # every guest section
 CHECK_SECTIONS=${CHECK_SECTIONS:-build unit fw-corpus fuzz lava guests dkms kernel-gates}
+[ "${CHECK_DEBUG:-0}" = 1 ] && CHECK_SECTIONS="$CHECK_SECTIONS debug-guests"
 want() { case " $CHECK_SECTIONS " in *" $1 "*) return 0 ;; esac; return 1; }
 
 want build && section build build_both
