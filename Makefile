@@ -95,7 +95,7 @@ USER_CFLAGS = -std=gnu11 -Wall -Wextra -Werror -D_GNU_SOURCE $(CFLAGS) \
 	      -I$(TOP)/module/core $(PKG_CFLAGS) -MMD -MP
 USER_LDLIBS = $(FDT_LIBDIR) $(PKG_LIBS) -lpthread
 
-LIB_SRCS := $(wildcard tools/lib/*.c)
+LIB_SRCS := $(wildcard tools/lib/*.c tools/lib/scenarios/*.c)
 FW_SRCS := $(wildcard tools/fw/*.c)
 CORE_SRCS := $(wildcard module/core/*.c)
 CLI_SRCS := $(wildcard tools/probelab/*.c)
@@ -113,6 +113,10 @@ USER_LIBS := $(LIBPLFW) $(LIBPROBELAB) $(LIBPLCORE)
 CLI := $(B)/bin/probelab
 GUEST_BINS := $(patsubst tests/guest/%.c,$(B)/tests/guest/%,$(GUEST_C))
 GUEST_SCRIPTS := $(patsubst tests/guest/%,$(B)/tests/guest/%,$(GUEST_SH))
+# race scenario files (docs/scenario-format.md): /opt/probelab/scenarios in
+# the guests, PREFIX/share/probelab/scenarios when installed
+SCENARIO_FILES := $(wildcard scenarios/*.race scenarios/*.json)
+BUILD_SCENARIOS := $(patsubst scenarios/%,$(B)/scenarios/%,$(SCENARIO_FILES))
 UNIT_BINS := $(patsubst tests/unit/%.c,$(B)/tests/unit/%,$(UNIT_SRCS))
 
 objs = $(patsubst %.c,$(OBJ)/%.o,$(1))
@@ -181,7 +185,16 @@ $(KMOD): $(KMOD_SRCS) | deps-check
 kbuild-w1: | deps-check
 	$(call kbuild_in_copy,$(B)/kmod-w1,$(KDIR),W=1)
 
-tools: $(CLI) $(GUEST_BINS) $(GUEST_SCRIPTS)
+tools: $(CLI) $(GUEST_BINS) $(GUEST_SCRIPTS) $(BUILD_SCENARIOS)
+
+$(B)/scenarios/%: scenarios/%
+	@mkdir -p $(dir $@)
+	install -m 0644 $< $@
+
+# where an installed probelab finds the scenario files (after
+# $PROBELAB_SCENARIOS and /opt/probelab/scenarios)
+$(OBJ)/tools/lib/race_catalog.o: USER_CFLAGS += \
+	-DPROBELAB_SCENARIO_PREFIX_DIR='"$(PREFIX)/share/probelab/scenarios"'
 
 $(OBJ)/%.o: %.c | deps-check
 	@mkdir -p $(dir $@)
@@ -352,6 +365,8 @@ install: all
 	install -D -m 0644 $(LIBPROBELAB) $(DESTDIR)$(PREFIX)/lib/libprobelab.a
 	install -D -m 0644 tools/lib/probelab.h $(DESTDIR)$(PREFIX)/include/probelab/probelab.h
 	install -D -m 0644 uapi/linux/probelab.h $(DESTDIR)$(PREFIX)/include/linux/probelab.h
+	install -d $(DESTDIR)$(PREFIX)/share/probelab/scenarios
+	install -m 0644 $(SCENARIO_FILES) $(DESTDIR)$(PREFIX)/share/probelab/scenarios/
 
 DKMS_VERSION := $(shell sed -n 's/^PACKAGE_VERSION="\(.*\)"$$/\1/p' dkms.conf)
 DKMS_SRC := $(DESTDIR)/usr/src/probelab-$(DKMS_VERSION)

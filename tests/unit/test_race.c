@@ -95,7 +95,7 @@ static void catalogue(void **state)
 		assert_true(s->threads_min <= s->threads_def);
 		assert_true(s->threads_def <= s->threads_max);
 		assert_true(s->threads_max <= RACE_MAX_THREADS);
-		assert_true(s->nr_roles(s->threads_max) <= RACE_MAX_THREADS + 4);
+		assert_true(s->nr_roles(s, s->threads_max) <= RACE_MAX_THREADS + 4);
 		/* the layer probelab proposes holds everywhere */
 		assert_int_equal(s->expect[PROBELAB_POLICY_FIXED],
 				 RACE_EXPECT_HOLD);
