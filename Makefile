@@ -299,6 +299,7 @@ $(VM_KMOD): $(KMOD_SRCS) FORCE | deps-check
 vm-payload: $(VM_KMOD) tools
 	@ln -sfn ../bin $(VM_B)/bin
 	@ln -sfn ../tests $(VM_B)/tests
+	@ln -sfn ../scenarios $(VM_B)/scenarios
 
 vm-run: vm-payload
 	@[ -n "$$PROBELAB_VM_CMD" ] || { echo 'vm-run: set CMD="..."' >&2; exit 2; }

@@ -402,7 +402,7 @@ static int do_inject(struct rf_frame *fr, const struct rf_stmt *s,
 	memset(c, 0, sizeof(*c));
 	snprintf(c->point, sizeof(c->point), "%s", s->point);
 	c->action = s->action;
-	fr->rng = race_rng_for(fr->seed, RF_STREAM_INJECT(s->line), fr->k);
+	fr->rng = race_rng_for(fr->seed, RF_STREAM_INJECT(s->key), fr->k);
 	if (s->action == PROBELAB_INJECT_FAIL)
 		c->error = -s->error;
 	if (s->e[0] && !(ret = eval_in(fr, s, s->e[0], 0,
@@ -829,7 +829,8 @@ static void crew_job(struct rs_crew *cw, unsigned int j, uint64_t k)
 	const struct rf_slot *sl = &rr->jobs[j];
 
 	run_body(cw->r, rr, &rr->f->actors[sl->actor].body,
-		 RF_STREAM_ACTOR(sl->actor, sl->inst), k, sl->inst);
+		 RF_STREAM_ACTOR(rr->f->actors[sl->actor].key, sl->inst), k,
+		 sl->inst);
 }
 
 static int driver_role(struct race_run *r, struct rf_run *rr)
@@ -879,7 +880,7 @@ static int file_role(struct race_run *r, unsigned int role)
 	if (a->kind == RF_ACTOR_BACKGROUND) {
 		for (uint64_t n = 0; !ret && !race_stopping(r); n++)
 			ret = run_body(r, rr, &a->body,
-				       RF_STREAM_ACTOR(sl->actor, sl->inst), n,
+				       RF_STREAM_ACTOR(a->key, sl->inst), n,
 				       sl->inst);
 		return ret;
 	}
@@ -888,7 +889,7 @@ static int file_role(struct race_run *r, unsigned int role)
 			ret = rs_maybe_relab(r, k, f->relab);
 		if (!ret)
 			ret = run_body(r, rr, &a->body,
-				       RF_STREAM_ACTOR(sl->actor, sl->inst), k,
+				       RF_STREAM_ACTOR(a->key, sl->inst), k,
 				       sl->inst);
 		race_cycle_end(r);
 	}
@@ -1018,7 +1019,7 @@ void race_file_plan(const struct race_file *f, uint64_t seed, uint64_t k,
 					      a->kind == RF_ACTOR_BACKGROUND ?
 					      " (its iteration k)" : "");
 		n = plan_lets(f, &a->body, (char (*)[RF_MAX_NAME])a->var_names,
-			      seed, RF_STREAM_ACTOR(sl->actor, sl->inst), k,
+			      seed, RF_STREAM_ACTOR(a->key, sl->inst), k,
 			      sl->inst, threads, buf, len, n);
 	}
 	if (f->after.present && n < len) {

@@ -30,7 +30,7 @@
 #define RF_MAX_FLAGS		8
 #define RF_MAX_HANDLES		2		/* owner tokens besides the run's */
 #define RF_MAX_EXPR_DEPTH	16
-#define RF_MAX_EXPR_NODES	64		/* per expression */
+#define RF_MAX_EXPR_NODES	48		/* per expression */
 #define RF_MAX_PICK		16		/* arguments of pick() */
 #define RF_MAX_ALLOW		4		/* errnos of one allow clause */
 #define RF_MAX_TMPL_PARTS	4		/* "$var" parts of one name */
@@ -142,6 +142,7 @@ struct rf_stmt {
 	unsigned int action;		/* PROBELAB_INJECT_* */
 	int error;			/* fail: positive errno */
 	bool has_dev;			/* inject ... dev NAME (in @name) */
+	uint32_t key;			/* inject: RF_STREAM_INJECT's */
 	struct rf_block body, orelse;
 };
 
@@ -156,6 +157,7 @@ struct rf_actor {
 	unsigned int line;
 	enum rf_actor_kind kind;
 	struct rf_expr *count;		/* instances (of threads) */
+	uint32_t key;			/* RF_STREAM_ACTOR's: rf_name_key(name) */
 	struct rf_block body;
 	unsigned int nvars;		/* slots its frame needs */
 	/* leading lets, for the plan: their names */
@@ -195,6 +197,7 @@ struct race_file {
 	unsigned int nactors;
 	struct rf_actor actors[RF_MAX_ACTORS];
 	unsigned int nstmts;
+	unsigned int ninjects;		/* inject statements so far (parse) */
 	/* every allocation, freed together */
 	void **allocs;
 	unsigned int nallocs, cap_allocs;
@@ -204,11 +207,26 @@ struct race_file {
 #define RF_STREAM_SETUP		900
 #define RF_STREAM_BEFORE	901
 #define RF_STREAM_AFTER		902
-#define RF_STREAM_ACTOR(a, i)	(1000 + 64 * (uint64_t)(a) + (i))
 /* the shared lets: the same values in every frame of a cycle */
 #define RF_STREAM_SHARED	903
-/* an inject statement's own stream: the same whatever ran before it */
-#define RF_STREAM_INJECT(line)	(100000 + (uint64_t)(line))
+/*
+ * An actor instance's stream: from a hash of the actor's name, and an
+ * inject statement's own from its point and its occurrence among the
+ * statements arming that point - so that a file printed again, or shrunk
+ * by --minimize, draws the same numbers for what it keeps.
+ */
+#define RF_STREAM_ACTOR(key, i)	(((uint64_t)(key) << 8) | 0x10000u | (i))
+#define RF_STREAM_INJECT(key)	(((uint64_t)(key) << 8) | 0x20000u)
+
+/* FNV-1a of a name: the keys above */
+static inline uint32_t rf_name_key(const char *s, unsigned int salt)
+{
+	uint32_t h = 2166136261u ^ salt;
+
+	for (; *s; s++)
+		h = (h ^ (unsigned char)*s) * 16777619u;
+	return h;
+}
 
 const char *rf_op_name(enum rf_op op);
 

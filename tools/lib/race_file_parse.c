@@ -55,6 +55,7 @@ struct parser {
 	unsigned int depth;
 	unsigned int expr_nodes;
 	bool frames_opened;	/* a block with a frame was parsed */
+	uint32_t inject_keys[RF_MAX_STMTS];	/* of the points armed so far */
 };
 
 static const char *const builtin_names[RF_NR_BUILTINS] = {
@@ -396,7 +397,8 @@ static int parse_tmpl(struct parser *p, struct rf_tmpl *t, const char *what)
 
 /* ---- expressions ------------------------------------------------------- */
 
-static struct rf_expr *parse_expr(struct parser *p);
+static struct rf_expr *parse_binary(struct parser *p, int min_prec,
+				    unsigned int depth);
 
 static struct rf_expr *new_expr(struct parser *p, enum rf_expr_kind kind)
 {
@@ -431,7 +433,7 @@ static struct rf_expr *parse_primary(struct parser *p, unsigned int depth)
 		return e;
 	}
 	if (t->kind == TK_PUNCT && !strcmp(t->text, "(")) {
-		e = parse_expr(p);
+		e = parse_binary(p, 1, depth + 1);
 		if (e && !accept_punct(p, ")")) {
 			fail(p, -EINVAL, "expected ')', not %s", tok_desc(peek(p)));
 			return NULL;
@@ -466,7 +468,7 @@ static struct rf_expr *parse_primary(struct parser *p, unsigned int depth)
 				fail(p, -E2BIG, "more than %u arguments", RF_MAX_PICK);
 				return NULL;
 			}
-			a = parse_expr(p);
+			a = parse_binary(p, 1, depth + 1);
 			if (!a)
 				return NULL;
 			e->args[e->nargs++] = a;
@@ -561,10 +563,6 @@ static struct rf_expr *parse_binary(struct parser *p, int min_prec,
 	return lhs;
 }
 
-static struct rf_expr *parse_expr(struct parser *p)
-{
-	return parse_binary(p, 1, 0);
-}
 
 /* An expression of a statement: the node count starts over. */
 static struct rf_expr *stmt_expr(struct parser *p, const char *what)
@@ -576,7 +574,7 @@ static struct rf_expr *stmt_expr(struct parser *p, const char *what)
 		fail(p, -EINVAL, "%s: a number or expression is missing", what);
 		return NULL;
 	}
-	e = parse_expr(p);
+	e = parse_binary(p, 1, 0);
 	return e;
 }
 
@@ -651,6 +649,13 @@ static int parse_inject(struct parser *p, struct rf_stmt *s)
 		return fail(p, -EINVAL, "inject: no injection point '%s' (probelab inject --list)",
 			    t->text);
 	snprintf(s->point, sizeof(s->point), "%s", t->text);
+	/* the n-th statement arming this point: its stream's key */
+	s->key = rf_name_key(s->point, 0);
+	for (unsigned int i = 0; i < p->f->ninjects; i++)
+		if (p->inject_keys[i] == rf_name_key(s->point, 0))
+			s->key = rf_name_key(s->point, i + 1);
+	if (p->f->ninjects < RF_MAX_STMTS)
+		p->inject_keys[p->f->ninjects++] = rf_name_key(s->point, 0);
 	if (accept_word(p, "delay")) {
 		s->action = PROBELAB_INJECT_DELAY;
 		s->e[0] = stmt_expr(p, "inject delay");
@@ -1143,8 +1148,10 @@ static int parse_topology(struct parser *p)
 			buf[len++] = '\n';
 			buf[len] = 0;
 		}
-		if (!buf)
+		if (!buf) {
+			p->lineno = f->topology_line;
 			return fail(p, -EINVAL, "the inline topology is empty");
+		}
 		f->topology = buf;
 	}
 	ret = pl_topo_load("topology", f->topology, &t, perr, sizeof(perr));
@@ -1211,6 +1218,7 @@ static int parse_actor(struct parser *p)
 		if (!strcmp(f->actors[i].name, t->text))
 			return fail(p, -EINVAL, "two actors named '%s'", t->text);
 	snprintf(a->name, sizeof(a->name), "%s", t->text);
+	a->key = rf_name_key(a->name, 0);
 	if (accept_word(p, "cycles"))
 		a->kind = RF_ACTOR_CYCLES;
 	else if (accept_word(p, "per-cycle"))
