@@ -22,33 +22,14 @@
 #define PROBELAB_SCENARIO_PREFIX_DIR	"/usr/local/share/probelab/scenarios"
 #endif
 
-/* the scenarios still written in C: what a file cannot say (docs/races.md) */
-extern const struct race_scenario race_sc_fwspec_free_vs_xlate;
-extern const struct race_scenario race_sc_parallel_probe_double_probe;
-extern const struct race_scenario race_sc_register_vs_deferred_reprobe;
-extern const struct race_scenario race_sc_hotadd_claimed_group;
-extern const struct race_scenario race_sc_two_instances;
+/*
+ * The scenarios still written in C: what a file cannot say.
+ * debugfs-walk-vs-unmap chooses its topology (SMMUv3 or VT-d) by the seed.
+ */
 extern const struct race_scenario race_sc_debugfs_walk_vs_unmap;
-extern const struct race_scenario race_sc_claim_vs_sibling_bind;
-extern const struct race_scenario race_sc_default_domain_not_set;
-extern const struct race_scenario race_sc_driver_read_vs_unbind;
-extern const struct race_scenario race_sc_defer_retry_dma_ops_left;
-extern const struct race_scenario race_sc_unmap_after_unbind_stale_ops;
-extern const struct race_scenario race_sc_bus_notifier_vs_registration;
 
 static const struct race_scenario *const builtin[] = {
-	&race_sc_fwspec_free_vs_xlate,
-	&race_sc_parallel_probe_double_probe,
-	&race_sc_register_vs_deferred_reprobe,
-	&race_sc_hotadd_claimed_group,
-	&race_sc_two_instances,
 	&race_sc_debugfs_walk_vs_unmap,
-	&race_sc_claim_vs_sibling_bind,
-	&race_sc_default_domain_not_set,
-	&race_sc_driver_read_vs_unbind,
-	&race_sc_defer_retry_dma_ops_left,
-	&race_sc_unmap_after_unbind_stale_ops,
-	&race_sc_bus_notifier_vs_registration,
 };
 
 #define NR_BUILTIN	(sizeof(builtin) / sizeof(builtin[0]))

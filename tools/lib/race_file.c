@@ -533,7 +533,7 @@ static int exec_lab(struct rf_frame *fr, const struct rf_stmt *s)
 	    s->op == RF_WALK) {
 		if ((ret = need_obj(fr, s, &s->name, RF_OBJ_DOMAIN, name, &id)))
 			return ret;
-	} else if (s->op != RF_INJECT || s->has_dev) {
+	} else if (s->op != RF_ALLOC && (s->op != RF_INJECT || s->has_dev)) {
 		if ((ret = need_obj(fr, s, &s->name, RF_OBJ_DEVICE, name, &id)))
 			return ret;
 	}

@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * probelab race: run one scenario of the race engine under one policy
- * (tools/lib/race.c, race_scenarios.c); probelab scenarios: the catalogue.
+ * (tools/lib/race.c; the scenarios in tools/lib/scenarios/ and the scenario
+ * files, race_file.h); probelab scenarios: the catalogue.
  * docs/races.md describes both.
  */
 #include <errno.h>
