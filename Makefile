@@ -95,7 +95,7 @@ USER_CFLAGS = -std=gnu11 -Wall -Wextra -Werror -D_GNU_SOURCE $(CFLAGS) \
 	      -I$(TOP)/module/core $(PKG_CFLAGS) -MMD -MP
 USER_LDLIBS = $(FDT_LIBDIR) $(PKG_LIBS) -lpthread
 
-LIB_SRCS := $(wildcard tools/lib/*.c)
+LIB_SRCS := $(wildcard tools/lib/*.c tools/lib/scenarios/*.c)
 FW_SRCS := $(wildcard tools/fw/*.c)
 CORE_SRCS := $(wildcard module/core/*.c)
 CLI_SRCS := $(wildcard tools/probelab/*.c)
@@ -116,6 +116,10 @@ USER_LIBS := $(LIBPLFW) $(LIBPROBELAB) $(LIBPLCORE)
 CLI := $(B)/bin/probelab
 GUEST_BINS := $(patsubst tests/guest/%.c,$(B)/tests/guest/%,$(GUEST_C))
 GUEST_SCRIPTS := $(patsubst tests/guest/%,$(B)/tests/guest/%,$(GUEST_SH) $(GUEST_SHLIB))
+# race scenario files (docs/scenario-format.md): /opt/probelab/scenarios in
+# the guests, PREFIX/share/probelab/scenarios when installed
+SCENARIO_FILES := $(wildcard scenarios/*.race scenarios/*.json)
+BUILD_SCENARIOS := $(patsubst scenarios/%,$(B)/scenarios/%,$(SCENARIO_FILES))
 UNIT_BINS := $(patsubst tests/unit/%.c,$(B)/tests/unit/%,$(UNIT_SRCS))
 
 objs = $(patsubst %.c,$(OBJ)/%.o,$(1))
@@ -184,7 +188,16 @@ $(KMOD): $(KMOD_SRCS) | deps-check
 kbuild-w1: | deps-check
 	$(call kbuild_in_copy,$(B)/kmod-w1,$(KDIR),W=1)
 
-tools: $(CLI) $(GUEST_BINS) $(GUEST_SCRIPTS)
+tools: $(CLI) $(GUEST_BINS) $(GUEST_SCRIPTS) $(BUILD_SCENARIOS)
+
+$(B)/scenarios/%: scenarios/%
+	@mkdir -p $(dir $@)
+	install -m 0644 $< $@
+
+# where an installed probelab finds the scenario files (after
+# $PROBELAB_SCENARIOS and /opt/probelab/scenarios)
+$(OBJ)/tools/lib/race_catalog.o: USER_CFLAGS += \
+	-DPROBELAB_SCENARIO_PREFIX_DIR='"$(PREFIX)/share/probelab/scenarios"'
 
 $(OBJ)/%.o: %.c | deps-check
 	@mkdir -p $(dir $@)
@@ -293,6 +306,7 @@ $(VM_KMOD): $(KMOD_SRCS) FORCE | deps-check
 vm-payload: $(VM_KMOD) tools
 	@ln -sfn ../bin $(VM_B)/bin
 	@ln -sfn ../tests $(VM_B)/tests
+	@ln -sfn ../scenarios $(VM_B)/scenarios
 
 vm-run: vm-payload
 	@[ -n "$$PROBELAB_VM_CMD" ] || { echo 'vm-run: set CMD="..."' >&2; exit 2; }
@@ -359,6 +373,8 @@ install: all
 	install -D -m 0644 $(LIBPROBELAB) $(DESTDIR)$(PREFIX)/lib/libprobelab.a
 	install -D -m 0644 tools/lib/probelab.h $(DESTDIR)$(PREFIX)/include/probelab/probelab.h
 	install -D -m 0644 uapi/linux/probelab.h $(DESTDIR)$(PREFIX)/include/linux/probelab.h
+	install -d $(DESTDIR)$(PREFIX)/share/probelab/scenarios
+	install -m 0644 $(SCENARIO_FILES) $(DESTDIR)$(PREFIX)/share/probelab/scenarios/
 
 DKMS_VERSION := $(shell sed -n 's/^PACKAGE_VERSION="\(.*\)"$$/\1/p' dkms.conf)
 DKMS_SRC := $(DESTDIR)/usr/src/probelab-$(DKMS_VERSION)

@@ -11,6 +11,8 @@ export PROBELAB_FIXTURES=${PROBELAB_FIXTURES:-$top/build/fixtures/fw}
 if [ -z "${PROBELAB_SHARED:-}" ] && [ -d "$top/../shared/firmware" ]; then
 	export PROBELAB_SHARED=$(cd "$top/../shared" && pwd)
 fi
+# the race scenario files of the repository (the catalogue reads them)
+export PROBELAB_SCENARIOS=${PROBELAB_SCENARIOS:-$top/scenarios}
 export PROBELAB_CLI=${PROBELAB_CLI:-$top/build/x86_64/bin/probelab}
 # the kernel's KTAP reader (tools/deps.sh extracts it), for test_race_ktap
 export PROBELAB_KUNIT=${PROBELAB_KUNIT:-${PROBELAB_CACHE:-$top/.cache}/linux-source/tools/testing/kunit/kunit.py}

@@ -1,6 +1,8 @@
 #!/bin/sh
 # Guest test: the race engine (probelab race / scenarios, docs/races.md).
-# Every implemented scenario under every policy with a small budget,
+# Every implemented scenario (eleven of them scenario files in
+# /opt/probelab/scenarios, docs/scenario-format.md, found by name through
+# the catalogue; one in C) under every policy with a small budget,
 # asserting the outcome the catalogue expects (and, for a reproduction,
 # the invariant); the reproducer line of every reproduction replays to the
 # same invariant; plans follow the seed; the exit statuses; an unknown
@@ -306,14 +308,41 @@ rc=$?
 probelab --json scenarios >$T/out.json 2>&1
 tr -d '\n ' <$T/out.json >$T/flat
 if [ $rc -eq 0 ] && ! grep -q 'not implemented in this version' $T/out &&
-   grep -Eq '^two-instances +hold +reproduce +reproduce +9' $T/out &&
-   grep -Eq '^driver-read-vs-unbind +hold +hold +reproduce +4' $T/out &&
+   grep -Eq '^two-instances +hold +reproduce +reproduce +file +9' $T/out &&
+   grep -Eq '^driver-read-vs-unbind +hold +hold +reproduce +file +4' $T/out &&
+   grep -Eq '^debugfs-walk-vs-unmap +hold +reproduce +reproduce +C +8' $T/out &&
    [ "$(grep -o '"name":' $T/flat | wc -l)" = 12 ] &&
    [ "$(grep -o '"implemented":true' $T/flat | wc -l)" = 12 ] &&
+   [ "$(grep -o '"kind":"file"' $T/flat | wc -l)" = 11 ] &&
+   grep -q '"errors":\[\]' $T/flat &&
    grep -q '"expected":{"fixed":"hold","linux-6.1":"reproduce","mainline":"hold"}' $T/flat; then
-	ok "scenarios: 12 listed, all implemented, with their expected outcome per policy"
+	ok "scenarios: 12 listed (11 files of /opt/probelab/scenarios, 1 in C), all implemented, with their expected outcome per policy"
 else
 	notok "scenarios listing (exit $rc)"; show $T/out
+fi
+
+# --file: a scenario file by its path runs like its catalogue name, and
+# its reproducer names the file; a file that does not parse is refused
+# with its line (exit 2).
+f=/opt/probelab/scenarios/hotadd-claimed-group.race
+probelab --json race --file $f --policy linux-6.1 --seed $SEED --seconds $REPRO \
+	--quiet >$T/out.json 2>$T/err
+rc=$?
+flatten
+if [ $rc -eq 1 ] && [ "$(j outcome)" = reproduced ] && [ "$(j invariant)" = 6 ] &&
+   [ "$(j file)" = "$f" ] &&
+   case "$(j reproducer)" in "probelab race --file $f --policy linux-6.1 --seed $SEED --iterations "*) true ;; *) false ;; esac; then
+	ok "--file $f: reproduces invariant 6; the reproducer names the file"
+else
+	notok "--file $f (exit $rc)"; show $T/flat $T/err
+fi
+printf 'scenario x\nsummary s\ninvariant 1\nfrobnicate\n' >$T/bad.race
+probelab race --file $T/bad.race --policy fixed --seconds 1 >$T/out 2>&1
+rc=$?
+if [ $rc -eq 2 ] && grep -q "bad.race:4: unknown keyword 'frobnicate'" $T/out; then
+	ok "--file with an unknown keyword: refused with its line, exit 2"
+else
+	notok "--file of a bad file (exit $rc)"; show $T/out
 fi
 
 probelab status >$T/out 2>&1

@@ -26,6 +26,7 @@
 #include <unistd.h>
 
 #include "race.h"
+#include "race_file.h"
 #include "topo.h"
 
 static volatile sig_atomic_t race_intr;
@@ -245,9 +246,10 @@ int race_opts_parse(int argc, char *const argv[], struct race_opts *o,
 		{ "quiet", no_argument, NULL, 'q' },
 		{ "plan", no_argument, NULL, 'P' },
 		{ "ktap", no_argument, NULL, 'K' },
+		{ "file", required_argument, NULL, 'F' },
 		{ 0 }
 	};
-	const char *scenario = NULL, *policy = NULL;
+	const char *scenario = NULL, *policy = NULL, *file = NULL;
 	bool have_secs = false, have_iter = false;
 	uint64_t v;
 	char *end;
@@ -322,6 +324,9 @@ int race_opts_parse(int argc, char *const argv[], struct race_opts *o,
 		case 'K':
 			o->ktap = true;
 			break;
+		case 'F':
+			file = optarg;
+			break;
 		case ':':
 			say(err, errlen, "%s needs a value", argv[optind - 1]);
 			return -EINVAL;
@@ -334,13 +339,29 @@ int race_opts_parse(int argc, char *const argv[], struct race_opts *o,
 		say(err, errlen, "unexpected argument '%s'", argv[optind]);
 		return -EINVAL;
 	}
-	if (!scenario) {
-		say(err, errlen, "--scenario NAME is required (probelab scenarios lists them)");
+	if (scenario && file) {
+		say(err, errlen, "--scenario and --file both name the scenario: give one");
 		return -EINVAL;
 	}
-	ret = parse_scenarios(scenario, o, err, errlen);
-	if (ret)
-		return ret;
+	if (!scenario && !file) {
+		say(err, errlen, "--scenario NAME or --file FILE is required (probelab scenarios lists them)");
+		return -EINVAL;
+	}
+	if (file) {
+		struct race_file *f;
+
+		/* the file lives as long as the process: @o points into it */
+		ret = race_file_load(file, &f, err, errlen);
+		if (ret)
+			return ret == -ENOMEM ? ret : -EINVAL;
+		o->file = file;
+		o->scenario = race_file_scenario(f);
+		o->scenarios[o->nr_scenarios++] = o->scenario;
+	} else {
+		ret = parse_scenarios(scenario, o, err, errlen);
+		if (ret)
+			return ret;
+	}
 	if (have_iter && have_secs) {
 		say(err, errlen, "--iterations and --seconds are two budgets: give one");
 		return -EINVAL;
@@ -1008,7 +1029,7 @@ int race_run(const struct race_opts *o, struct race_result *res,
 	r->check_started = true;
 
 	r->t0 = race_now_ns();
-	nr_roles = r->sc->nr_roles(r->threads);
+	nr_roles = r->sc->nr_roles(r->sc, r->threads);
 	if (nr_roles > RACE_MAX_THREADS + 4)
 		nr_roles = RACE_MAX_THREADS + 4;
 	atomic_store(&r->running_roles, nr_roles);
@@ -1168,9 +1189,11 @@ int race_reproducer(const struct race_opts *o, const struct race_result *res,
 	if (o->threads && o->threads != o->scenario->threads_def)
 		snprintf(threads, sizeof(threads), " --threads %u", o->threads);
 	n = snprintf(buf, len,
-		     "probelab race --scenario %s --policy %s --seed %" PRIu64
+		     "probelab race --%s %s --policy %s --seed %" PRIu64
 		     " --iterations %" PRIu64 "%s",
-		     o->scenario->name, pl_policy_name(o->policy), o->seed,
+		     o->file ? "file" : "scenario",
+		     o->file ? o->file : o->scenario->name,
+		     pl_policy_name(o->policy), o->seed,
 		     res->repro_iterations ? res->repro_iterations :
 		     (res->cycles ? res->cycles : 1), threads);
 	return n < 0 || (size_t)n >= len ? -ENOSPC : 0;

@@ -57,6 +57,7 @@ const char *race_expect_name(enum race_expect e);	/* "hold", ... */
 int race_expect_from_name(const char *name);		/* -EINVAL unknown */
 
 struct race_run;
+struct race_file;
 
 /**
  * struct race_scenario - one entry of the catalogue
@@ -82,6 +83,9 @@ struct race_run;
  * @plan: one cycle's seeded choices, for people (`race --plan`); it is
  *	the very function the roles take their choices from
  * @injections: the injection points armed at setup, from the seed
+ * @file: the scenario file it was read from (race_file.h), NULL for a
+ *	scenario written in C
+ * @known_bug: the id of the known bug it mirrors, NULL when none is named
  */
 struct race_scenario {
 	const char *name;
@@ -96,7 +100,8 @@ struct race_scenario {
 	unsigned int kthreads;
 	uint64_t needs_op;
 	bool deterministic;
-	unsigned int (*nr_roles)(unsigned int threads);
+	unsigned int (*nr_roles)(const struct race_scenario *sc,
+				 unsigned int threads);
 	int (*setup)(struct race_run *r);
 	int (*role)(struct race_run *r, unsigned int role);
 	void (*cleanup)(struct race_run *r);
@@ -104,9 +109,15 @@ struct race_scenario {
 		     char *buf, size_t len);
 	unsigned int (*injections)(uint64_t seed, struct probelab_inject *out,
 				   unsigned int max);
+	const struct race_file *file;
+	const char *known_bug;
 };
 
-/* The catalogue, in `probelab scenarios` order. */
+/*
+ * The catalogue, in `probelab scenarios` order: the scenarios written in C
+ * (tools/lib/scenarios/), then the files of the scenario directory
+ * (race_file.h, race_catalog.c), read at the first call.
+ */
 unsigned int race_nr_scenarios(void);
 const struct race_scenario *race_scenario_at(unsigned int i);
 const struct race_scenario *race_scenario_find(const char *name);
@@ -144,6 +155,8 @@ uint64_t race_rng_range(uint64_t *s, uint64_t lo, uint64_t hi);
  * @nr_scenarios: the campaign's scenarios (--scenario A,B or all; more
  *	than one needs @ktap); @scenario is the first
  * @scenarios: them, in the order given (all: the catalogue's)
+ * @file: --file FILE: the scenario came from this file (@scenario is
+ *	its scenario), NULL otherwise
  * @nr_policies: the campaign's policies (--policy P,Q or all); @policy is
  *	the first (0 with --plan and no --policy)
  * @policies: them, in the order given
@@ -163,13 +176,14 @@ struct race_opts {
 	bool ktap;
 	unsigned int nr_scenarios;
 	const struct race_scenario *scenarios[RACE_MAX_SCENARIOS];
+	const char *file;
 	unsigned int nr_policies;
 	unsigned int policies[PL_NR_POLICIES];
 };
 
 /*
  * Parses the arguments after "race" (argv[0] is "race"): --scenario NAME
- * --policy P [--threads N] [--iterations N | --seconds S] [--seed S]
+ * (or --file FILE: a scenario file, race_file.h, read here) --policy P [--threads N] [--iterations N | --seconds S] [--seed S]
  * [--keep-going] [--expect reproduce|hold] [--quiet] [--plan] [--ktap];
  * "--opt VALUE" or "--opt=VALUE".  With --ktap, --scenario and --policy
  * also take a comma-separated list or "all" (a campaign).  -EINVAL
@@ -302,7 +316,8 @@ void race_interrupt(void);
 
 /*
  * The reproducer: `probelab race --scenario X --policy P --seed S
- * --iterations N` (plus --threads when not the default).  -ENOSPC when
+ * --iterations N` (--file F instead of --scenario when the scenario came
+ * from --file; plus --threads when not the default).  -ENOSPC when
  * @len is too small.
  */
 int race_reproducer(const struct race_opts *o, const struct race_result *res,
@@ -349,7 +364,7 @@ int race_ktap_result(const struct race_opts *o, unsigned int n, int expected,
 int race_ktap_skip(const struct race_opts *o, unsigned int n, const char *why,
 		   char *buf, size_t len);
 
-/* ---- for scenarios (tools/lib/race_scenarios.c) --------------------------- */
+/* ---- for scenarios (tools/lib/scenarios/, race_file.c) -------------------- */
 
 struct pl_handle *race_handle(struct race_run *r);
 const struct race_opts *race_opts(const struct race_run *r);

@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * probelab race: run one scenario of the race engine under one policy
- * (tools/lib/race.c, race_scenarios.c); probelab scenarios: the catalogue.
+ * (tools/lib/race.c; the scenarios in tools/lib/scenarios/ and the scenario
+ * files, race_file.h); probelab scenarios: the catalogue.
  * docs/races.md describes both.
  */
 #include <errno.h>
@@ -16,6 +17,7 @@
 #include "cli.h"
 #include "probelab.h"
 #include "race.h"
+#include "race_file.h"
 
 /* SIGINT/SIGTERM: the run stops; a campaign runs no more */
 static volatile sig_atomic_t campaign_stop;
@@ -176,7 +178,10 @@ static int print_plan(struct cli *cli, const struct race_opts *o)
 
 	if (n > 10000)
 		return cli_usage(cli, "--plan prints at most 10000 cycles");
-	if (sc->injections)
+	if (sc->file)
+		ni = race_file_injections(sc->file, o->seed, threads, inj,
+					  RACE_MAX_INJECT);
+	else if (sc->injections)
 		ni = sc->injections(o->seed, inj, RACE_MAX_INJECT);
 	if (cli->json) {
 		root = json_object_new_object();
@@ -213,7 +218,11 @@ static int print_plan(struct cli *cli, const struct race_opts *o)
 			printf("  no injection\n");
 	}
 	for (uint64_t k = 0; k < n; k++) {
-		sc->plan(o->seed, k, threads, line, sizeof(line));
+		if (sc->file)
+			race_file_plan(sc->file, o->seed, k, threads, line,
+				       sizeof(line));
+		else
+			sc->plan(o->seed, k, threads, line, sizeof(line));
 		if (a) {
 			json_object *e = json_object_new_object();
 
@@ -384,6 +393,8 @@ static int race_cmd(struct cli *cli, int argc, char **argv)
 
 		json_object_object_add(j, "scenario",
 				       json_object_new_string(o.scenario->name));
+		json_object_object_add(j, "file", o.file ?
+				       json_object_new_string(o.file) : NULL);
 		json_object_object_add(j, "policy",
 				       json_object_new_string(pl_policy_name(o.policy)));
 		json_object_object_add(j, "seed", json_object_new_uint64(o.seed));
@@ -478,7 +489,7 @@ static int race_cmd(struct cli *cli, int argc, char **argv)
 
 const struct cli_cmd cli_cmd_race = {
 	.name = "race",
-	.args = "--scenario NAME --policy fixed|linux-6.1|mainline [--threads N] [--iterations N | --seconds S] [--seed S] [--keep-going] [--expect reproduce|hold] [--quiet] [--plan] | --ktap --scenario NAME,...|all --policy P,...|all [...]",
+	.args = "--scenario NAME | --file FILE --policy fixed|linux-6.1|mainline [--threads N] [--iterations N | --seconds S] [--seed S] [--keep-going] [--expect reproduce|hold] [--quiet] [--plan] | --ktap --scenario NAME,...|all --policy P,...|all [...]",
 	.summary = "run a race scenario; stops at the first invariant violation (exit 1), prints its trace and a reproducer; --ktap: a campaign, one KTAP test per scenario x policy",
 	.run = race_cmd,
 };
@@ -502,6 +513,12 @@ static int scenarios_cmd(struct cli *cli, int argc, char **argv)
 			const char *iname = pl_invariant_name(s->invariant);
 
 			json_object_object_add(o, "name", json_object_new_string(s->name));
+			json_object_object_add(o, "kind", json_object_new_string(
+				s->file ? "file" : "c"));
+			json_object_object_add(o, "file", s->file ?
+				json_object_new_string(race_file_path(s->file)) : NULL);
+			json_object_object_add(o, "known_bug", s->known_bug ?
+				json_object_new_string(s->known_bug) : NULL);
 			json_object_object_add(o, "implemented",
 					       json_object_new_boolean(s->implemented));
 			json_object_object_add(o, "summary",
@@ -543,20 +560,28 @@ static int scenarios_cmd(struct cli *cli, int argc, char **argv)
 			json_object_array_add(a, o);
 		}
 		json_object_object_add(root, "scenarios", a);
+		a = json_object_new_array();
+		for (i = 0; race_catalog_error(i); i++)
+			json_object_array_add(a, json_object_new_string(
+				race_catalog_error(i)));
+		json_object_object_add(root, "scenario_dir",
+				       json_object_new_string(race_scenario_dir()));
+		json_object_object_add(root, "errors", a);
 		cli_json_print(root);
-		return CLI_OK;
+		return race_catalog_error(0) ? CLI_FAIL : CLI_OK;
 	}
-	printf("%-30s %-10s %-10s %-10s %s\n", "SCENARIO", "FIXED", "LINUX-6.1",
-	       "MAINLINE", "INVARIANT");
+	printf("%-30s %-10s %-10s %-10s %-5s %s\n", "SCENARIO", "FIXED",
+	       "LINUX-6.1", "MAINLINE", "KIND", "INVARIANT");
 	for (i = 0; i < n; i++) {
 		const struct race_scenario *s = race_scenario_at(i);
 		const char *iname = pl_invariant_name(s->invariant);
 
 		if (s->implemented)
-			printf("%-30s %-10s %-10s %-10s %u (%s)\n", s->name,
+			printf("%-30s %-10s %-10s %-10s %-5s %u (%s)\n", s->name,
 			       race_expect_name(s->expect[0]),
 			       race_expect_name(s->expect[1]),
-			       race_expect_name(s->expect[2]), s->invariant,
+			       race_expect_name(s->expect[2]),
+			       s->file ? "file" : "C", s->invariant,
 			       iname ? iname : "?");
 		else
 			printf("%-30s %-32s %u (%s)\n", s->name,
@@ -570,6 +595,10 @@ static int scenarios_cmd(struct cli *cli, int argc, char **argv)
 		       " - not implemented in this version");
 		printf("  races:    %s\n", s->summary);
 		printf("  mirrors:  %s\n", s->mirrors);
+		if (s->known_bug)
+			printf("  bug:      %s\n", s->known_bug);
+		printf("  written:  %s\n", s->file ? race_file_path(s->file) :
+		       "in C (tools/lib/scenarios/)");
 		if (s->implemented) {
 			printf("  expected: fixed %s, linux-6.1 %s, mainline %s\n",
 			       s->expect[0] ? "reproduces" : "holds",
@@ -584,12 +613,15 @@ static int scenarios_cmd(struct cli *cli, int argc, char **argv)
 			printf("  missing:  %s\n", s->note);
 		}
 	}
-	return CLI_OK;
+	printf("\nscenario files: %s\n", race_scenario_dir());
+	for (i = 0; race_catalog_error(i); i++)
+		printf("  not listed: %s\n", race_catalog_error(i));
+	return race_catalog_error(0) ? CLI_FAIL : CLI_OK;
 }
 
 const struct cli_cmd cli_cmd_scenarios = {
 	.name = "scenarios",
 	.args = "",
-	.summary = "the race scenarios: the bug each mirrors and its expected outcome per policy",
+	.summary = "the race scenarios (written in C, and the files of the scenario directory): the bug each mirrors and its expected outcome per policy",
 	.run = scenarios_cmd,
 };

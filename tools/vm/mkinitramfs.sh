@@ -7,7 +7,8 @@
 #
 # Contents: busybox (applets installed by /init at boot), tools/vm/init as
 # /init, $BUILD/kmod/probelab.ko as /opt/probelab/probelab.ko, every executable
-# of $BUILD/bin in /usr/bin, $BUILD/tests/guest in /opt/probelab/tests, the
+# of $BUILD/bin in /usr/bin, $BUILD/tests/guest in /opt/probelab/tests,
+# $BUILD/scenarios (the race scenario files) in /opt/probelab/scenarios, the
 # --share folder in /mnt/share, the shared libraries and dynamic loader all
 # those ELF programs need (DT_NEEDED resolved recursively with readelf), and
 # from --moddir (a lib/modules/RELEASE tree) the vfio, vfio_iommu_type1,
@@ -100,7 +101,7 @@ ko_rel=${vermagic%% *}
 stage=$(mktemp -d "${TMPDIR:-/tmp}/probelab-initramfs.XXXXXX")
 trap 'rm -rf "$stage"' EXIT
 mkdir -p "$stage"/{bin,sbin,usr/bin,usr/sbin,etc/probelab-vm,proc,sys,dev,tmp,root} \
-	"$stage"/{opt/probelab/tests,mnt/share,lib/modules}
+	"$stage"/{opt/probelab/tests,opt/probelab/scenarios,mnt/share,lib/modules}
 cp "$busybox" "$stage/bin/busybox"
 ln -s busybox "$stage/bin/sh"
 install -m 0755 "$here/init" "$stage/init"
@@ -132,6 +133,9 @@ if [ -d "$build/tests/guest" ]; then
 	while IFS= read -r -d '' f; do
 		add_elf "$f"
 	done < <(find "$build/tests/guest/" -type f -perm -u+x -print0)
+fi
+if [ -d "$build/scenarios" ]; then
+	cp -a "$build/scenarios/." "$stage/opt/probelab/scenarios/"
 fi
 if [ -n "$share" ]; then
 	[ -d "$share" ] || die "VM_SHARE '$share' is not a directory"
