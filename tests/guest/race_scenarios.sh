@@ -19,7 +19,7 @@ ok() { n=$((n + 1)); echo "ok $n - $*"; }
 notok() { n=$((n + 1)); fail=$((fail + 1)); echo "not ok $n - $*"; }
 show() { sed 's/^/# /' "$@"; }
 # j KEY: the first number or string of "KEY": in the flattened $T/out.json
-j() { grep -o "\"$1\":[^,}]*" $T/flat | head -n1 | sed -e "s/^\"$1\"://" -e 's/^"//' -e 's/"$//'; }
+j() { grep -o "\"$1\":[^,}]*" $T/flat | head -n1 | sed -e "s/^\"$1\"://" -e 's/ *$//' -e 's/^"//' -e 's/"$//'; }
 flatten() { tr -d '\n' <$T/out.json | sed 's/"trace":\[.*\]//' >$T/flat; }
 arch=$(uname -m)
 
@@ -315,7 +315,7 @@ if [ $rc -eq 1 ] && [ -z "$missing" ] && [ "$(j scenario)" = two-instances ] &&
    grep -q '"first_violation":{' $T/flat && [ "$(j invariant)" = 9 ] &&
    [ "$(j invariant_name)" = "every instance ready" ] &&
    [ "$(j known_bug)" = fwspec-one-instance ] && [ "$(j outcome)" = reproduced ] &&
-   grep -q '"violations_by_bug":{"fwspec-one-instance":[1-9]' $T/flat; then
+   grep -q '"violations_by_bug":{ *"fwspec-one-instance":[1-9]' $T/flat; then
 	ok "--json: scenario, policy, seed, cycles, violations, first_violation naming invariant 9 and its known bug, outcome, violations_by_bug, elapsed_ns"
 else
 	notok "--json object (exit $rc, missing:$missing)"; show $T/out.json $T/err
@@ -324,7 +324,7 @@ probelab --json race --scenario claim-vs-sibling-bind --policy fixed --seed 3 \
 	--iterations 10 --quiet >$T/out.json 2>&1
 flatten
 grep -q '"first_violation":null' $T/flat && [ "$(j violations)" = 0 ] &&
-	grep -q '"violations_by_bug":{}' $T/flat && [ "$(j outcome)" = held ] &&
+	grep -q '"violations_by_bug":{ *}' $T/flat && [ "$(j outcome)" = held ] &&
 	[ "$(j outcome_bug)" = null ] &&
 	ok "--json of a held run: first_violation null, violations 0, outcome held, violations_by_bug empty" ||
 	{ notok "--json of a held run"; show $T/out.json; }
