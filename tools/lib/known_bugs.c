@@ -78,10 +78,12 @@ static const struct known_bug known_bugs[] = {
 		.fixed_in = "later kernels attach a newcomer to the group's current domain; the commit is not yet identified",
 		.policies = L61,
 		.step = "DEV_ADD of a function aliasing a claimed group on an UNMANAGED domain: the newcomer's VT-d context entry is absent (inv 6, \"context 0x0/0x0\", DEV_ADD in the device's trace)",
-		.nr_patterns = 1,
+		.nr_patterns = 2,
 		.patterns = {
 			{ 6, " source 0x", VTD_ABSENT,
 			  .dev_event = PROBELAB_EV_DEV_ADD },
+			/* a member whose requester ID the newcomer aliases */
+			{ 6, " source 0x", VTD_ABSENT, .consequence = true },
 		},
 	},
 	{
