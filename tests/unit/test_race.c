@@ -305,7 +305,9 @@ static void reproducer_line(void **state)
 	res->repro_iterations = 12;
 	assert_int_equal(race_reproducer(&o, res, buf, sizeof(buf)), 0);
 	assert_string_equal(buf, "probelab race --scenario fwspec-free-vs-xlate --policy linux-6.1 --seed 99 --iterations 12");
-	assert_int_equal(race_outcome(res), RACE_EXPECT_REPRODUCE);
+	/* a first violation that could not be classified is "new" */
+	race_judge(o.scenario, res);
+	assert_int_equal(race_outcome(res), RACE_NEW);
 	/* a non-default --threads is part of the replay */
 	o.threads = 5;
 	assert_int_equal(race_reproducer(&o, res, buf, sizeof(buf)), 0);
@@ -336,9 +338,11 @@ static void reproducer_line(void **state)
 		assert_int_equal(back.threads, 5);
 	}
 	memset(res, 0, sizeof(*res));
-	assert_int_equal(race_outcome(res), RACE_EXPECT_HOLD);
+	race_judge(o.scenario, res);
+	assert_int_equal(race_outcome(res), RACE_HELD);
 	res->violations = 3;
-	assert_int_equal(race_outcome(res), RACE_EXPECT_REPRODUCE);
+	race_judge(o.scenario, res);
+	assert_int_equal(race_outcome(res), RACE_NEW);
 	test_free(res);
 }
 

@@ -20,6 +20,7 @@
 #include <unistd.h>
 #include <cmocka.h>
 
+#include "known_bugs.h"
 #include "race.h"
 
 #define ARGV(...) ((char *[]){ "race", __VA_ARGS__, NULL })
@@ -134,11 +135,26 @@ static void expectations_and_verdicts(void **state)
 	assert_int_equal(race_verdict(RACE_EXPECT_REPRODUCE, 0, res),
 			 RACE_VERDICT_NOT_OK);
 	assert_int_equal(race_verdict(-1, 0, res), RACE_VERDICT_SKIP);
+	/* the scenario's own bug */
 	res->violations = 2;
+	res->outcome = RACE_REPRODUCED;
 	assert_int_equal(race_verdict(RACE_EXPECT_REPRODUCE, 0, res),
 			 RACE_VERDICT_OK);
 	assert_int_equal(race_verdict(RACE_EXPECT_HOLD, 0, res),
 			 RACE_VERDICT_NOT_OK);
+	/* another catalogued bug: a hold is met, a reproduction is not */
+	res->outcome = RACE_OTHER_KNOWN;
+	assert_int_equal(race_verdict(RACE_EXPECT_HOLD, 0, res),
+			 RACE_VERDICT_OK);
+	assert_int_equal(race_verdict(RACE_EXPECT_REPRODUCE, 0, res),
+			 RACE_VERDICT_NOT_OK);
+	/* a violation no entry explains meets nothing */
+	res->outcome = RACE_NEW;
+	assert_int_equal(race_verdict(RACE_EXPECT_HOLD, 0, res),
+			 RACE_VERDICT_NOT_OK);
+	assert_int_equal(race_verdict(RACE_EXPECT_REPRODUCE, 0, res),
+			 RACE_VERDICT_NOT_OK);
+	res->outcome = RACE_REPRODUCED;
 	/* an error or an interruption is never a pass, nor a skip */
 	assert_int_equal(race_verdict(RACE_EXPECT_REPRODUCE, -ENOENT, res),
 			 RACE_VERDICT_NOT_OK);
@@ -214,10 +230,16 @@ static void result_lines(void **state)
 	res->first.elapsed_ns = 14000000;
 	snprintf(res->first.text, sizeof(res->first.text),
 		 "dmar0 source 0x0009:\ncontext 0x0/0x0");
+	res->first.classified = true;
+	res->first.bug = known_bug_find("hotadd-into-owned-group");
+	res->by_bug[known_bug_index(res->first.bug)] = 4;
+	race_judge(o.scenario, res);
 	assert_int_equal(race_ktap_result(&o, 5, race_expected(&o), 0, res,
 					  buf, sizeof(buf)), 0);
 	assert_string_equal(buf,
-		"# outcome: reproduced invariant 6 (hardware model agrees with software), first after 1 cycles begun, 0.014 s: dmar0 source 0x0009: context 0x0/0x0\n"
+		"# outcome: reproduced hotadd-into-owned-group: invariant 6 (hardware model agrees with software), first after 1 cycles begun, 0.014 s: dmar0 source 0x0009: context 0x0/0x0\n"
+		"# bug: first violation hotadd-into-owned-group\n"
+		"# violations by bug: hotadd-into-owned-group 4\n"
 		"# expected: reproduce\n"
 		"# seed: 2026\n"
 		"# time: 0.033 s, 1 cycles, 4 violations, --threads 1\n"
@@ -237,7 +259,7 @@ static void result_lines(void **state)
 	assert_non_null(strstr(buf, "\nnot ok 4 hotadd-claimed-group/fixed\n"));
 	/* nothing expected: a skip that still says what happened */
 	assert_int_equal(race_ktap_result(&o, 4, -1, 0, res, buf, sizeof(buf)), 0);
-	assert_non_null(strstr(buf, "# outcome: reproduced invariant 4"));
+	assert_non_null(strstr(buf, "# outcome: reproduced hotadd-into-owned-group: invariant 4"));
 	assert_non_null(strstr(buf, "# expected: nothing stated for fixed\n"));
 	assert_non_null(strstr(buf, "\nok 4 hotadd-claimed-group/fixed # SKIP no expectation for fixed\n"));
 	/* too small a buffer: nothing, -ENOSPC */
@@ -291,9 +313,10 @@ static void failure_lines(void **state)
 	res->stopped = "error";
 	res->err = -EIO;
 	snprintf(res->errmsg, sizeof(res->errmsg), "DRV_BIND dev0: EIO");
+	race_judge(o.scenario, res);
 	assert_int_equal(race_ktap_result(&o, 2, race_expected(&o), 0, res,
 					  buf, sizeof(buf)), 0);
-	assert_non_null(strstr(buf, "# outcome: reproduced: 1 violations counted by the module, their events lost\n"));
+	assert_non_null(strstr(buf, "# outcome: new: 1 violations counted by the module, their events lost\n"));
 	assert_non_null(strstr(buf, "# error: a scenario step failed: DRV_BIND dev0: EIO\n"));
 	assert_non_null(strstr(buf, "\nnot ok 2 fwspec-free-vs-xlate/linux-6.1\n"));
 
@@ -380,6 +403,7 @@ static void kunit_reads_a_campaign(void **state)
 	o.policy = PROBELAB_POLICY_LINUX_6_1;
 	res->have_first = true;
 	res->violations = 1;
+	res->outcome = RACE_REPRODUCED;
 	res->first.invariant = 6;
 	res->repro_iterations = 2;
 	snprintf(res->first.text, sizeof(res->first.text), "a # in the text");

@@ -66,7 +66,7 @@ echo "   (a run stops at its first invariant violation; probelab scenarios tells
 echo
 
 # val KEY: first value of "KEY": in the flattened JSON
-val() { grep -o "\"$1\":[^,}]*" $T/flat | head -n1 | sed -e "s/^\"$1\"://" -e 's/^"//' -e 's/"$//'; }
+val() { grep -o "\"$1\":[^,}]*" $T/flat | head -n1 | sed -e "s/^\"$1\"://" -e 's/ *$//' -e 's/^"//' -e 's/"$//'; }
 secs() { awk -v ns="$1" 'BEGIN { if (ns == "" || ns == "null") print "-"; else printf "%.2fs", ns / 1e9 }'; }
 
 printf '%-28s %-10s %-10s %-11s %8s %10s %7s  %s\n' SCENARIO POLICY EXPECTED OUTCOME CYCLES VIOLATIONS TIME "FIRST VIOLATION"
@@ -88,7 +88,7 @@ for sc in $SCENARIOS; do
 		first=-
 		inv=$(val invariant)
 		if [ -n "$inv" ]; then
-			first="invariant $inv at $(secs "$(sed 's/.*"first_violation":{//' $T/flat | grep -o '"elapsed_ns":[0-9]*' | head -n1 | cut -d: -f2)"), cycle $(val cycle)"
+			first="invariant $inv ($(val known_bug)) at $(secs "$(sed 's/.*"first_violation":{//' $T/flat | grep -o '"elapsed_ns":[0-9]*' | head -n1 | cut -d: -f2)"), cycle $(val cycle)"
 			[ -z "$example" ] && [ "$sc" = hotadd-claimed-group ] &&
 				example=$(val reproducer)
 		fi

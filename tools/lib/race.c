@@ -25,6 +25,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "known_bugs.h"
 #include "race.h"
 #include "race_file.h"
 #include "topo.h"
@@ -67,6 +68,11 @@ struct race_run {
 	bool have_first;
 	struct race_violation first;
 	bool check_merged;
+	/* the classifier's view (ring_lock) */
+	const struct known_bug *own_bug;
+	bool seen[RACE_MAX_BUGS];
+	uint64_t by_bug[RACE_MAX_BUGS];
+	uint64_t by_bug_new;
 
 	/* the checker */
 	pthread_t check_thread;
@@ -176,6 +182,28 @@ static int parse_u64(const char *s, uint64_t *out)
 	return pl_parse_u64(s, out);
 }
 
+/* --seeds A-B (A <= B, at most RACE_MAX_SWEEP_SEEDS of them). */
+static int parse_seed_range(const char *arg, struct race_opts *o)
+{
+	char buf[64], *dash;
+	uint64_t lo, hi;
+
+	if (strlen(arg) >= sizeof(buf))
+		return -EINVAL;
+	strcpy(buf, arg);
+	dash = strchr(buf, '-');
+	if (!dash)
+		return -EINVAL;
+	*dash = 0;
+	if (parse_u64(buf, &lo) || parse_u64(dash + 1, &hi) || hi < lo ||
+	    hi - lo >= RACE_MAX_SWEEP_SEEDS)
+		return -EINVAL;
+	o->sweep = true;
+	o->seed_lo = lo;
+	o->seed_hi = hi;
+	return 0;
+}
+
 /* --scenario NAME, NAME,NAME... or all, into @o->scenarios. */
 static int parse_scenarios(const char *arg, struct race_opts *o, char *err,
 			   size_t errlen)
@@ -247,6 +275,7 @@ int race_opts_parse(int argc, char *const argv[], struct race_opts *o,
 		{ "plan", no_argument, NULL, 'P' },
 		{ "ktap", no_argument, NULL, 'K' },
 		{ "file", required_argument, NULL, 'F' },
+		{ "seeds", required_argument, NULL, 'W' },
 		{ 0 }
 	};
 	const char *scenario = NULL, *policy = NULL, *file = NULL;
@@ -327,6 +356,13 @@ int race_opts_parse(int argc, char *const argv[], struct race_opts *o,
 		case 'F':
 			file = optarg;
 			break;
+		case 'W':
+			if (parse_seed_range(optarg, o)) {
+				say(err, errlen, "--seeds takes A-B, two seeds (decimal or 0x hex) with A <= B and at most %u seeds, not '%s'",
+				    RACE_MAX_SWEEP_SEEDS, optarg);
+				return -EINVAL;
+			}
+			break;
 		case ':':
 			say(err, errlen, "%s needs a value", argv[optind - 1]);
 			return -EINVAL;
@@ -378,12 +414,19 @@ int race_opts_parse(int argc, char *const argv[], struct race_opts *o,
 		}
 		o->policy = o->policies[0];
 	}
+	if (o->sweep && (o->ktap || o->plan || o->seeded || o->expect >= 0)) {
+		say(err, errlen, "--seeds is a sweep of its own: not with --ktap, --plan, --seed or --expect (a run is judged against the catalogue)");
+		return -EINVAL;
+	}
+	if (o->sweep)
+		o->seed = o->seed_lo;
 	if (o->plan && (o->ktap || o->nr_scenarios > 1)) {
 		say(err, errlen, "--plan prints the plan of one scenario, as text or --json (not a list, not --ktap)");
 		return -EINVAL;
 	}
-	if (!o->ktap && o->nr_scenarios * (o->nr_policies ? o->nr_policies : 1) > 1) {
-		say(err, errlen, "a list or 'all' makes a campaign of several runs, whose results are KTAP: add --ktap");
+	if (!o->ktap && !o->sweep &&
+	    o->nr_scenarios * (o->nr_policies ? o->nr_policies : 1) > 1) {
+		say(err, errlen, "a list or 'all' makes a campaign of several runs, whose results are KTAP or a sweep: add --ktap or --seeds A-B");
 		return -EINVAL;
 	}
 	for (unsigned int i = 0; i < o->nr_scenarios; i++) {
@@ -405,7 +448,8 @@ int race_opts_parse(int argc, char *const argv[], struct race_opts *o,
 		}
 	}
 	if (!have_iter && !have_secs)
-		o->seconds = RACE_DEFAULT_SECONDS;
+		o->seconds = o->sweep ? RACE_SWEEP_DEFAULT_SECONDS :
+			     RACE_DEFAULT_SECONDS;
 	if (have_iter)
 		o->seconds = 0;
 	return 0;
@@ -535,6 +579,52 @@ static void trace_decode(const struct race_run *r, struct race_violation *v)
 		v->trace[v->nr_trace++] = *e;
 }
 
+/*
+ * The events the classifier reads for a violation (ring_lock held): the
+ * last PROBELAB_VIOLATION_SEQS events before @vseq naming @dev_id (any
+ * when 0), VIOLATION events left out - a state the checker reports at
+ * every run would otherwise push the steps that led there out.
+ */
+static unsigned int class_trace(const struct race_run *r, uint64_t vseq,
+				uint32_t dev_id, struct race_event *out)
+{
+	uint64_t n = r->ring_n < RACE_EVENT_RING ? r->ring_n : RACE_EVENT_RING;
+	unsigned int k = 0;
+
+	for (uint64_t i = 0; i < n && k < PROBELAB_VIOLATION_SEQS; i++) {
+		const struct race_event *e =
+			&r->ring[(r->ring_n - 1 - i) % RACE_EVENT_RING];
+
+		if (e->seq >= vseq || e->event == PROBELAB_EV_VIOLATION)
+			continue;
+		if (dev_id && (!(e->has & PL_EV_HAS_DEV) || e->dev_id != dev_id))
+			continue;
+		out[k++] = *e;
+	}
+	return k;
+}
+
+/* Names the bug of one violation (ring_lock held). */
+static const struct known_bug *classify(struct race_run *r,
+					unsigned int invariant,
+					const char *text, uint64_t vseq,
+					uint32_t dev_id)
+{
+	struct race_event trace[PROBELAB_VIOLATION_SEQS];
+	struct kb_violation v = {
+		.invariant = invariant, .text = text, .policy = r->o.policy,
+		.trace = trace,
+	};
+	struct kb_context ctx = {
+		.own = r->own_bug, .seen = r->seen,
+		.first = r->have_first && r->first.classified ?
+			 r->first.bug : NULL,
+	};
+
+	v.nr_trace = vseq ? class_trace(r, vseq, dev_id, trace) : 0;
+	return known_bug_classify(&v, &ctx, NULL);
+}
+
 static int on_event(const struct pl_event *ev, void *arg)
 {
 	struct race_run *r = arg;
@@ -547,7 +637,23 @@ static int on_event(const struct pl_event *ev, void *arg)
 	if (ev->seq > r->last_seq)
 		r->last_seq = ev->seq;
 	if (ev->event == PROBELAB_EV_VIOLATION) {
+		const struct known_bug *bug = classify(r, ev->invariant,
+			ev->detail, ev->seq,
+			(ev->has & PL_EV_HAS_DEV) ? ev->dev_id : 0);
+
 		r->vevents++;
+		if (bug && known_bug_index(bug) < RACE_MAX_BUGS)
+			r->by_bug[known_bug_index(bug)]++;
+		else
+			r->by_bug_new++;
+		if (r->have_first && !r->first.classified &&
+		    r->first.invariant == ev->invariant &&
+		    !strncmp(r->first.text, ev->detail,
+			     sizeof(r->first.text) - 1)) {
+			/* the CHECK entry that came first: its event's verdict */
+			r->first.classified = true;
+			r->first.bug = bug;
+		}
 		if (!r->have_first) {
 			struct race_violation *v = &r->first;
 
@@ -567,6 +673,8 @@ static int on_event(const struct pl_event *ev, void *arg)
 			v->elapsed_ns = race_now_ns() - r->t0;
 			trace_from_stream(r, ev->seq, v->dev_id, v);
 			trace_decode(r, v);
+			v->classified = true;
+			v->bug = bug;
 			r->have_first = true;
 		}
 		atomic_store(&r->violated, true);
@@ -943,6 +1051,7 @@ int race_run(const struct race_opts *o, struct race_result *res,
 	}
 	r->sc = o->scenario;
 	r->o = *o;
+	r->own_bug = race_scenario_bug(o->scenario);
 	r->threads = o->threads ? o->threads : r->sc->threads_def;
 	res->threads = r->threads;
 	pthread_rwlock_init(&r->lab_rw, NULL);
@@ -1176,6 +1285,9 @@ out_reset:
 		res->err = r->err;
 		copy_str(res->errmsg, sizeof(res->errmsg), r->errmsg);
 	}
+	memcpy(res->by_bug, r->by_bug, sizeof(res->by_bug));
+	res->by_bug_new = r->by_bug_new;
+	race_judge(r->sc, res);
 	run_free(r);
 	return ret;
 }
@@ -1199,10 +1311,67 @@ int race_reproducer(const struct race_opts *o, const struct race_result *res,
 	return n < 0 || (size_t)n >= len ? -ENOSPC : 0;
 }
 
-enum race_expect race_outcome(const struct race_result *res)
+const struct known_bug *race_scenario_bug(const struct race_scenario *sc)
 {
-	return res->have_first || res->violations ? RACE_EXPECT_REPRODUCE :
-						    RACE_EXPECT_HOLD;
+	return sc && sc->known_bug ? known_bug_find(sc->known_bug) : NULL;
+}
+
+const char *race_outcome_name(enum race_outcome o)
+{
+	switch (o) {
+	case RACE_HELD:
+		return "held";
+	case RACE_REPRODUCED:
+		return "reproduced";
+	case RACE_OTHER_KNOWN:
+		return "other-known";
+	default:
+		return "new";
+	}
+}
+
+bool race_outcome_meets(enum race_outcome o, enum race_expect expected)
+{
+	if (expected == RACE_EXPECT_REPRODUCE)
+		return o == RACE_REPRODUCED;
+	return o == RACE_HELD || o == RACE_OTHER_KNOWN;
+}
+
+void race_judge(const struct race_scenario *sc, struct race_result *res)
+{
+	const struct known_bug *own = race_scenario_bug(sc), *most = NULL;
+	uint64_t most_n = 0;
+
+	res->outcome_bug = NULL;
+	if (!res->have_first && !res->violations) {
+		res->outcome = RACE_HELD;
+		return;
+	}
+	if (res->by_bug_new ||
+	    (res->have_first && (!res->first.classified || !res->first.bug))) {
+		res->outcome = RACE_NEW;
+		return;
+	}
+	if (own && known_bug_index(own) < RACE_MAX_BUGS &&
+	    (res->by_bug[known_bug_index(own)] || res->first.bug == own)) {
+		res->outcome = RACE_REPRODUCED;
+		res->outcome_bug = own;
+		return;
+	}
+	for (unsigned int i = 0; i < known_bug_count() && i < RACE_MAX_BUGS; i++) {
+		if (res->by_bug[i] > most_n) {
+			most_n = res->by_bug[i];
+			most = known_bug_at(i);
+		}
+	}
+	res->outcome_bug = res->first.bug ? res->first.bug : most;
+	/* counted, never seen: nothing names it */
+	res->outcome = res->outcome_bug ? RACE_OTHER_KNOWN : RACE_NEW;
+}
+
+enum race_outcome race_outcome(const struct race_result *res)
+{
+	return res->outcome;
 }
 
 int race_expected(const struct race_opts *o)

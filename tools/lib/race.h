@@ -46,6 +46,12 @@
 #define RACE_MAX_INJECT		4
 /* scenarios of one campaign (--scenario A,B,... or all) */
 #define RACE_MAX_SCENARIOS	32
+/* entries of the known-bug catalogue (known_bugs.c) at most */
+#define RACE_MAX_BUGS		32
+/* seeds of one sweep (--seeds A-B) at most */
+#define RACE_MAX_SWEEP_SEEDS	10000
+
+struct known_bug;
 
 /* What a scenario does under a policy. */
 enum race_expect {
@@ -85,7 +91,8 @@ struct race_file;
  * @injections: the injection points armed at setup, from the seed
  * @file: the scenario file it was read from (race_file.h), NULL for a
  *	scenario written in C
- * @known_bug: the id of the known bug it mirrors, NULL when none is named
+ * @known_bug: the id of the known bug it mirrors (known_bugs.h), NULL for
+ *	a control that mirrors none
  */
 struct race_scenario {
 	const char *name;
@@ -160,6 +167,10 @@ uint64_t race_rng_range(uint64_t *s, uint64_t lo, uint64_t hi);
  * @nr_policies: the campaign's policies (--policy P,Q or all); @policy is
  *	the first (0 with --plan and no --policy)
  * @policies: them, in the order given
+ * @sweep: --seeds A-B: every scenario × policy for every seed from
+ *	@seed_lo to @seed_hi (race_sweep.c); @seed is the first
+ * @seed_lo: the sweep's first seed
+ * @seed_hi: its last
  */
 struct race_opts {
 	const struct race_scenario *scenario;
@@ -179,6 +190,8 @@ struct race_opts {
 	const char *file;
 	unsigned int nr_policies;
 	unsigned int policies[PL_NR_POLICIES];
+	bool sweep;
+	uint64_t seed_lo, seed_hi;
 };
 
 /*
@@ -238,6 +251,9 @@ void race_event_format(const struct race_event *ev, char *buf, size_t len);
  * @seqs: them, oldest first
  * @nr_trace: events of the trace found in the recorded stream
  * @trace: them, decoded (the violation's own event last, when known)
+ * @classified: @bug was decided (false: the violation was only counted,
+ *	its events lost)
+ * @bug: the known bug it is (known_bugs.h), NULL: none ("new")
  */
 struct race_violation {
 	unsigned int invariant;
@@ -252,7 +268,30 @@ struct race_violation {
 	uint64_t seqs[PROBELAB_VIOLATION_SEQS];
 	unsigned int nr_trace;
 	struct race_event trace[RACE_TRACE_MAX];
+	bool classified;
+	const struct known_bug *bug;
 };
+
+/*
+ * What a run shows (race_judge()): no violation; the bug its scenario
+ * mirrors; only other catalogued bugs; or a violation no catalogue entry
+ * explains.
+ */
+enum race_outcome {
+	RACE_HELD = 0,
+	RACE_REPRODUCED,
+	RACE_OTHER_KNOWN,
+	RACE_NEW,
+};
+
+/* "held", "reproduced", "other-known", "new" */
+const char *race_outcome_name(enum race_outcome o);
+/*
+ * Whether @o meets @expected: reproduce needs RACE_REPRODUCED; hold is
+ * met by RACE_HELD and RACE_OTHER_KNOWN (another catalogued bug of the
+ * policy's kernel, named).
+ */
+bool race_outcome_meets(enum race_outcome o, enum race_expect expected);
 
 /**
  * struct race_result - what a run found
@@ -275,7 +314,12 @@ struct race_violation {
  *	"error"
  * @err: a scenario step failed: its negative errno (@errmsg says which)
  * @errmsg: the step and the reason
- * @clean_log: not known here (the kernel log is the guest's business)
+ * @by_bug: VIOLATION events classified as each catalogue entry (by
+ *	known_bug_index())
+ * @by_bug_new: VIOLATION events no entry explains
+ * @outcome: race_judge()'s verdict on the violations
+ * @outcome_bug: the bug the outcome names (reproduced: the scenario's;
+ *	other-known: the first violation's, else the most counted), or NULL
  */
 struct race_result {
 	unsigned int threads;
@@ -294,6 +338,10 @@ struct race_result {
 	const char *stopped;
 	int err;
 	char errmsg[256];
+	uint64_t by_bug[RACE_MAX_BUGS];
+	uint64_t by_bug_new;
+	enum race_outcome outcome;
+	const struct known_bug *outcome_bug;
 };
 
 /* Called about once a second while a run goes on. */
@@ -322,8 +370,18 @@ void race_interrupt(void);
  */
 int race_reproducer(const struct race_opts *o, const struct race_result *res,
 		    char *buf, size_t len);
-/* The outcome: RACE_EXPECT_REPRODUCE when a violation was seen. */
-enum race_expect race_outcome(const struct race_result *res);
+/* The bug @sc mirrors (its @bug in the catalogue), or NULL. */
+const struct known_bug *race_scenario_bug(const struct race_scenario *sc);
+/*
+ * Sets @res->outcome and @res->outcome_bug from its classified violations
+ * (first.bug, by_bug, by_bug_new) for a run of @sc: new when any
+ * violation is new (or was only counted), else reproduced when @sc's bug
+ * was seen, else other-known when a violation was, else held.  race_run()
+ * calls it.
+ */
+void race_judge(const struct race_scenario *sc, struct race_result *res);
+/* res->outcome (race_judge() must have run). */
+enum race_outcome race_outcome(const struct race_result *res);
 /*
  * What the run of @o should do: --expect when given, else the catalogue's
  * expectation for @o->policy; -1 when neither states one.
@@ -363,6 +421,54 @@ int race_ktap_result(const struct race_opts *o, unsigned int n, int expected,
 /* Test @n, not run: "ok N SCENARIO/POLICY # SKIP @why". */
 int race_ktap_skip(const struct race_opts *o, unsigned int n, const char *why,
 		   char *buf, size_t len);
+
+/* ---- seed sweeps (race_sweep.c) -------------------------------------------- */
+
+/* a sweep's budget per run when neither --seconds nor --iterations is given */
+#define RACE_SWEEP_DEFAULT_SECONDS	2.0
+/* seeds of a pair's runs that missed the expectation, kept for the report */
+#define RACE_SWEEP_OFF_KEPT		8
+
+/**
+ * struct race_sweep_pair - one scenario × policy over the seeds of a sweep
+ * @sc: the scenario
+ * @policy: enum probelab_policy
+ * @expected: race_expected() for the pair (-1: nothing stated)
+ * @runs: runs made (started or not)
+ * @outcomes: runs per enum race_outcome
+ * @errors: runs that did not start or whose step failed
+ * @off: runs whose outcome missed @expected (errors included)
+ * @off_seeds: the first RACE_SWEEP_OFF_KEPT of their seeds
+ * @nr_first: runs that saw a violation
+ * @first_ns: the time to its first violation, per such run (allocated)
+ * @bug_runs: runs in which each catalogue entry showed
+ * @new_runs: runs with a violation no entry explains
+ */
+struct race_sweep_pair {
+	const struct race_scenario *sc;
+	unsigned int policy;
+	int expected;
+	unsigned int runs;
+	unsigned int outcomes[RACE_NEW + 1];
+	unsigned int errors;
+	unsigned int off;
+	uint64_t off_seeds[RACE_SWEEP_OFF_KEPT];
+	unsigned int nr_first;
+	uint64_t *first_ns;
+	unsigned int bug_runs[RACE_MAX_BUGS];
+	unsigned int new_runs;
+};
+
+/* Sets @p up for @o's scenario and policy, room for @nr_seeds runs. */
+int race_sweep_pair_init(struct race_sweep_pair *p, const struct race_opts *o,
+			 uint64_t nr_seeds);
+void race_sweep_pair_free(struct race_sweep_pair *p);
+/* Counts one run of seed @seed: race_run() answered @ret and @res. */
+void race_sweep_pair_add(struct race_sweep_pair *p, uint64_t seed, int ret,
+			 const struct race_result *res);
+/* Median and maximum time to the first violation (false: none seen). */
+bool race_sweep_pair_times(const struct race_sweep_pair *p,
+			   uint64_t *median_ns, uint64_t *max_ns);
 
 /* ---- for scenarios (tools/lib/scenarios/, race_file.c) -------------------- */
 

@@ -13,6 +13,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "known_bugs.h"
 #include "race.h"
 
 /* Whole lines appended to a caller's buffer; the first line too long ends it. */
@@ -84,7 +85,7 @@ enum race_verdict race_verdict(int expected, int ret,
 		return RACE_VERDICT_NOT_OK;
 	if (expected < 0)
 		return RACE_VERDICT_SKIP;
-	return race_outcome(res) == (enum race_expect)expected ?
+	return race_outcome_meets(race_outcome(res), (enum race_expect)expected) ?
 	       RACE_VERDICT_OK : RACE_VERDICT_NOT_OK;
 }
 
@@ -122,27 +123,58 @@ int race_ktap_header(const struct race_opts *o, char *buf, size_t len)
 	return ktap_end(&k);
 }
 
+/* "id" of a bug, or "new" (not in the catalogue). */
+static const char *bug_id(const struct known_bug *b)
+{
+	return b ? b->id : "new";
+}
+
 /* What a run that happened did: outcome, then expected, seed, time. */
 static void put_run(struct ktap_out *k, const struct race_opts *o,
 		    const struct race_result *res, const char *expected)
 {
 	const struct race_violation *v = &res->first;
 	const char *iname = pl_invariant_name(v->invariant);
-	char cmd[512];
+	const char *out = race_outcome_name(race_outcome(res));
+	char cmd[512], bug[96] = "";
 
+	if (res->outcome_bug)
+		snprintf(bug, sizeof(bug), " %s", res->outcome_bug->id);
 	if (res->have_first && v->invariant)
-		put(k, "# outcome: reproduced invariant %u (%s), first after %" PRIu64 " cycles begun, %.3f s: %s",
-		    v->invariant, iname ? iname : "?", v->cycle,
+		put(k, "# outcome: %s%s: invariant %u (%s), first after %" PRIu64 " cycles begun, %.3f s: %s",
+		    out, bug, v->invariant, iname ? iname : "?", v->cycle,
 		    (double)v->elapsed_ns / 1e9, v->text);
 	else if (res->have_first)
-		put(k, "# outcome: reproduced, invariant unknown, first after %" PRIu64 " cycles begun, %.3f s: %s",
-		    v->cycle, (double)v->elapsed_ns / 1e9, v->text);
+		put(k, "# outcome: %s%s: invariant unknown, first after %" PRIu64 " cycles begun, %.3f s: %s",
+		    out, bug, v->cycle, (double)v->elapsed_ns / 1e9, v->text);
 	else if (res->violations)
-		put(k, "# outcome: reproduced: %" PRIu64 " violations counted by the module, their events lost",
-		    res->violations);
+		put(k, "# outcome: %s: %" PRIu64 " violations counted by the module, their events lost",
+		    out, res->violations);
 	else
 		put(k, "# outcome: held for %" PRIu64 " cycles (0 violations)",
 		    res->cycles);
+	if (res->have_first)
+		put(k, "# bug: first violation %s%s", v->classified ?
+		    bug_id(v->bug) : "unclassified (its event was lost)",
+		    v->classified && v->bug ? v->bug->kind[0] == 'l' ?
+		    " (a gap of the lab)" : "" : "");
+	if (res->have_first) {
+		char line[512];
+		size_t n = 0;
+
+		for (unsigned int i = 0; i < known_bug_count() && i < RACE_MAX_BUGS; i++)
+			if (res->by_bug[i] && n < sizeof(line))
+				n += (size_t)snprintf(line + n, sizeof(line) - n,
+						      "%s%s %" PRIu64, n ? ", " : "",
+						      known_bug_at(i)->id,
+						      res->by_bug[i]);
+		if (res->by_bug_new && n < sizeof(line))
+			n += (size_t)snprintf(line + n, sizeof(line) - n,
+					      "%snew %" PRIu64, n ? ", " : "",
+					      res->by_bug_new);
+		if (n)
+			put(k, "# violations by bug: %s", line);
+	}
 	if (res->have_first && o->scenario->invariant &&
 	    v->invariant != o->scenario->invariant)
 		put(k, "# note: the scenario mirrors invariant %u; this is another one",
@@ -156,8 +188,8 @@ static void put_run(struct ktap_out *k, const struct race_opts *o,
 		put(k, "# note: %" PRIu64 " events were lost by the monitor",
 		    res->events_missed);
 	if (!race_reproducer(o, res, cmd, sizeof(cmd)))
-		put(k, "# %s: %s", race_outcome(res) == RACE_EXPECT_REPRODUCE ?
-		    "reproducer" : "rerun", cmd);
+		put(k, "# %s: %s", res->have_first ? "reproducer" : "rerun",
+		    cmd);
 	if (res->err)
 		put(k, "# error: a scenario step failed: %s", res->errmsg);
 	else if (res->stopped && !strcmp(res->stopped, "interrupted"))

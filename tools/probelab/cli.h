@@ -111,6 +111,10 @@ extern const struct cli_cmd cli_cmd_session;
 /* ---- the race engine (issue 5) ---- */
 extern const struct cli_cmd cli_cmd_race;
 extern const struct cli_cmd cli_cmd_scenarios;
+extern const struct cli_cmd cli_cmd_bugs;
+struct race_opts;
+/* `race --seeds A-B` (cmd_race_sweep.c): CLI_OK when every run met its expectation */
+int cli_race_sweep(struct cli *cli, const struct race_opts *o);
 
 /* ---- the ioctl fuzzer (issue 11) ---- */
 extern const struct cli_cmd cli_cmd_fuzz;

@@ -15,6 +15,7 @@
 #include <unistd.h>
 
 #include "cli.h"
+#include "known_bugs.h"
 #include "probelab.h"
 #include "race.h"
 #include "race_file.h"
@@ -38,9 +39,40 @@ static void progress(const struct race_opts *o, uint64_t elapsed_ns,
 		(double)elapsed_ns / 1e9, cycles, violations);
 }
 
-static const char *outcome_word(enum race_expect e)
+/* {id: count} of a run's classified violations ("new" for the rest). */
+static json_object *by_bug_json(const struct race_result *res)
 {
-	return e == RACE_EXPECT_REPRODUCE ? "reproduced" : "held";
+	json_object *o = json_object_new_object();
+
+	for (unsigned int i = 0; i < known_bug_count() && i < RACE_MAX_BUGS; i++)
+		if (res->by_bug[i])
+			json_object_object_add(o, known_bug_at(i)->id,
+					       json_object_new_uint64(res->by_bug[i]));
+	if (res->by_bug_new)
+		json_object_object_add(o, "new",
+				       json_object_new_uint64(res->by_bug_new));
+	return o;
+}
+
+/* "id (kind)" of a bug for people */
+static void print_by_bug(const struct race_result *res)
+{
+	bool any = false;
+
+	for (unsigned int i = 0; i < known_bug_count() && i < RACE_MAX_BUGS; i++) {
+		if (!res->by_bug[i])
+			continue;
+		printf("%s%s %" PRIu64, any ? ", " : "  by bug:     ",
+		       known_bug_at(i)->id, res->by_bug[i]);
+		any = true;
+	}
+	if (res->by_bug_new) {
+		printf("%snew (no catalogued bug) %" PRIu64, any ? ", " :
+		       "  by bug:     ", res->by_bug_new);
+		any = true;
+	}
+	if (any)
+		putchar('\n');
 }
 
 static json_object *event_json(const struct race_event *e)
@@ -122,6 +154,8 @@ static json_object *violation_json(const struct race_violation *v)
 	for (unsigned int i = 0; i < v->nr_trace; i++)
 		json_object_array_add(a, event_json(&v->trace[i]));
 	json_object_object_add(o, "trace", a);
+	json_object_object_add(o, "known_bug", v->classified && v->bug ?
+			       json_object_new_string(v->bug->id) : NULL);
 	return o;
 }
 
@@ -143,6 +177,15 @@ static void print_violation(const struct race_violation *v)
 	if (v->domain_id)
 		printf(", domain %u", v->domain_id);
 	printf("\n  %s\n", v->text);
+	if (!v->classified)
+		printf("  bug: unclassified (its event was lost)\n");
+	else if (v->bug)
+		printf("  bug: %s (%s%s): %s\n", v->bug->id,
+		       v->bug->kind[0] == 'l' ? "a gap of the lab, " : "",
+		       v->bug->fixed_by ? v->bug->fixed_by : v->bug->fixed_in,
+		       v->bug->title);
+	else
+		printf("  bug: new - no catalogued bug has this signature (probelab bugs)\n");
 	printf("  seen after %" PRIu64 " cycles begun, %.3f s; reported by %s\n",
 	       v->cycle, (double)v->elapsed_ns / 1e9,
 	       !v->source ? "?" : !strcmp(v->source, "check") ?
@@ -323,7 +366,9 @@ static int race_cmd(struct cli *cli, int argc, char **argv)
 	struct race_opts o;
 	struct race_result *res;
 	struct sigaction sa, old_int, old_term;
-	enum race_expect outcome, expected;
+	enum race_outcome outcome;
+	enum race_expect expected;
+	bool met;
 	char err[512], repro[512];
 	int ret, status;
 
@@ -354,6 +399,8 @@ static int race_cmd(struct cli *cli, int argc, char **argv)
 		return print_plan(cli, &o);
 	if (o.ktap)
 		return race_ktap(&o);
+	if (o.sweep)
+		return cli_race_sweep(cli, &o);
 
 	res = calloc(1, sizeof(*res));
 	if (!res)
@@ -378,15 +425,17 @@ static int race_cmd(struct cli *cli, int argc, char **argv)
 
 	outcome = race_outcome(res);
 	expected = (enum race_expect)o.scenario->expect[o.policy];
+	met = race_outcome_meets(outcome, expected);
 	repro[0] = 0;
 	if (res->have_first)
 		race_reproducer(&o, res, repro, sizeof(repro));
 	if (res->err)
 		status = CLI_FAIL;
 	else if (o.expect >= 0)
-		status = outcome == (enum race_expect)o.expect ? CLI_OK : CLI_FAIL;
+		status = race_outcome_meets(outcome, (enum race_expect)o.expect) ?
+			 CLI_OK : CLI_FAIL;
 	else
-		status = outcome == RACE_EXPECT_REPRODUCE ? CLI_FAIL : CLI_OK;
+		status = outcome == RACE_HELD ? CLI_OK : CLI_FAIL;
 
 	if (cli->json) {
 		json_object *j = json_object_new_object(), *b;
@@ -422,11 +471,18 @@ static int race_cmd(struct cli *cli, int argc, char **argv)
 		json_object_object_add(j, "elapsed_ns",
 				       json_object_new_uint64(res->elapsed_ns));
 		json_object_object_add(j, "outcome", json_object_new_string(
-			outcome_word(outcome)));
+			race_outcome_name(outcome)));
+		json_object_object_add(j, "outcome_bug", res->outcome_bug ?
+				       json_object_new_string(res->outcome_bug->id) :
+				       NULL);
+		json_object_object_add(j, "scenario_bug", o.scenario->known_bug ?
+				       json_object_new_string(o.scenario->known_bug) :
+				       NULL);
+		json_object_object_add(j, "violations_by_bug", by_bug_json(res));
 		json_object_object_add(j, "expected", json_object_new_string(
 			race_expect_name(expected)));
 		json_object_object_add(j, "as_expected",
-				       json_object_new_boolean(outcome == expected));
+				       json_object_new_boolean(met));
 		json_object_object_add(j, "expected_invariant",
 				       json_object_new_int64(o.scenario->invariant));
 		json_object_object_add(j, "reproducer", repro[0] ?
@@ -464,10 +520,16 @@ static int race_cmd(struct cli *cli, int argc, char **argv)
 		printf(", %" PRIu64 " lab resets", res->relabs);
 	putchar('\n');
 	printf("  violations: %" PRIu64 "\n", res->violations);
-	printf("  outcome:    %s (expected under %s: %s)%s\n",
-	       outcome_word(outcome), pl_policy_name(o.policy),
+	print_by_bug(res);
+	printf("  outcome:    %s%s%s (expected under %s: %s%s%s)%s\n",
+	       race_outcome_name(outcome), res->outcome_bug ? " " : "",
+	       res->outcome_bug ? res->outcome_bug->id : "",
+	       pl_policy_name(o.policy),
 	       expected == RACE_EXPECT_REPRODUCE ? "reproduces" : "holds",
-	       outcome == expected ? "" : "  <-- NOT AS EXPECTED");
+	       expected == RACE_EXPECT_REPRODUCE && o.scenario->known_bug ? " " : "",
+	       expected == RACE_EXPECT_REPRODUCE && o.scenario->known_bug ?
+	       o.scenario->known_bug : "",
+	       met ? "" : "  <-- NOT AS EXPECTED");
 	if (!strcmp(res->stopped, "interrupted"))
 		printf("  interrupted\n");
 	if (res->events_missed)
@@ -489,8 +551,8 @@ static int race_cmd(struct cli *cli, int argc, char **argv)
 
 const struct cli_cmd cli_cmd_race = {
 	.name = "race",
-	.args = "--scenario NAME | --file FILE --policy fixed|linux-6.1|mainline [--threads N] [--iterations N | --seconds S] [--seed S] [--keep-going] [--expect reproduce|hold] [--quiet] [--plan] | --ktap --scenario NAME,...|all --policy P,...|all [...]",
-	.summary = "run a race scenario; stops at the first invariant violation (exit 1), prints its trace and a reproducer; --ktap: a campaign, one KTAP test per scenario x policy",
+	.args = "--scenario NAME | --file FILE --policy fixed|linux-6.1|mainline [--threads N] [--iterations N | --seconds S] [--seed S] [--keep-going] [--expect reproduce|hold] [--quiet] [--plan] | --ktap --scenario NAME,...|all --policy P,...|all [...] | --seeds A-B --scenario NAME,...|all --policy P,...|all [...]",
+	.summary = "run a race scenario; stops at the first invariant violation (exit 1), names its known bug, prints its trace and a reproducer; --ktap: a campaign, one KTAP test per scenario x policy; --seeds: a sweep, a table per pair",
 	.run = race_cmd,
 };
 

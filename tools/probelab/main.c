@@ -35,6 +35,7 @@ static const struct cli_cmd *const commands[] = {
 	&cli_cmd_fw,
 	&cli_cmd_race,
 	&cli_cmd_scenarios,
+	&cli_cmd_bugs,
 	&cli_cmd_fuzz,
 };
 
