@@ -339,9 +339,10 @@ static void filtered_print(void **state)
 	assert_non_null(strstr(err, "pause"));
 	free(text);
 
-	/* nothing dropped: the same as race_file_print() */
+	/* nothing dropped: the same as race_file_print(), constants named */
 	d.n = 0;
 	text = print_without(f, &d);
+	assert_non_null(strstr(text, "bind d0 dma allow EBUSY"));
 	{
 		char *plain = NULL;
 

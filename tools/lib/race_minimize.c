@@ -200,9 +200,14 @@ static int print_config(const struct min *m, const bool *keep, char **text)
 
 /* ---- running a candidate ------------------------------------------------- */
 
+/*
+ * The first violation is the bug looked for, and no step failed: a
+ * candidate without its cleanup may show the bug in one cycle and fail
+ * the next - not a scenario that runs.
+ */
 static bool same_bug(const struct min *m, const struct race_result *res)
 {
-	if (!res->have_first)
+	if (!res->have_first || res->err)
 		return false;
 	if (m->bug)
 		return res->first.classified && res->first.bug == m->bug;
@@ -260,8 +265,8 @@ static int run_text(struct min *m, const char *text, struct race_min_size *sz)
 	m->out->reproduced += ret;
 	say(m, "  run %u (statements %u, actors %u, injections %u): %s%s%s, %" PRIu64 " cycles, %.3f s%s%s",
 	    m->out->runs, sz->statements, sz->actors, sz->injections,
-	    ret ? "reproduced" : m->res->have_first ? "another violation" :
-	    m->res->err ? "a step failed" : "held",
+	    ret ? "reproduced" : m->res->err ? "a step failed" :
+	    m->res->have_first ? "another violation" : "held",
 	    m->res->have_first ? ": " : "",
 	    m->res->have_first ? (m->res->first.classified && m->res->first.bug ?
 				  m->res->first.bug->id : "new") : "",
@@ -409,7 +414,6 @@ int race_minimize(const struct race_opts *o, struct race_min_result *out,
 	}
 	if (!ret) {
 		snprintf(err, errlen, "the run as it is did not reproduce (%s) under %s with seed %" PRIu64 " and this budget: nothing to minimise",
-			 m.res->have_first ? "its violation was not classified" :
 			 m.res->err ? m.res->errmsg : "it held",
 			 pl_policy_name(o->policy), o->seed);
 		ret = -ESRCH;

@@ -92,8 +92,8 @@ typedef void (*race_min_log_fn)(const char *line, void *arg);
  * the file printed without its removed elements (race_file_print(), whose
  * streams are keyed by names, so what stays draws the same numbers),
  * parsed again and run; it reproduces when its first violation is the
- * same bug (new: new, same invariant).  The minimal file is run once more
- * at the end (@res->confirmed).
+ * same bug (new: new, same invariant) and no step of it failed.  The
+ * minimal file is run once more at the end (@res->confirmed).
  *
  * -EOPNOTSUPP: @o's scenario is written in C; -ESRCH: the run as it is
  * did not reproduce (nothing to minimise); -EINTR: interrupted before the
