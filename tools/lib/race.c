@@ -276,6 +276,7 @@ int race_opts_parse(int argc, char *const argv[], struct race_opts *o,
 		{ "ktap", no_argument, NULL, 'K' },
 		{ "file", required_argument, NULL, 'F' },
 		{ "seeds", required_argument, NULL, 'W' },
+		{ "minimize", no_argument, NULL, 'M' },
 		{ 0 }
 	};
 	const char *scenario = NULL, *policy = NULL, *file = NULL;
@@ -363,6 +364,9 @@ int race_opts_parse(int argc, char *const argv[], struct race_opts *o,
 				return -EINVAL;
 			}
 			break;
+		case 'M':
+			o->minimize = true;
+			break;
 		case ':':
 			say(err, errlen, "%s needs a value", argv[optind - 1]);
 			return -EINVAL;
@@ -420,6 +424,15 @@ int race_opts_parse(int argc, char *const argv[], struct race_opts *o,
 	}
 	if (o->sweep)
 		o->seed = o->seed_lo;
+	if (o->minimize && (o->ktap || o->plan || o->sweep || o->keep_going ||
+			    o->expect >= 0)) {
+		say(err, errlen, "--minimize shrinks one reproducing run: not with --ktap, --plan, --seeds, --keep-going or --expect");
+		return -EINVAL;
+	}
+	if (o->minimize && !o->seeded) {
+		say(err, errlen, "--minimize needs --seed S: the seed of the reproducing run (its reproducer line has it)");
+		return -EINVAL;
+	}
 	if (o->plan && (o->ktap || o->nr_scenarios > 1)) {
 		say(err, errlen, "--plan prints the plan of one scenario, as text or --json (not a list, not --ktap)");
 		return -EINVAL;

@@ -171,6 +171,9 @@ uint64_t race_rng_range(uint64_t *s, uint64_t lo, uint64_t hi);
  *	@seed_lo to @seed_hi (race_sweep.c); @seed is the first
  * @seed_lo: the sweep's first seed
  * @seed_hi: its last
+ * @minimize: --minimize: shrink the scenario file's run of @seed to the
+ *	fewest actors, statements and injections that still reproduce its
+ *	bug (race_minimize.h); needs --seed
  */
 struct race_opts {
 	const struct race_scenario *scenario;
@@ -192,12 +195,14 @@ struct race_opts {
 	unsigned int policies[PL_NR_POLICIES];
 	bool sweep;
 	uint64_t seed_lo, seed_hi;
+	bool minimize;
 };
 
 /*
  * Parses the arguments after "race" (argv[0] is "race"): --scenario NAME
  * (or --file FILE: a scenario file, race_file.h, read here) --policy P [--threads N] [--iterations N | --seconds S] [--seed S]
- * [--keep-going] [--expect reproduce|hold] [--quiet] [--plan] [--ktap];
+ * [--keep-going] [--expect reproduce|hold] [--quiet] [--plan] [--ktap]
+ * [--seeds A-B] [--minimize];
  * "--opt VALUE" or "--opt=VALUE".  With --ktap, --scenario and --policy
  * also take a comma-separated list or "all" (a campaign).  -EINVAL
  * (usage) with a message in @err; -EOPNOTSUPP when the scenario exists

@@ -69,6 +69,7 @@ struct rf_expr {
 	enum rf_expr_kind kind;
 	enum rf_binop op;
 	int64_t num;
+	char cname[24];		/* RFE_NUM of a constant: its name, for printing */
 	unsigned int slot;
 	struct rf_expr *a, *b;
 	unsigned int nargs;
@@ -229,5 +230,19 @@ static inline uint32_t rf_name_key(const char *s, unsigned int salt)
 }
 
 const char *rf_op_name(enum rf_op op);
+
+/*
+ * race_file_print() leaving elements out: @keep is asked about every
+ * actor (a struct rf_actor *) and every statement (a struct rf_stmt *, at
+ * any depth; one left out goes with its body) before it is printed.
+ * race_minimize.c's candidates.
+ */
+struct rf_print_filter {
+	bool (*keep)(const void *elem, void *arg);
+	void *arg;
+};
+
+int race_file_print_filtered(const struct race_file *f,
+			     const struct rf_print_filter *flt, char **out);
 
 #endif /* LIBPROBELAB_RACE_FILE_AST_H */

@@ -491,8 +491,10 @@ static struct rf_expr *parse_primary(struct parser *p, unsigned int depth)
 	}
 	if (constant(t->text, &v)) {
 		e = new_expr(p, RFE_NUM);
-		if (e)
+		if (e) {
 			e->num = v;
+			snprintf(e->cname, sizeof(e->cname), "%s", t->text);
+		}
 		return e;
 	}
 	{

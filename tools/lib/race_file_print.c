@@ -4,8 +4,9 @@
  * scenario file (race_file_print()): canonical spacing, comments gone, the
  * topology inline, every binary expression in parentheses.  Its parse is
  * the same scenario - the same draws too, since the random streams are
- * keyed by names, not lines (race_file_ast.h).  `race --minimize` prints
- * its result with it.
+ * keyed by names, not lines (race_file_ast.h).  `race --minimize`
+ * (race_minimize.c) prints its candidates and its result with
+ * race_file_print_filtered(), which leaves actors and statements out.
  */
 #include <errno.h>
 #include <inttypes.h>
@@ -20,7 +21,14 @@ struct out {
 	char *buf;
 	size_t len, cap;
 	int err;
+	/* race_file_print_filtered(): what is left out */
+	const struct rf_print_filter *flt;
 };
+
+static bool kept(const struct out *o, const void *elem)
+{
+	return !o->flt || o->flt->keep(elem, o->flt->arg);
+}
 
 static void put(struct out *o, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
@@ -70,7 +78,9 @@ static void put_expr(struct out *o, const struct rf_expr *e,
 {
 	switch (e->kind) {
 	case RFE_NUM:
-		if (e->num < 0)
+		if (e->cname[0])	/* a constant as written: dma, EBUSY */
+			put(o, "%s", e->cname);
+		else if (e->num < 0)
 			put(o, "(-%" PRIu64 ")", (uint64_t)0 - (uint64_t)e->num);
 		else
 			put(o, "%" PRId64, e->num);
@@ -122,6 +132,15 @@ static void put_clauses(struct out *o, const struct race_file *f,
 static void put_block(struct out *o, const struct race_file *f,
 		      const struct rf_block *b, char (*names)[RF_MAX_NAME],
 		      unsigned int depth);
+
+/* whether any statement of @b is printed */
+static bool block_kept(const struct out *o, const struct rf_block *b)
+{
+	for (unsigned int i = 0; i < b->n; i++)
+		if (kept(o, &b->v[i]))
+			return true;
+	return false;
+}
 
 static void put_stmt(struct out *o, const struct race_file *f,
 		     const struct rf_stmt *s, char (*names)[RF_MAX_NAME],
@@ -232,7 +251,7 @@ static void put_stmt(struct out *o, const struct race_file *f,
 		}
 		put(o, "\n");
 		put_block(o, f, &s->body, names, depth + 1);
-		if (s->orelse.n) {
+		if (s->orelse.n && block_kept(o, &s->orelse)) {
 			put(o, "%*selse\n", (int)depth * 2, "");
 			put_block(o, f, &s->orelse, names, depth + 1);
 		}
@@ -250,7 +269,8 @@ static void put_block(struct out *o, const struct race_file *f,
 		      unsigned int depth)
 {
 	for (unsigned int i = 0; i < b->n; i++)
-		put_stmt(o, f, &b->v[i], names, depth);
+		if (kept(o, &b->v[i]))
+			put_stmt(o, f, &b->v[i], names, depth);
 }
 
 static void put_part(struct out *o, const struct race_file *f,
@@ -265,11 +285,17 @@ static void put_part(struct out *o, const struct race_file *f,
 
 int race_file_print(const struct race_file *f, char **out)
 {
+	return race_file_print_filtered(f, NULL, out);
+}
+
+int race_file_print_filtered(const struct race_file *f,
+			     const struct rf_print_filter *flt, char **out)
+{
 	static const char *const kinds[] = {
 		[RF_ACTOR_CYCLES] = "cycles", [RF_ACTOR_PER_CYCLE] = "per-cycle",
 		[RF_ACTOR_BACKGROUND] = "background",
 	};
-	struct out o = { 0 };
+	struct out o = { .flt = flt };
 	const char *t;
 
 	*out = NULL;
@@ -309,6 +335,8 @@ int race_file_print(const struct race_file *f, char **out)
 	for (unsigned int i = 0; i < f->nactors; i++) {
 		const struct rf_actor *a = &f->actors[i];
 
+		if (!kept(&o, a))
+			continue;
 		put(&o, "\nactor %s %s", a->name, kinds[a->kind]);
 		if (a->count) {
 			char builtins[RF_NR_BUILTINS][RF_MAX_NAME] = {

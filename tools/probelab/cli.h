@@ -115,6 +115,11 @@ extern const struct cli_cmd cli_cmd_bugs;
 struct race_opts;
 /* `race --seeds A-B` (cmd_race_sweep.c): CLI_OK when every run met its expectation */
 int cli_race_sweep(struct cli *cli, const struct race_opts *o);
+/*
+ * `race --minimize` (cmd_race_minimize.c): CLI_OK with the minimal file
+ * printed, CLI_USAGE for a scenario written in C, else CLI_FAIL
+ */
+int cli_race_minimize(struct cli *cli, const struct race_opts *o);
 
 /* ---- the ioctl fuzzer (issue 11) ---- */
 extern const struct cli_cmd cli_cmd_fuzz;

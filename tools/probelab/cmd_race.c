@@ -401,6 +401,8 @@ static int race_cmd(struct cli *cli, int argc, char **argv)
 		return race_ktap(&o);
 	if (o.sweep)
 		return cli_race_sweep(cli, &o);
+	if (o.minimize)
+		return cli_race_minimize(cli, &o);
 
 	res = calloc(1, sizeof(*res));
 	if (!res)
@@ -551,8 +553,8 @@ static int race_cmd(struct cli *cli, int argc, char **argv)
 
 const struct cli_cmd cli_cmd_race = {
 	.name = "race",
-	.args = "--scenario NAME | --file FILE --policy fixed|linux-6.1|mainline [--threads N] [--iterations N | --seconds S] [--seed S] [--keep-going] [--expect reproduce|hold] [--quiet] [--plan] | --ktap --scenario NAME,...|all --policy P,...|all [...] | --seeds A-B --scenario NAME,...|all --policy P,...|all [...]",
-	.summary = "run a race scenario; stops at the first invariant violation (exit 1), names its known bug, prints its trace and a reproducer; --ktap: a campaign, one KTAP test per scenario x policy; --seeds: a sweep, a table per pair",
+	.args = "--scenario NAME | --file FILE --policy fixed|linux-6.1|mainline [--threads N] [--iterations N | --seconds S] [--seed S] [--keep-going] [--expect reproduce|hold] [--quiet] [--plan] | --minimize --scenario NAME | --file FILE --policy P --seed S [--threads N] [--iterations N | --seconds S] | --ktap --scenario NAME,...|all --policy P,...|all [...] | --seeds A-B --scenario NAME,...|all --policy P,...|all [...]",
+	.summary = "run a race scenario; stops at the first invariant violation (exit 1), names its known bug, prints its trace and a reproducer; --ktap: a campaign, one KTAP test per scenario x policy; --seeds: a sweep, a table per pair; --minimize: the smallest scenario file that still reproduces the run's bug",
 	.run = race_cmd,
 };
 
