@@ -109,7 +109,14 @@ int cli_race_minimize(struct cli *cli, const struct race_opts *o)
 			res.interrupted ? "; interrupted: the smallest found so far" : "");
 		fputs(res.text, stdout);
 	}
-	ret = res.interrupted ? CLI_FAIL : CLI_OK;
+	/*
+	 * A minimal file that did not reproduce again is no reproducer to
+	 * hand on (ddmin dropped what a second cycle needs, or the first
+	 * run was luck): printed for reading, but the command fails.
+	 */
+	if (!res.confirmed && !res.interrupted)
+		fprintf(stderr, "probelab race --minimize: the minimal file did not reproduce on its confirming run: it is printed for reading, not as a reproducer (try a longer --seconds, or keep the cleanup it dropped)\n");
+	ret = res.interrupted || !res.confirmed ? CLI_FAIL : CLI_OK;
 	race_min_result_free(&res);
 	return ret;
 }
