@@ -344,8 +344,8 @@ check-matrix: | deps-check
 
 # the guest suite (every race scenario under every policy included), a
 # kmemleak scan and the checkers' verdict on the debug kernels of
-# CHECK_DEBUG_KERNELS (default 6.1-lockdep on x86_64 and arm64; NAME:ARCH
-# words); the first use of a debug kernel builds it (~18 CPU-minutes)
+# CHECK_DEBUG_KERNELS (default 6.1-lockdep on x86_64 and arm64, 6.1-kcsan
+# on x86_64; NAME:ARCH words); the first use of a debug kernel builds it (~18 CPU-minutes)
 check-debug: | deps-check
 	@CHECK_SECTIONS=debug-guests $(TOP)/tests/run-check.sh
 

@@ -181,7 +181,7 @@ guest_log() {	# guest_log ARCH KERNEL: a finished guest's output, read back
 # leaks with kmemleak and reports the checkers' state; the section is the
 # suite's results followed by the checkers' verdict
 # (tools/debug-kernel/verdict.sh).  Two guests boot at a time.
-CHECK_DEBUG_KERNELS=${CHECK_DEBUG_KERNELS:-6.1-lockdep:x86_64 6.1-lockdep:arm64}
+CHECK_DEBUG_KERNELS=${CHECK_DEBUG_KERNELS:-6.1-lockdep:x86_64 6.1-lockdep:arm64 6.1-kcsan:x86_64}
 CHECK_DEBUG_TIMEOUT=${CHECK_DEBUG_TIMEOUT:-7200}
 CHECK_DEBUG_FUZZ_SECONDS=${CHECK_DEBUG_FUZZ_SECONDS:-20}
 debug_run() {	# debug_run KERNEL ARCH: build, boot, keep the serial log
