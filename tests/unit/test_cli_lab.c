@@ -131,6 +131,9 @@ static void usage_errors(void **state)
 		"bench cycle --repeat 0", "bench cycle --repeat 51",
 		"bench cycle --warmup -1", "bench cycle --policy bogus",
 		"bench cycle --model amd", "bench cycle extra",
+		"bench mem --devices 0", "bench mem --devices 32769",
+		"bench mem --policy bogus", "bench mem --model amd",
+		"bench mem extra",
 	};
 
 	(void)state;

@@ -51,5 +51,6 @@ void bench_progress(struct bench_progress *p, const char *what,
 /* The benchmarks (argv[0] is the benchmark's name). */
 int bench_deferral(struct cli *cli, int argc, char **argv);
 int bench_cycle(struct cli *cli, int argc, char **argv);
+int bench_mem(struct cli *cli, int argc, char **argv);
 
 #endif /* PROBELAB_BENCH_H */
