@@ -131,7 +131,9 @@ static int wait_idle(struct bench *b, struct pl_handle *h, bool *moved)
 					cli_errstr(ret, e, sizeof(e)));
 		stat_values(&st, v);
 		if (!pl_idle_sample(&w, bench_now_ns(), v)) {
-			confirming = false;
+			/* a counter moved: the pending list is noted anew */
+			if (w.moved)
+				confirming = false;
 			continue;
 		}
 		*moved |= w.moved;
