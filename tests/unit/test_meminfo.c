@@ -93,12 +93,42 @@ static void slabinfo_three(void **state)
 	pl_slabinfo_free(&b);
 }
 
+/* Growth beyond a baseline's: the baseline's growth is taken off. */
+static void slabinfo_over(void **state)
+{
+	struct pl_slabinfo a, b;
+	struct pl_slab_delta d[8];
+
+	(void)state;
+	assert_int_equal(pl_slabinfo_parse(slab_a, &a), 0);
+	assert_int_equal(pl_slabinfo_parse(slab_b, &b), 0);
+	/* the same growth as the baseline: nothing beyond it */
+	assert_int_equal(pl_slabinfo_diff_over(&a, &b, &a, &b, d, 8), 0);
+	/* against no growth at all: the plain difference */
+	assert_int_equal(pl_slabinfo_diff_over(&a, &b, &a, &a, d, 8), 3);
+	assert_string_equal(d[0].name, "kmalloc-1k");
+	/* a baseline that grew kmalloc-1k by 20 KiB too: kmalloc-64 leads */
+	{
+		struct pl_slabinfo c;
+
+		assert_int_equal(pl_slabinfo_parse(slab_a, &c), 0);
+		c.c[1].active_objs = 30;	/* kmalloc-1k +20 in the baseline */
+		assert_int_equal(pl_slabinfo_diff_over(&a, &b, &a, &c, d, 8), 2);
+		assert_string_equal(d[0].name, "kmalloc-64");
+		assert_string_equal(d[1].name, "new-cache");
+		pl_slabinfo_free(&c);
+	}
+	pl_slabinfo_free(&a);
+	pl_slabinfo_free(&b);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(meminfo),
 		cmocka_unit_test(slabinfo),
 		cmocka_unit_test(slabinfo_three),
+		cmocka_unit_test(slabinfo_over),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -165,17 +165,43 @@ static const struct pl_slab_cache *find(const struct pl_slabinfo *si,
 	return NULL;
 }
 
+/* A cache's growth from @a to @b: live bytes and objects. */
+static void growth(const struct pl_slabinfo *a, const struct pl_slabinfo *b,
+		   const char *name, int64_t *bytes, int64_t *objs)
+{
+	const struct pl_slab_cache *ca = find(a, name), *cb = find(b, name);
+
+	*bytes = (cb ? (int64_t)(cb->active_objs * cb->objsize) : 0) -
+		 (ca ? (int64_t)(ca->active_objs * ca->objsize) : 0);
+	*objs = (cb ? (int64_t)cb->active_objs : 0) -
+		(ca ? (int64_t)ca->active_objs : 0);
+}
+
 size_t pl_slabinfo_diff(const struct pl_slabinfo *a,
 			const struct pl_slabinfo *b, struct pl_slab_delta *out,
 			size_t max)
 {
+	return pl_slabinfo_diff_over(a, b, NULL, NULL, out, max);
+}
+
+size_t pl_slabinfo_diff_over(const struct pl_slabinfo *a,
+			     const struct pl_slabinfo *b,
+			     const struct pl_slabinfo *base_a,
+			     const struct pl_slabinfo *base_b,
+			     struct pl_slab_delta *out, size_t max)
+{
 	size_t n = 0;
 
 	for (size_t i = 0; i < b->nr && max; i++) {
-		const struct pl_slab_cache *cb = &b->c[i], *ca = find(a, cb->name);
-		int64_t before = ca ? (int64_t)(ca->active_objs * ca->objsize) : 0;
-		int64_t bytes = (int64_t)(cb->active_objs * cb->objsize) - before;
+		const struct pl_slab_cache *cb = &b->c[i];
+		int64_t bytes, objs, bb = 0, bo = 0;
 		size_t j;
+
+		growth(a, b, cb->name, &bytes, &objs);
+		if (base_a && base_b)
+			growth(base_a, base_b, cb->name, &bb, &bo);
+		bytes -= bb;
+		objs -= bo;
 
 		if (bytes <= 0)
 			continue;
@@ -187,8 +213,7 @@ size_t pl_slabinfo_diff(const struct pl_slabinfo *a,
 			continue;
 		snprintf(out[j].name, sizeof(out[j].name), "%s", cb->name);
 		out[j].bytes = bytes;
-		out[j].objs = (int64_t)cb->active_objs -
-			      (ca ? (int64_t)ca->active_objs : 0);
+		out[j].objs = objs;
 		if (n < max)
 			n++;
 	}

@@ -67,4 +67,15 @@ size_t pl_slabinfo_diff(const struct pl_slabinfo *a,
 			const struct pl_slabinfo *b, struct pl_slab_delta *out,
 			size_t max);
 
+/*
+ * The same, less a baseline's growth from @base_a to @base_b per cache
+ * (both NULL: none): what one run allocated beyond another's, e.g. a
+ * layered lab beyond the bare lab.
+ */
+size_t pl_slabinfo_diff_over(const struct pl_slabinfo *a,
+			     const struct pl_slabinfo *b,
+			     const struct pl_slabinfo *base_a,
+			     const struct pl_slabinfo *base_b,
+			     struct pl_slab_delta *out, size_t max);
+
 #endif /* PROBELAB_MEMINFO_H */

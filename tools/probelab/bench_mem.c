@@ -4,7 +4,8 @@
  * model and in a bare lab (the driver core's own cost on the lab bus):
  * /proc/meminfo's Slab and MemFree before and after adding N devices and
  * after binding probelab-dma to them (the instance registered first), and
- * the slab caches that grew most (/proc/slabinfo, when readable).  The
+ * the slab caches that grew most beyond the bare lab's growth
+ * (/proc/slabinfo, when readable): where the layer's bytes go.  The
  * page cache is dropped and the slab caches shrunk before each snapshot,
  * so that what is left is live objects; the figures are still those of a
  * whole machine: other activity shows in them (so the load average is
@@ -197,6 +198,7 @@ static json_object *run_json(const struct mem_run *r, unsigned int n,
 			(double)r->top[i].objs / n));
 		json_object_array_add(a, c);
 	}
+	/* layered runs: beyond the bare lab; bare runs: all their growth */
 	json_object_object_add(o, "top_caches", a);
 	json_object_object_add(o, "loadavg", json_object_new_double(r->load));
 	return o;
@@ -229,7 +231,7 @@ static void print_table(const struct mem_run *runs, unsigned int nr,
 		putchar('\n');
 		if (!slabinfo || r->bare)
 			continue;
-		printf("    caches grown most (bytes/device):");
+		printf("    caches grown beyond the bare lab's (bytes/device):");
 		for (size_t k = 0; k < r->ntop; k++)
 			printf(" %s %.0f", r->top[k].name,
 			       (double)r->top[k].bytes / n);
@@ -321,6 +323,13 @@ int bench_mem(struct cli *cli, int argc, char **argv)
 				r->bare = !b;
 				status = run_mem(cli, h, n, &t, blob, len, r);
 				slabinfo |= r->si[SNAP_BEFORE].nr > 0;
+				/* the layered run: its caches beyond the bare lab's */
+				if (b && status == CLI_OK)
+					r->ntop = pl_slabinfo_diff_over(
+						&r->si[SNAP_BEFORE], &r->si[SNAP_BOUND],
+						&r[-1].si[SNAP_BEFORE],
+						&r[-1].si[SNAP_BOUND], r->top,
+						MEM_TOP_CACHES);
 			}
 		}
 		free(blob);
