@@ -22,7 +22,7 @@
  * registration is wanted.  An endpoint matches the driver DRV_BIND asked
  * for; under "fixed" only once the IOMMU probe completed, so that the
  * driver core's global deferred-probe retries never start a probe that
- * can only defer again.
+ * can only defer again.  In a bare lab the layer is not asked.
  */
 static int pl_bus_match(struct device *dev, pl_bus_match_drv_t *drv)
 {
@@ -34,7 +34,7 @@ static int pl_bus_match(struct device *dev, pl_bus_match_drv_t *drv)
 		return pdrv->id == 0 && READ_ONCE(pdev->want_driver);
 	mutex_lock(&pl_lab.lock);
 	ret = pdrv->id && pdrv->id == pdev->want_driver &&
-	      pl_policy()->match_ready(pdev);
+	      (pl_lab_bare() || pl_policy()->match_ready(pdev));
 	mutex_unlock(&pl_lab.lock);
 	return ret;
 }
@@ -85,14 +85,14 @@ struct bus_type pl_bus_type = {
 /*
  * The IOMMU probe runs when a device is added and is released when it is
  * removed, from the bus notifier: where mainline calls
- * iommu_probe_device() / iommu_release_device().
+ * iommu_probe_device() / iommu_release_device().  Not in a bare lab.
  */
 static int pl_bus_notify(struct notifier_block *nb, unsigned long action,
 			 void *data)
 {
 	struct pl_dev *pdev = to_pl_dev(data);
 
-	if (pdev->iommu)
+	if (pdev->iommu || pl_lab_bare())
 		return NOTIFY_DONE;
 	switch (action) {
 	case BUS_NOTIFY_ADD_DEVICE:

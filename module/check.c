@@ -233,7 +233,8 @@ static void pl_check_device(struct pl_dev *pdev)
 	drv = READ_ONCE(pdev->dev.driver);
 	if (pdev->bound && drv && !to_pl_driver(drv)->driver_managed_dma &&
 	    pdev->state != PROBELAB_DEV_PROBED &&
-	    pdev->state != PROBELAB_DEV_NO_IOMMU)
+	    pdev->state != PROBELAB_DEV_NO_IOMMU &&
+	    pdev->state != PROBELAB_DEV_BARE)
 		pl_report(3, pdev, gid, 0, "DMA-API driver bound, device not IOMMU-probed");
 	/* 7: dev->driver read after the ops, as before */
 	in_cleanup = pl_in_host_cleanup(pdev, &ops);

@@ -49,6 +49,7 @@ static const char *const pl_state_names[] = {
 	[PROBELAB_DEV_PROBED] = "probed",
 	[PROBELAB_DEV_NO_IOMMU] = "no-iommu",
 	[PROBELAB_DEV_FAILED] = "failed",
+	[PROBELAB_DEV_BARE] = "bare",
 };
 
 /* Who owns the device's dma_ops, for display. */

@@ -194,6 +194,11 @@ int pl_op_iommu_register(struct probelab_ucmd *ucmd)
 		pr_notice_ratelimited("IOMMU_REGISTER: refused while FW_LOAD or LAB_RESET runs\n");
 		return -EBUSY;
 	}
+	if (pl_lab.bare) {
+		mutex_unlock(&pl_lab.lock);
+		pr_notice_ratelimited("IOMMU_REGISTER: a bare lab (FW_LOAD_BARE) has no IOMMU layer\n");
+		return -EINVAL;
+	}
 	iommu = pl_iommu_find(cmd->name);
 	if (!iommu) {
 		mutex_unlock(&pl_lab.lock);

@@ -173,6 +173,7 @@ static void pl_lab_take_fw(struct pl_fw_set *old)
 	pl_lab.fw = NULL;
 	pl_lab.iommus = NULL;
 	pl_lab.nr_iommus = 0;
+	WRITE_ONCE(pl_lab.bare, false);
 }
 
 /* Destroys what pl_lab_take_fw() took (the instance devices): no lock. */
@@ -286,6 +287,7 @@ int pl_op_fw_load(struct probelab_ucmd *ucmd)
 		pl_lab.iommus = iommus;
 		pl_lab.nr_iommus = fw->nr_iommus;
 		WRITE_ONCE(pl_lab.policy, cmd->policy);
+		WRITE_ONCE(pl_lab.bare, !!(cmd->flags & PROBELAB_FW_LOAD_BARE));
 		pl_lab.default_domain = cmd->default_domain;
 		for (i = 0; i < fw->nr_iommus; i++)
 			pl_debugfs_add_iommu(&iommus[i]);
@@ -293,9 +295,10 @@ int pl_op_fw_load(struct probelab_ucmd *ucmd)
 		 * Published: once the lock is dropped a LAB_RESET or another
 		 * FW_LOAD may free @fw (KASAN saw this read after the unlock).
 		 */
-		pr_info("description loaded: %u IOMMUs, %u endpoints, %u root complexes, %u scopes; policy %u\n",
+		pr_info("description loaded: %u IOMMUs, %u endpoints, %u root complexes, %u scopes; policy %u%s\n",
 			fw->nr_iommus, fw->nr_endpoints, fw->nr_rcs,
-			fw->nr_scopes, cmd->policy);
+			fw->nr_scopes, cmd->policy,
+			pl_lab.bare ? "; bare (no IOMMU layer)" : "");
 	}
 	pl_lab.changing = false;
 	mutex_unlock(&pl_lab.lock);

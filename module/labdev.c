@@ -154,6 +154,16 @@ int pl_op_dev_add(struct probelab_ucmd *ucmd)
 		mutex_unlock(&pl_lab.lock);
 		goto err_put_dev;
 	}
+	/* a bare lab has no layer to model platform dma_ops against */
+	if (pl_lab.bare && pdev->base_ops) {
+		mutex_unlock(&pl_lab.lock);
+		pr_notice_ratelimited("DEV_ADD: PLATFORM_OPS in a bare lab (FW_LOAD_BARE)\n");
+		ret = -EINVAL;
+		goto err_put_dev;
+	}
+	/* set once, before the device is visible; the layer never changes it */
+	if (pl_lab.bare)
+		pdev->state = PROBELAB_DEV_BARE;
 	pdev->id = pl_lab.next_dev_id++;
 	pdev->adding = true;
 	list_add_tail(&pdev->node, &pl_lab.devices);
@@ -190,7 +200,7 @@ err_unlist:
 	 * the list (the kernels' policies take devices whose add notifier
 	 * has not run): nothing else would release it now.
 	 */
-	if (pdev->state)
+	if (pdev->state && pdev->state != PROBELAB_DEV_BARE)
 		pl_release_device(pdev);
 	list_del_init(&pdev->node);
 	pl_lab.nr_devices--;

@@ -88,7 +88,7 @@ static const struct probelab_op_desc probelab_ops[] = {
 	PROBELAB_OP(PROBELAB_OP_GET_INFO, probelab_op_get_info,
 		    struct probelab_info, kernel_running, 0),
 	PROBELAB_OP(PROBELAB_OP_FW_LOAD, pl_op_fw_load,
-		    struct probelab_fw_load, __reserved2, 0),
+		    struct probelab_fw_load, __reserved2, PROBELAB_FW_LOAD_BARE),
 	PROBELAB_OP(PROBELAB_OP_LAB_RESET, pl_op_lab_reset,
 		    struct probelab_simple, __reserved, 0),
 	PROBELAB_OP(PROBELAB_OP_DEV_ADD, pl_op_dev_add,

@@ -579,7 +579,10 @@ bool pl_in_host_cleanup(struct pl_dev *pdev, const struct dma_map_ops **ops)
 	return before || after;
 }
 
-/* bus->dma_configure: really_probe(), device lock held. */
+/*
+ * bus->dma_configure: really_probe(), device lock held.  A bare lab's
+ * devices are only counted: no IOMMU layer, dma-direct.
+ */
 int pl_dma_configure(struct device *dev)
 {
 	struct pl_dev *pdev = to_pl_dev(dev);
@@ -588,6 +591,10 @@ int pl_dma_configure(struct device *dev)
 	if (pdev->iommu)
 		return 0;
 	device_lock_assert(dev);
+	if (pl_lab_bare()) {
+		atomic64_inc(&pl_lab.stats.bind_attempts);
+		return 0;
+	}
 	ret = devm_add_action(dev, pl_note_ops, pdev);
 	if (ret)
 		return ret;
@@ -603,7 +610,7 @@ void pl_dma_cleanup(struct device *dev)
 {
 	struct pl_dev *pdev = to_pl_dev(dev);
 
-	if (pdev->iommu)
+	if (pdev->iommu || pl_lab_bare())
 		return;
 	device_lock_assert(dev);
 	pl_inject(PL_INJ_DMA_CLEANUP, pdev);

@@ -415,6 +415,10 @@ struct pl_stats {
  *	exists or a RACE runs, which is when it is read without the lock
  * @policy: enum probelab_policy; set with WRITE_ONCE() and read anywhere
  *	with READ_ONCE() (pl_policy()): it changes only at FW_LOAD
+ * @bare: a bare lab (PROBELAB_FW_LOAD_BARE): the IOMMU layer skips its
+ *	devices.  Written under the lab lock with WRITE_ONCE() by FW_LOAD
+ *	and reset, read with READ_ONCE() and no lock (pl_lab_bare()) by the
+ *	bus hooks: it changes only while no lab device exists
  * @default_domain: PROBELAB_DOMAIN_DMA or PROBELAB_DOMAIN_IDENTITY
  * @iommus: one per description IOMMU, @nr_iommus of them (stays as @fw)
  * @nr_iommus: number of instances
@@ -456,6 +460,7 @@ struct pl_lab {
 	struct mutex lock;		/* the lab lock: see the top */
 	struct pl_fwdesc *fw;
 	u32 policy;
+	bool bare;
 	u32 default_domain;
 	struct pl_iommu *iommus;
 	u32 nr_iommus;
@@ -487,6 +492,15 @@ struct pl_lab {
 };
 
 extern struct pl_lab pl_lab;
+
+/*
+ * The lab is bare (PROBELAB_FW_LOAD_BARE): stable while a lab device
+ * exists, since FW_LOAD, which sets it, is refused then.
+ */
+static inline bool pl_lab_bare(void)
+{
+	return READ_ONCE(pl_lab.bare);
+}
 
 /* The ioctl side: one operation's arguments */
 /* Every operation structure starts with these four fields. */

@@ -99,6 +99,12 @@ int pl_op_race(struct probelab_ucmd *ucmd)
 		pr_notice_ratelimited("RACE: refused while FW_LOAD or LAB_RESET runs\n");
 		return -EBUSY;
 	}
+	if (pl_lab.bare) {
+		mutex_unlock(&pl_lab.lock);
+		put_device(&race.pdev->dev);
+		pr_notice_ratelimited("RACE: a bare lab (FW_LOAD_BARE) has no IOMMU layer to race\n");
+		return -EINVAL;
+	}
 	pl_lab.nr_races++;
 	mutex_unlock(&pl_lab.lock);
 	race.actor = cmd->actor;

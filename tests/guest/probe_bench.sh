@@ -1,7 +1,9 @@
 #!/bin/sh
 # Guest test: probelab bench deferral - N devices bound before K instances
 # register in random order; under "fixed" every device is IOMMU-probed
-# once and bound with at most two attempts.  TAP output.
+# once and bound with at most two attempts, staggered or not; bench cycle
+# and bench mem run and report their figures (counts and shapes only:
+# benchmarks, no time is asserted).  TAP output.
 . "$(dirname "$0")/lib.sh"
 val() { sed -n "s/.*\"$1\":\([0-9a-z]*\).*/\1/p" /tmp/bench.out | head -n1; }
 
@@ -49,6 +51,51 @@ if [ $rc -eq 0 ] && [ "$runs" -eq 3 ] && grep -q '"policy":"linux-6.1"' /tmp/ben
 else
 	notok "--policy all: exit $rc, $runs runs"; show /tmp/bench.out /tmp/bench.err
 fi
+# staggered beside unstaggered: every run binds all; fixed stays at 2 N
+probelab --json bench deferral --devices 40 --instances 4 --seed 3 --policy all \
+	--stagger=both --settle-ms 20 --quiet >/tmp/bench.out 2>/tmp/bench.err
+rc=$?
+tr -d ' \n' </tmp/bench.out >/tmp/bench.flat
+runs=$(grep -o '"stagger":' /tmp/bench.flat | wc -l)
+fixed_st=$(sed 's/.*"policy":"fixed","stagger":true,"implemented":true,"iommu_probes":[0-9]*,"bind_attempts":\([0-9]*\).*/\1/' /tmp/bench.flat)
+if [ $rc -eq 0 ] && [ "$runs" -eq 6 ] &&
+   [ "$(grep -o '"all_bound":true' /tmp/bench.flat | wc -l)" -eq 6 ] &&
+   [ "$(grep -o '"settle_ns":' /tmp/bench.flat | wc -l)" -eq 3 ] &&
+   [ -n "$fixed_st" ] && [ "$fixed_st" -le 80 ]; then
+	ok "--stagger=both: 6 runs, all bound, fixed staggered bind_attempts $fixed_st <= 2N"
+else
+	notok "--stagger=both: exit $rc, $runs runs, fixed staggered '$fixed_st'"
+	show /tmp/bench.out /tmp/bench.err
+fi
+# bench cycle: one run per model and policy, each against its bare lab
+probelab --json bench cycle --cycles 20 --warmup 2 --repeat 1 --quiet \
+	>/tmp/bench.out 2>/tmp/bench.err
+rc=$?
+tr -d ' \n' </tmp/bench.out >/tmp/bench.flat
+runs=$(grep -o '"ratio_vs_bare":[0-9.]*' /tmp/bench.flat | grep -vc ':0$')
+probes=$(grep -o '"iommu_probes":20[,}]' /tmp/bench.flat | wc -l)
+if [ $rc -eq 0 ] && [ "$runs" -eq 6 ] && [ "$probes" -eq 6 ] &&
+   grep -q '"goal":{"policy":"fixed","max_ratio_vs_bare":1.5,"met":' /tmp/bench.flat; then
+	ok "bench cycle: 6 runs with ns_per_cycle and ratio_vs_bare, 20 IOMMU probes each"
+else
+	notok "bench cycle: exit $rc, $runs ratios, $probes runs with 20 probes"
+	show /tmp/bench.out /tmp/bench.err
+fi
+# bench mem: a bare and a layered run per model and policy
+probelab --json bench mem --devices 50 --policy fixed >/tmp/bench.out 2>/tmp/bench.err
+rc=$?
+tr -d ' \n' </tmp/bench.out >/tmp/bench.flat
+if [ $rc -eq 0 ] && [ "$(grep -o '"bare":true' /tmp/bench.flat | wc -l)" -eq 2 ] &&
+   [ "$(grep -o '"layer_memfree_drop_per_device":' /tmp/bench.flat | wc -l)" -eq 2 ] &&
+   [ "$(grep -o '"iommu_probes":50,' /tmp/bench.flat | wc -l)" -eq 2 ] &&
+   [ "$(grep -o '"iommu_probes":0,' /tmp/bench.flat | wc -l)" -eq 2 ]; then
+	ok "bench mem: bare and fixed per model, probes 0 and 50"
+else
+	notok "bench mem: exit $rc"; show /tmp/bench.out /tmp/bench.err
+fi
+probelab status >/tmp/bench.out 2>&1
+grep -q "^devices: 0" /tmp/bench.out && ok "the benches leave the lab reset" ||
+	{ notok "lab after the benches"; show /tmp/bench.out; }
 probelab bench deferral --devices 0 >/dev/null 2>&1
 [ $? -eq 2 ] && ok "--devices 0 is a usage error" || notok "--devices 0 accepted"
 echo "1..$n"

@@ -125,7 +125,15 @@ static void usage_errors(void **state)
 		"bench deferral --instances 65", "bench deferral --policy bogus",
 		"bench deferral --policy fixed,fixed", "bench deferral --model amd",
 		"bench deferral --seed -1", "bench deferral --timeout 0",
-		"bench deferral extra",
+		"bench deferral extra", "bench deferral --stagger=no",
+		"bench deferral --settle-ms 0", "bench deferral --settle-ms 60001",
+		"bench cycle --cycles 0", "bench cycle --cycles x",
+		"bench cycle --repeat 0", "bench cycle --repeat 51",
+		"bench cycle --warmup -1", "bench cycle --policy bogus",
+		"bench cycle --model amd", "bench cycle extra",
+		"bench mem --devices 0", "bench mem --devices 32769",
+		"bench mem --policy bogus", "bench mem --model amd",
+		"bench mem extra",
 	};
 
 	(void)state;

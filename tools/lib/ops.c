@@ -68,6 +68,7 @@ static const char *const state_names[] = {
 	[PROBELAB_DEV_PROBED] = "probed",
 	[PROBELAB_DEV_NO_IOMMU] = "no-iommu",
 	[PROBELAB_DEV_FAILED] = "failed",
+	[PROBELAB_DEV_BARE] = "bare",
 };
 
 const char *pl_dev_state_name(unsigned int state)
@@ -245,6 +246,13 @@ int pl_fw_load(struct pl_handle *h, const void *blob, size_t len,
 	       unsigned int policy, unsigned int default_domain,
 	       struct pl_fw_reject *rej)
 {
+	return pl_fw_load_flags(h, blob, len, policy, default_domain, 0, rej);
+}
+
+int pl_fw_load_flags(struct pl_handle *h, const void *blob, size_t len,
+		     unsigned int policy, unsigned int default_domain,
+		     uint32_t flags, struct pl_fw_reject *rej)
+{
 	struct probelab_fw_load c;
 	int ret;
 
@@ -255,6 +263,7 @@ int pl_fw_load(struct pl_handle *h, const void *blob, size_t len,
 	memset(&c, 0, sizeof(c));
 	c.size = sizeof(c);
 	c.op = PROBELAB_OP_FW_LOAD;
+	c.flags = flags;
 	c.policy = policy;
 	c.default_domain = default_domain;
 	c.desc_uptr = (uint64_t)(uintptr_t)blob;

@@ -122,6 +122,14 @@ int pl_fw_load(struct pl_handle *h, const void *blob, size_t len,
 	       struct pl_fw_reject *rej);
 
 /*
+ * FW_LOAD with operation flags (PROBELAB_FW_LOAD_BARE: a lab without the
+ * IOMMU layer); -EINVAL from a module that does not know a flag.
+ */
+int pl_fw_load_flags(struct pl_handle *h, const void *blob, size_t len,
+		     unsigned int policy, unsigned int default_domain,
+		     uint32_t flags, struct pl_fw_reject *rej);
+
+/*
  * Type (enum probelab_fw_rec_type), per-type ordinal and blob offset of
  * record @index of a description blob, walking its framing; -ENOENT
  * when the blob has no such record (or its framing is broken before it).

@@ -166,11 +166,25 @@ struct probelab_simple {
 	__u32 __reserved;
 };
 
+/*
+ * probelab_fw_load.flags: a bare lab - the lab bus and the real driver
+ * core without the IOMMU layer, the baseline of `probelab bench cycle`.
+ * Its devices get no IOMMU probe (no fwspec, no group; state
+ * PROBELAB_DEV_BARE), bus->dma_configure and bus->dma_cleanup do nothing
+ * for them, and bus->match asks only for the requested driver.  The
+ * policy still chooses how DRV_BIND enters the driver core
+ * (device_driver_attach() for "fixed", device_attach() for the kernels').
+ * IOMMU_REGISTER, RACE and DEV_ADD with PROBELAB_DEV_ADD_PLATFORM_OPS are
+ * refused with -EINVAL in a bare lab; the next FW_LOAD without the flag
+ * ends it.
+ */
+#define PROBELAB_FW_LOAD_BARE		0x1
+
 /**
  * struct probelab_fw_load - PROBELAB_OP_FW_LOAD
  * @size: sizeof(struct probelab_fw_load)
  * @op: PROBELAB_OP_FW_LOAD
- * @flags: must be 0
+ * @flags: PROBELAB_FW_LOAD_BARE or 0
  * @__reserved: must be 0
  * @policy: enum probelab_policy the lab runs under from now on
  * @default_domain: PROBELAB_DOMAIN_DMA or PROBELAB_DOMAIN_IDENTITY, the type
@@ -339,12 +353,15 @@ struct probelab_drv_bind {
  * @PROBELAB_DEV_PROBED: IOMMU-probed: fwspecs complete, in a group
  * @PROBELAB_DEV_NO_IOMMU: the description puts no IOMMU in front of it
  * @PROBELAB_DEV_FAILED: the IOMMU probe failed (see the event's errno)
+ * @PROBELAB_DEV_BARE: a device of a bare lab (PROBELAB_FW_LOAD_BARE): the
+ *	IOMMU layer never looks at it
  */
 enum probelab_dev_state {
 	PROBELAB_DEV_WAITING = 1,
 	PROBELAB_DEV_PROBED = 2,
 	PROBELAB_DEV_NO_IOMMU = 3,
 	PROBELAB_DEV_FAILED = 4,
+	PROBELAB_DEV_BARE = 5,
 };
 
 /* struct probelab_query.what */
