@@ -113,6 +113,8 @@ extern const struct cli_cmd cli_cmd_race;
 extern const struct cli_cmd cli_cmd_scenarios;
 extern const struct cli_cmd cli_cmd_bugs;
 struct race_opts;
+/* a run's budget as JSON: {"iterations": N} or {"seconds": S} */
+json_object *cli_race_budget_json(const struct race_opts *o);
 /* `race --seeds A-B` (cmd_race_sweep.c): CLI_OK when every run met its expectation */
 int cli_race_sweep(struct cli *cli, const struct race_opts *o);
 /*

@@ -40,6 +40,19 @@ static void progress(const struct race_opts *o, uint64_t elapsed_ns,
 }
 
 /* {id: count} of a run's classified violations ("new" for the rest). */
+json_object *cli_race_budget_json(const struct race_opts *o)
+{
+	json_object *b = json_object_new_object();
+
+	if (o->iterations)
+		json_object_object_add(b, "iterations",
+				       json_object_new_uint64(o->iterations));
+	else
+		json_object_object_add(b, "seconds",
+				       json_object_new_double(o->seconds));
+	return b;
+}
+
 static json_object *by_bug_json(const struct race_result *res)
 {
 	json_object *o = json_object_new_object();
@@ -440,7 +453,7 @@ static int race_cmd(struct cli *cli, int argc, char **argv)
 		status = outcome == RACE_HELD ? CLI_OK : CLI_FAIL;
 
 	if (cli->json) {
-		json_object *j = json_object_new_object(), *b;
+		json_object *j = json_object_new_object();
 
 		json_object_object_add(j, "scenario",
 				       json_object_new_string(o.scenario->name));
@@ -453,14 +466,7 @@ static int race_cmd(struct cli *cli, int argc, char **argv)
 				       json_object_new_int64(res->threads));
 		json_object_object_add(j, "kernel_threads",
 				       json_object_new_int64(o.scenario->kthreads));
-		b = json_object_new_object();
-		if (o.iterations)
-			json_object_object_add(b, "iterations",
-					       json_object_new_uint64(o.iterations));
-		else
-			json_object_object_add(b, "seconds",
-					       json_object_new_double(o.seconds));
-		json_object_object_add(j, "budget", b);
+		json_object_object_add(j, "budget", cli_race_budget_json(&o));
 		json_object_object_add(j, "cycles", json_object_new_uint64(res->cycles));
 		json_object_object_add(j, "kernel_cycles",
 				       json_object_new_uint64(res->kernel_cycles));

@@ -63,21 +63,14 @@ int cli_race_minimize(struct cli *cli, const struct race_opts *o)
 		return cli_fail(cli, ret, "--minimize: %s", err);
 
 	if (cli->json) {
-		json_object *j = json_object_new_object(), *b;
+		json_object *j = json_object_new_object();
 
 		json_object_object_add(j, "scenario",
 				       json_object_new_string(o->scenario->name));
 		json_object_object_add(j, "policy",
 				       json_object_new_string(pl_policy_name(o->policy)));
 		json_object_object_add(j, "seed", json_object_new_uint64(o->seed));
-		b = json_object_new_object();
-		if (o->iterations)
-			json_object_object_add(b, "iterations",
-					       json_object_new_uint64(o->iterations));
-		else
-			json_object_object_add(b, "seconds",
-					       json_object_new_double(o->seconds));
-		json_object_object_add(j, "budget", b);
+		json_object_object_add(j, "budget", cli_race_budget_json(o));
 		json_object_object_add(j, "known_bug", res.bug ?
 				       json_object_new_string(res.bug->id) : NULL);
 		json_object_object_add(j, "invariant",

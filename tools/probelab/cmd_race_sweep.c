@@ -192,14 +192,7 @@ int cli_race_sweep(struct cli *cli, const struct race_opts *o)
 		json_object_object_add(b, "from", json_object_new_uint64(o->seed_lo));
 		json_object_object_add(b, "to", json_object_new_uint64(o->seed_hi));
 		json_object_object_add(root, "seeds", b);
-		b = json_object_new_object();
-		if (o->iterations)
-			json_object_object_add(b, "iterations",
-					       json_object_new_uint64(o->iterations));
-		else
-			json_object_object_add(b, "seconds",
-					       json_object_new_double(o->seconds));
-		json_object_object_add(root, "budget", b);
+		json_object_object_add(root, "budget", cli_race_budget_json(o));
 		json_object_object_add(root, "runs", json_object_new_int64(runs));
 		json_object_object_add(root, "off_expectation",
 				       json_object_new_int64(off));
