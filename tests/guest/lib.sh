@@ -16,8 +16,9 @@ fail=0
 # ok DESC / notok DESC: the next TAP result line
 ok() { n=$((n + 1)); echo "ok $n - $*"; }
 notok() { n=$((n + 1)); fail=$((fail + 1)); echo "not ok $n - $*"; }
-# show FILE...: the files (or standard input) as TAP diagnostics
-show() { sed 's/^/# /' "$@"; }
+# show FILE...: the files (or standard input) as TAP diagnostics, each line
+# ended even when a file's last line is not
+show() { awk '{ print "# " $0 }' "$@"; }
 
 # tmpdir DIR: DIR, emptied, is $T, the scratch folder of the test
 tmpdir() { T=$1; rm -rf "$T"; mkdir -p "$T"; }

@@ -20,7 +20,8 @@ n=0
 fail=0
 ok() { n=$((n + 1)); echo "ok $n - $*"; }
 notok() { n=$((n + 1)); fail=$((fail + 1)); echo "not ok $n - $*"; }
-show() { sed 's/^/# /' "$@"; }
+# show FILE...: as diagnostics, each line ended even when the file's last is not
+show() { awk '{ print "# " $0 }' "$@"; }
 # j KEY: the first number or string of "KEY": in the flattened $T/out.json
 j() { grep -o "\"$1\":[^,}]*" $T/flat | head -n1 | sed -e "s/^\"$1\"://" -e 's/ *$//' -e 's/^"//' -e 's/"$//'; }
 flatten() { tr -d '\n' <$T/out.json | sed 's/"trace":\[.*\]//' >$T/flat; }
@@ -72,10 +73,19 @@ while read -r sc inv e0 e1 e2; do
 		fi_inv=$(j invariant); err=$(j error); rep=$(j reproducer)
 		bug=$(j known_bug); own=$(j scenario_bug)
 		if [ "$want" = reproduce ]; then
+			# its own known bug, whichever of the bug's invariants
+			# showed first (a double probe under linux-6.1 may show
+			# as the context entry its second probe cleared, 6,
+			# before invariant 2: seen on arm64 6.12-rt)
 			if [ $rc -eq 0 ] && [ "$out" = reproduced ] &&
-			   [ "$fi_inv" = "$inv" ] && [ "$err" = null ] &&
+			   [ "$err" = null ] &&
 			   [ "$bug" = "$own" ] && [ "$(j outcome_bug)" = "$own" ]; then
-				ok "$sc under $p reproduces $bug (invariant $inv): $v violations, first after $(j cycle) cycles ($cyc done, ${el}s)"
+				if [ "$fi_inv" = "$inv" ]; then
+					how="invariant $inv"
+				else
+					how="invariant $fi_inv first, the scenario's is $inv"
+				fi
+				ok "$sc under $p reproduces $bug ($how): $v violations, first after $(j cycle) cycles ($cyc done, ${el}s)"
 				echo "$sc $p $inv $rep" >>$T/repros
 			else
 				notok "$sc under $p: exit $rc, outcome '$out', invariant '$fi_inv' (want $inv), error $err"
@@ -99,7 +109,7 @@ while read -r sc inv e0 e1 e2; do
 done <$T/matrix
 echo "# matrix: $(( $(date +%s) - t0 )) s"
 
-# Every reproduction replays from its reproducer line to the same invariant.
+# Every reproduction replays from its reproducer line to the same known bug.
 # The line as printed (plus --json --quiet) first: a sequential scenario
 # must replay with it exactly.  A race replays the same seed, operations
 # and injections, but the interleaving is the machine's: if the printed
@@ -109,7 +119,7 @@ replay() {	# replay ARGS...: run, flatten; sets rc
 	probelab --json "$@" --quiet >$T/out.json 2>$T/err
 	rc=$?
 	flatten
-	[ $rc -eq 1 ] && [ "$(j outcome)" = reproduced ] && [ "$(j invariant)" = "$inv" ] &&
+	[ $rc -eq 1 ] && [ "$(j outcome)" = reproduced ] &&
 		[ "$(j known_bug)" = "$(j scenario_bug)" ]
 }
 while read -r sc p inv rep; do
@@ -121,7 +131,7 @@ while read -r sc p inv rep; do
 	set -- $rep
 	shift
 	if replay "$@"; then
-		ok "replay of $sc under $p ('${rep#probelab race }' as printed): invariant $inv again, after $(j cycle) cycles"
+		ok "replay of $sc under $p ('${rep#probelab race }' as printed): $(j known_bug) again (invariant $(j invariant)), after $(j cycle) cycles"
 		continue
 	fi
 	case "$sc" in
@@ -135,7 +145,7 @@ while read -r sc p inv rep; do
 	set -- ${rep% --iterations *} --seconds 10
 	shift
 	if replay "$@"; then
-		ok "replay of $sc under $p: as printed $lit this time; with 10 s instead of the count: invariant $inv again, after $(j cycle) cycles"
+		ok "replay of $sc under $p: as printed $lit this time; with 10 s instead of the count: $(j known_bug) again (invariant $(j invariant)), after $(j cycle) cycles"
 	else
 		notok "replay '$rep' (and with 10 s): exit $rc, outcome '$(j outcome)', invariant '$(j invariant)' (want $inv)"
 		show $T/flat $T/err
