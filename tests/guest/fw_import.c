@@ -143,7 +143,7 @@ static int cmp_fn(const void *a, const void *b)
 /* A sysfs class file ("0x060400"): its value, 0 when unreadable. */
 static unsigned long read_class(const char *path)
 {
-	char *t = read_text(path);
+	char *t = pl_read_text(path);
 	unsigned long v = t ? strtoul(t, NULL, 16) : 0;
 
 	free(t);

@@ -536,36 +536,6 @@ static inline struct probelab_stats stats(bool reset)
 
 /* ---- debugfs ---------------------------------------------------------- */
 
-/* The whole file (malloc()ed, NUL-terminated), NULL on error. */
-static inline char *read_text(const char *path)
-{
-	size_t cap = 4096, n = 0, r;
-	FILE *f = fopen(path, "re");
-	char *buf;
-
-	if (!f)
-		return NULL;
-	buf = malloc(cap + 1);
-	while (buf && (r = fread(buf + n, 1, cap - n, f)) > 0) {
-		n += r;
-		if (n == cap) {
-			char *nb = realloc(buf, 2 * cap + 1);
-
-			if (!nb) {
-				free(buf);
-				buf = NULL;
-				break;
-			}
-			buf = nb;
-			cap *= 2;
-		}
-	}
-	fclose(f);
-	if (buf)
-		buf[n] = 0;
-	return buf;
-}
-
 /*
  * Field @field (0-based, space separated) of the line of debugfs file
  * @file whose first field is @key; "" when absent.
@@ -578,7 +548,7 @@ static inline const char *debugfs_field(const char *file, const char *key,
 
 	snprintf(path, sizeof(path), "%s", file);
 	out[0] = 0;
-	text = read_text(path);
+	text = pl_read_text(path);
 	if (!text)
 		return out;
 	for (line = strtok_r(text, "\n", &save); line;

@@ -11,36 +11,7 @@
 #include <string.h>
 
 #include "meminfo.h"
-
-/* The whole file (malloc()ed, NUL-terminated); NULL with errno set. */
-static char *slurp(const char *path)
-{
-	size_t cap = 65536, n = 0, r;
-	FILE *f = fopen(path, "re");
-	char *buf, *nb;
-
-	if (!f)
-		return NULL;
-	buf = malloc(cap + 1);
-	while (buf && (r = fread(buf + n, 1, cap - n, f)) > 0) {
-		n += r;
-		if (n < cap)
-			continue;
-		nb = realloc(buf, 2 * cap + 1);
-		if (!nb) {
-			free(buf);
-			buf = NULL;
-			errno = ENOMEM;
-			break;
-		}
-		buf = nb;
-		cap *= 2;
-	}
-	fclose(f);
-	if (buf)
-		buf[n] = 0;
-	return buf;
-}
+#include "probelab.h"
 
 int pl_meminfo_parse(const char *text, struct pl_meminfo *mi)
 {
@@ -80,7 +51,7 @@ int pl_meminfo_parse(const char *text, struct pl_meminfo *mi)
 
 int pl_meminfo_read(struct pl_meminfo *mi)
 {
-	char *text = slurp("/proc/meminfo");
+	char *text = pl_read_text("/proc/meminfo");
 	int ret;
 
 	if (!text)
@@ -137,7 +108,7 @@ int pl_slabinfo_parse(const char *text, struct pl_slabinfo *si)
 
 int pl_slabinfo_read(struct pl_slabinfo *si)
 {
-	char *text = slurp("/proc/slabinfo");
+	char *text = pl_read_text("/proc/slabinfo");
 	int ret;
 
 	si->c = NULL;

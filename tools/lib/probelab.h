@@ -458,4 +458,10 @@ int pl_monitor_poll(struct pl_monitor *m, int timeout_ms, pl_event_fn fn,
 void pl_monitor_get_stats(const struct pl_monitor *m,
 			  struct pl_monitor_stats *st);
 
+/*
+ * A whole text file (procfs, sysfs, debugfs): malloc()ed and
+ * NUL-terminated, NULL with errno set (textfile.c).
+ */
+char *pl_read_text(const char *path);
+
 #endif /* LIBPROBELAB_H */
