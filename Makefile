@@ -143,7 +143,7 @@ define kbuild_in_copy
 	$(MAKE) -C $(2) $(KBUILD_ARGS) M=$(1) $(3) modules
 endef
 
-.PHONY: all module tools unit-build unit fuzz check check-matrix check-debug check-clean-room demo soak fuzz-soak vm-run deps \
+.PHONY: all module tools unit-build unit fuzz check check-matrix check-debug check-clean-room demo soak fuzz-soak bench vm-run deps \
 	deps-check install dkms-install clean distclean help checkpatch \
 	sparse kbuild-w1
 
@@ -156,6 +156,7 @@ help:
 	@echo '  make demo         boot the x86_64 VT-d machine and print a summary'
 	@echo '  make soak ARCH=.. every race scenario under fixed, SOAK_ITERATIONS (100000) cycles'
 	@echo '  make fuzz-soak ARCH=..  the ioctl fuzzer, FUZZ_SOAK_SECONDS (1800) under fixed'
+	@echo '  make bench        every benchmark in both guests, tables + plots in BENCH_OUT (build/bench)'
 	@echo '  make check-matrix the guest suites on the RT kernels; check-clean-room: a fresh root'
 	@echo '  make check-debug  the guest suite + kmemleak on lockdep/KASAN kernels (CHECK_DEBUG_KERNELS)'
 	@echo '  KERNEL=6.1|6.1-rt|6.12|6.12-rt  the guest/target kernel (default 6.1)'
@@ -362,6 +363,15 @@ soak: | deps-check
 
 fuzz-soak: | deps-check
 	@ARCH=$(ARCH) $(TOP)/tools/fuzz-soak.sh
+
+# every benchmark in each guest, tabled and plotted (docs/performance.md)
+BENCH_OUT ?= $(TOP)/build/bench
+BENCH_ARCHES ?= x86_64 arm64
+BENCH_KERNEL ?= 6.1
+bench: | deps-check
+	@$(TOP)/tools/bench/run.sh --out $(BENCH_OUT) --kernel $(BENCH_KERNEL) \
+		$(foreach a,$(BENCH_ARCHES),--arch $(a)) \
+		$(if $(filter 1,$(BENCH_QUICK)),--quick)
 
 # --- install -----------------------------------------------------------------
 PREFIX ?= /usr/local

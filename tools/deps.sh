@@ -68,7 +68,7 @@ pkgs_amd64=(
 	dkms sparse acpica-tools device-tree-compiler debootstrap
 	gcc-aarch64-linux-gnu clang libclang-rt-14-dev
 	libcmocka-dev libkmod-dev libnl-genl-3-dev libfdt-dev libjson-c-dev
-	lava-common python3-jinja2
+	lava-common python3-jinja2 gnuplot-nox
 )
 # libfdt-dev cannot co-install across arches (Conflicts:); its arm64 archive
 # is extracted into the cache instead and the runtime library installed.

@@ -1,0 +1,224 @@
+#!/usr/bin/env python3
+"""make bench, second half: the guests' console logs to JSON, plot data and
+a summary.
+
+    report.py --out DIR ARCH...
+
+Reads DIR/ARCH/guest.log (tools/bench/guest.sh's framed output), writes
+DIR/ARCH/NAME.json for each benchmark, the data files the gnuplot scripts
+in this folder read (DIR/ARCH/deferral.dat, DIR/ARCH/map.dat) and
+DIR/summary.md: every figure and ratio, per arch, in Markdown tables.
+Standard library only.  Exit status 1 when a log is missing or a
+benchmark failed; the summary says which.
+"""
+import argparse
+import json
+import os
+import sys
+
+MARK = "@@PLBENCH"
+
+
+def read_log(path):
+    """Return (info dict, {name: (status, seconds, text)}, errors dict)."""
+    info, docs, errs = {}, {}, {}
+    cur, buf = None, []
+    with open(path, encoding="utf-8", errors="replace") as f:
+        for raw in f:
+            line = raw.rstrip("\r\n")
+            pos = line.find(MARK + " ")
+            if pos < 0:
+                if cur is not None:
+                    buf.append(line)
+                continue
+            words = line[pos + len(MARK) + 1:].split(" ")
+            kind = words[0]
+            if kind == "info" and len(words) >= 3:
+                info[words[1]] = " ".join(words[2:])
+            elif kind == "begin" and len(words) >= 2:
+                cur, buf = words[1], []
+            elif kind == "end" and len(words) >= 4 and cur == words[1]:
+                docs[cur] = (int(words[2]), int(words[3]), "\n".join(buf))
+                cur = None
+            elif kind == "err" and len(words) >= 2:
+                errs.setdefault(words[1], []).append(" ".join(words[2:]))
+    return info, docs, errs
+
+
+def fmt(v, nd=0):
+    if v is None:
+        return "-"
+    if isinstance(v, float):
+        return f"{v:,.{nd}f}"
+    return f"{v:,}"
+
+
+def table(head, rows):
+    out = ["| " + " | ".join(head) + " |",
+           "|" + "|".join("---" for _ in head) + "|"]
+    out += ["| " + " | ".join(str(c) for c in r) + " |" for r in rows]
+    return "\n".join(out) + "\n"
+
+
+def runs_of(doc):
+    return doc["runs"] if "runs" in doc else [doc]
+
+
+def deferral(arch, docs, outdir, md):
+    pts = []
+    for name, doc in docs.items():
+        if not name.startswith("deferral-"):
+            continue
+        for r in runs_of(doc):
+            if "bind_attempts" not in r:
+                continue
+            pts.append((doc["devices"], doc["instances"], r["policy"],
+                        r.get("stagger", False), r["bind_attempts"],
+                        r["elapsed_ns"], r.get("all_bound"),
+                        r.get("iommu_probes")))
+    if not pts:
+        return
+    pts.sort()
+    with open(os.path.join(outdir, "deferral.dat"), "w") as f:
+        f.write("# devices bind_attempts, one block per policy/mode "
+                "(gnuplot index): K = 16 instances\n")
+        series = sorted({(p[2], p[3]) for p in pts if p[1] == 16})
+        for i, (pol, st) in enumerate(series):
+            # blocks apart by two blank lines, none after the last
+            f.write("\n\n" if i else "")
+            f.write(f'"{pol}{" staggered" if st else ""}"\n')
+            for p in pts:
+                if p[1] == 16 and p[2] == pol and p[3] == st:
+                    f.write(f"{p[0]} {p[4]}\n")
+    md.append(f"### bench deferral ({arch})\n\n")
+    rows = []
+    fixed = {(p[0], p[1], p[3]): p[4] for p in pts if p[2] == "fixed"}
+    for p in pts:
+        ref = fixed.get((p[0], p[1], p[3]))
+        rows.append([fmt(p[0]), p[1], p[2], "yes" if p[3] else "no",
+                     fmt(p[7]), fmt(p[4]), f"{p[4] / p[0]:.2f}",
+                     f"{p[4] / ref:.1f}" if ref else "-",
+                     f"{p[5] / 1e9:.1f}", "yes" if p[6] else "NO"])
+    md.append(table(["N", "K", "policy", "staggered", "IOMMU probes",
+                     "bind attempts", "attempts / N", "x fixed",
+                     "time s", "all bound"], rows))
+    goal = [p for p in pts if p[0] == 10000 and p[1] == 64 and p[3]]
+    if goal:
+        f = next((p[4] for p in goal if p[2] == "fixed"), None)
+        l61 = next((p[4] for p in goal if p[2] == "linux-6.1"), None)
+        if f and l61:
+            md.append(f"\nGoal at N = 10,000, K = 64, staggered: linux-6.1 "
+                      f"{l61 / f:.1f} x fixed's bind attempts (goal >= 10 x): "
+                      f"{'met' if l61 >= 10 * f else 'NOT met'}; fixed "
+                      f"{f / 10000:.4f} N (goal <= 2.01 N): "
+                      f"{'met' if f <= 2.01 * 10000 else 'NOT met'}.\n")
+    md.append("\n")
+
+
+def cycle(arch, docs, md):
+    doc = docs.get("cycle")
+    if not doc:
+        return
+    md.append(f"### bench cycle ({arch})\n\n{doc['cycles']} cycles, median "
+              f"of {doc['repeat']} repeats, bare and layered alternating.\n\n")
+    rows = []
+    for r in doc["runs"]:
+        ph = r.get("phases_ns", {})
+        bph = r.get("bare", {}).get("phases_ns", {})
+        pcols = [f"{ph.get(k, 0) / 1e3:.0f} / {bph.get(k, 0) / 1e3:.0f}"
+                 if k in ph else "-" for k in ("add", "bind", "unbind", "remove")]
+        rows.append([r["policy"], r["model"], f"{r['ns_per_cycle'] / 1e3:.0f}",
+                     f"{r['bare_ns_per_cycle'] / 1e3:.0f}",
+                     f"{r['ratio_vs_bare']:.2f}"] + pcols)
+    md.append(table(["policy", "model", "us/cycle", "bare us/cycle",
+                     "ratio vs bare", "add us (layer/bare)", "bind",
+                     "unbind", "remove"], rows))
+    g = doc.get("goal")
+    if g:
+        md.append(f"\nGoal: fixed <= {g.get('max_ratio_vs_bare')} x bare: "
+                  f"{'met' if g.get('met') else 'NOT met'}.\n")
+    md.append("\n")
+
+
+def mem(arch, docs, md):
+    doc = docs.get("mem")
+    if not doc:
+        return
+    md.append(f"### bench mem ({arch})\n\n{doc['devices']} devices.\n\n")
+    rows = []
+    for r in doc["runs"]:
+        rows.append([r["policy"], r["model"], "yes" if r.get("bare") else "no",
+                     fmt(r.get("added_slab_bytes_per_device"), 0),
+                     fmt(r.get("added_memfree_drop_per_device"), 0),
+                     fmt(r.get("bound_slab_bytes_per_device"), 0),
+                     fmt(r.get("bound_memfree_drop_per_device"), 0),
+                     fmt(r.get("layer_slab_bytes_per_device"), 0),
+                     fmt(r.get("layer_memfree_drop_per_device"), 0)])
+    md.append(table(["policy", "model", "bare", "slab B/dev (added)",
+                     "MemFree drop B/dev (added)", "slab B/dev (bound)",
+                     "MemFree drop B/dev (bound)", "layer slab B/dev",
+                     "layer MemFree drop B/dev"], rows))
+    md.append("\n")
+
+
+def generic(arch, name, doc, md):
+    """Benchmarks this script has no table for: their JSON, verbatim."""
+    md.append(f"### bench {name} ({arch})\n\n```json\n"
+              f"{json.dumps(doc, indent=1)}\n```\n\n")
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--out", required=True)
+    ap.add_argument("arches", nargs="+")
+    a = ap.parse_args()
+    md = ["# make bench summary\n\n"]
+    mpath = os.path.join(a.out, "machine.txt")
+    if os.path.exists(mpath):
+        with open(mpath) as f:
+            md.append("```\n" + f.read() + "```\n\n")
+    bad = 0
+    for arch in a.arches:
+        d = os.path.join(a.out, arch)
+        log = os.path.join(d, "guest.log")
+        md.append(f"## {arch}\n\n")
+        if not os.path.exists(log):
+            md.append("No guest log.\n\n")
+            bad = 1
+            continue
+        info, raw, errs = read_log(log)
+        if info:
+            md.append("Guest: " + ", ".join(f"{k} {v}" for k, v in info.items())
+                      + ".\n\n")
+        docs = {}
+        for name, (st, secs, text) in raw.items():
+            if st != 0:
+                md.append(f"**{name} failed** (exit {st}): "
+                          + "; ".join(errs.get(name, [])) + "\n\n")
+                bad = 1
+                continue
+            try:
+                docs[name] = json.loads(text)
+            except json.JSONDecodeError as e:
+                md.append(f"**{name}**: its JSON does not parse ({e})\n\n")
+                bad = 1
+                continue
+            with open(os.path.join(d, name + ".json"), "w") as f:
+                json.dump(docs[name], f, indent=1)
+                f.write("\n")
+        md.append("Run times: " + ", ".join(
+            f"{n} {raw[n][1]} s" for n in raw) + ".\n\n")
+        deferral(arch, docs, d, md)
+        cycle(arch, docs, md)
+        mem(arch, docs, md)
+        for name, doc in docs.items():
+            if name.startswith("deferral-") or name in ("cycle", "mem"):
+                continue
+            generic(arch, name, doc, md)
+    with open(os.path.join(a.out, "summary.md"), "w") as f:
+        f.write("".join(md))
+    return bad
+
+
+if __name__ == "__main__":
+    sys.exit(main())
