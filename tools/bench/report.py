@@ -161,6 +161,79 @@ def mem(arch, docs, md):
     md.append("\n")
 
 
+def bench_map(arch, docs, outdir, md):
+    doc = docs.get("map")
+    if not doc:
+        return
+    runs = doc["runs"]
+    series = []
+    for r in runs:
+        key = (r["path"], r.get("size_name", str(r["size"])))
+        if key not in series:
+            series.append(key)
+    with open(os.path.join(outdir, "map.dat"), "w") as f:
+        f.write("# threads ops_per_s, one block per path and size "
+                "(gnuplot index)\n")
+        for i, (path, size) in enumerate(series):
+            f.write("\n\n" if i else "")
+            f.write(f'"{path} {size}"\n')
+            for r in runs:
+                if (r["path"], r.get("size_name", str(r["size"]))) == \
+                        (path, size) and r.get("ops_per_s"):
+                    f.write(f"{r['threads']} {r['ops_per_s']:.0f}\n")
+    vf = doc.get("vfio", {})
+    md.append(f"### bench map ({arch})\n\nModel {doc.get('model')}, "
+              f"{doc.get('seconds')} s runs, median of {doc.get('repeat')}; "
+              f"vfio: " + (f"{vf.get('groups')} groups" if vf.get("available")
+                           else f"not available ({vf.get('reason')})")
+              + ".\n\n")
+    threads = sorted({r["threads"] for r in runs})
+    rows = []
+    for path, size in series:
+        row = [path, size]
+        for t in threads:
+            r = next((r for r in runs if r["path"] == path and r["threads"] == t
+                      and r.get("size_name", str(r["size"])) == size), None)
+            if not r or r.get("ops_per_s") is None:
+                row.append("-")
+                continue
+            extra = []
+            if r.get("ratio_vs_kernel") is not None:
+                extra.append(f"{r['ratio_vs_kernel']:.2f} x vfio")
+            if t > 1 and r.get("scaling_efficiency") is not None:
+                extra.append(f"eff {r['scaling_efficiency']:.2f}")
+            row.append(fmt(round(r["ops_per_s"]))
+                       + (f" ({'; '.join(extra)})" if extra else ""))
+        rows.append(row)
+    md.append(table(["path", "size"] + [f"{t} thread{'s' if t > 1 else ''}"
+                                         for t in threads], rows))
+    g = doc.get("goal")
+    if g:
+        md.append(f"\nGoals: lab paths >= {g.get('min_ratio_vs_kernel')} x "
+                  f"vfio, scaling at 4 threads >= "
+                  f"{g.get('min_scaling_efficiency_at_4')}: met "
+                  f"{json.dumps(g.get('met'))}.\n")
+    md.append("\n")
+
+
+def bench_race(arch, docs, md):
+    doc = docs.get("race")
+    if not doc:
+        return
+    md.append(f"### bench race ({arch})\n\n{doc.get('seconds')} s per run, "
+              f"seed {doc.get('seed')}.\n\n")
+    rows = []
+    for r in sorted(doc["runs"], key=lambda r: r.get("cycles_per_s") or 0):
+        rows.append([r["scenario"], r["policy"], r.get("threads", "-"),
+                     fmt(r.get("cycles")),
+                     f"{(r.get('cycles_per_s') or 0):,.1f}",
+                     fmt(r.get("violations")), r.get("outcome", "-"),
+                     r.get("error") or ""])
+    md.append(table(["scenario", "policy", "threads", "cycles", "cycles/s",
+                     "violations", "outcome", "error"], rows))
+    md.append("\n")
+
+
 def generic(arch, name, doc, md):
     """Benchmarks this script has no table for: their JSON, verbatim."""
     md.append(f"### bench {name} ({arch})\n\n```json\n"
@@ -211,8 +284,11 @@ def main():
         deferral(arch, docs, d, md)
         cycle(arch, docs, md)
         mem(arch, docs, md)
+        bench_map(arch, docs, d, md)
+        bench_race(arch, docs, md)
         for name, doc in docs.items():
-            if name.startswith("deferral-") or name in ("cycle", "mem"):
+            if name.startswith("deferral-") or name in ("cycle", "mem", "map",
+                                                        "race"):
                 continue
             generic(arch, name, doc, md)
     with open(os.path.join(a.out, "summary.md"), "w") as f:
