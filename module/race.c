@@ -110,11 +110,15 @@ static int pl_race_check(const struct probelab_race *cmd)
 	}
 	if (!cmd->threads || cmd->threads > PROBELAB_RACE_MAX_THREADS ||
 	    !cmd->duration_ms || cmd->duration_ms > PROBELAB_RACE_MAX_MS ||
-	    cmd->cycles || cmd->violations || cmd->map_errors) {
+	    cmd->cycles || cmd->violations) {
 		pr_notice_ratelimited("RACE: %u threads for %u ms: outside 1..%u threads, 1..%u ms\n",
 				      cmd->threads, cmd->duration_ms,
 				      PROBELAB_RACE_MAX_THREADS,
 				      PROBELAB_RACE_MAX_MS);
+		return -EINVAL;
+	}
+	if (cmd->map_errors) {
+		pr_notice_ratelimited("RACE: map_errors is an out field: must be 0\n");
 		return -EINVAL;
 	}
 	if (cmd->actor != PROBELAB_RACE_DMA_MAP && cmd->map_size) {
