@@ -5,8 +5,12 @@
  *  - ioctl: PROBELAB_OP_MAP / _UNMAP from userspace, each thread on its
  *    own token, device (a group of its own), UNMANAGED domain and IOVA;
  *  - dma_ops: the lab dma_ops from a kernel loop, RACE with the DMA_MAP
- *    actor (dma_map_page() + dma_unmap_page() in kernel threads, no
- *    syscall per pair) on one device bound to probelab-dma;
+ *    actor (dma_map_page() + dma_unmap_page() in a kernel thread, no
+ *    syscall per pair), one RACE op of one kernel thread per thread, each
+ *    on a device of its own bound to probelab-dma (a DMA domain each, as
+ *    vfio's containers);
+ *  - dma_ops_shared: one RACE op of T kernel threads on one device: one
+ *    DMA domain, whose IOVA allocator and mapping index they share;
  *  - vfio: the guest kernel's own IOMMU (intel-iommu or arm-smmu-v3) on
  *    QEMU's edu functions bound to vfio-pci: VFIO type1 MAP_DMA /
  *    UNMAP_DMA of an mmap()ed buffer, one container per thread on groups
@@ -55,11 +59,14 @@
 #define VFIO_PCI_DRV		"/sys/bus/pci/drivers/vfio-pci"
 #define VFIO_MAX_FNS		32
 
-enum map_path { PATH_IOCTL, PATH_DMA_OPS, PATH_VFIO, PATH_CPU, PATH_NR };
+enum map_path {
+	PATH_IOCTL, PATH_DMA_OPS, PATH_DMA_SHARED, PATH_VFIO, PATH_CPU, PATH_NR
+};
 
 static const char *const path_name[PATH_NR] = {
 	[PATH_IOCTL] = "ioctl",
 	[PATH_DMA_OPS] = "dma_ops",
+	[PATH_DMA_SHARED] = "dma_ops_shared",
 	[PATH_VFIO] = "vfio",
 	[PATH_CPU] = "cpu",
 };
@@ -298,20 +305,20 @@ static int loop_threads(const struct map_opts *o, struct loop_thread *ts,
 }
 
 /* ---------------------------------------------------------------------
- * The lab: one instance, MAP_MAX_THREADS devices to claim (ioctl), one
- * more bound to probelab-dma (dma_ops).
+ * The lab: one instance, MAP_MAX_THREADS devices to claim (ioctl), as
+ * many bound to probelab-dma (dma_ops).
  * --------------------------------------------------------------------- */
 
 struct lab {
 	struct pl_handle *h;
 	uint32_t claim_ids[MAP_MAX_THREADS];
-	uint32_t dma_id;
+	uint32_t dma_ids[MAP_MAX_THREADS];
 };
 
 static int lab_setup(const struct map_opts *o, struct lab *lab)
 {
 	struct bench_topo t = {
-		.n = MAP_MAX_THREADS + 1, .k = 1, .model = o->model,
+		.n = 2 * MAP_MAX_THREADS, .k = 1, .model = o->model,
 	};
 	void *blob = NULL;
 	size_t len;
@@ -338,14 +345,16 @@ static int lab_setup(const struct map_opts *o, struct lab *lab)
 		bench_topo_dev_addr(&t, i, &seg, &bus, &devfn);
 		ret = pl_dev_add_pci(lab->h, seg, bus, devfn, NULL, 0,
 				     i < MAP_MAX_THREADS ? &lab->claim_ids[i] :
-				     &lab->dma_id);
+				     &lab->dma_ids[i - MAP_MAX_THREADS]);
 	}
-	if (!ret)
-		ret = pl_drv_bind(lab->h, lab->dma_id, PROBELAB_DRV_DMA, &result);
-	if (!ret && result != PROBELAB_BIND_BOUND)
-		ret = -EAGAIN;
+	for (unsigned int i = 0; !ret && i < MAP_MAX_THREADS; i++) {
+		ret = pl_drv_bind(lab->h, lab->dma_ids[i], PROBELAB_DRV_DMA,
+				  &result);
+		if (!ret && result != PROBELAB_BIND_BOUND)
+			ret = -EAGAIN;
+	}
 	if (ret)
-		return cli_fail(o->cli, ret, "setting up the lab (%s, fixed, %u devices, probelab-dma bound to one): %s",
+		return cli_fail(o->cli, ret, "setting up the lab (%s, fixed, %u devices, probelab-dma bound to half): %s",
 				pl_iommu_model_name(o->model), t.n,
 				cli_errstr(ret, e, sizeof(e)));
 	return CLI_OK;
@@ -361,44 +370,109 @@ static int run_ioctl(const struct map_opts *o, struct lab *lab,
 	return loop_threads(o, ts, r);
 }
 
+/* One RACE DMA_MAP op, timed from userspace. */
+struct race_call {
+	pthread_t tid;
+	struct pl_handle *h;
+	struct probelab_race c;
+	int ret;
+	uint64_t t0, t1;
+};
+
+static void *race_call_run(void *arg)
+{
+	struct race_call *rc = arg;
+
+	rc->t0 = bench_now_ns();
+	rc->ret = pl_cmd(rc->h, &rc->c);
+	rc->t1 = bench_now_ns();
+	return NULL;
+}
+
+static void race_call_init(struct race_call *rc, const struct map_opts *o,
+			   struct pl_handle *h, uint32_t dev,
+			   unsigned int threads, uint32_t size)
+{
+	memset(rc, 0, sizeof(*rc));
+	rc->h = h;
+	rc->c.size = sizeof(rc->c);
+	rc->c.op = PROBELAB_OP_RACE;
+	rc->c.actor = PROBELAB_RACE_DMA_MAP;
+	rc->c.dev_id = dev;
+	rc->c.threads = threads;
+	rc->c.duration_ms = (uint32_t)(o->seconds * 1000 + 0.5);
+	if (!rc->c.duration_ms)
+		rc->c.duration_ms = 1;
+	rc->c.map_size = size;
+}
+
+/*
+ * dma_ops: one RACE op of one kernel thread per thread, each on its own
+ * device, issued together from userspace threads; dma_ops_shared: one
+ * RACE op of @r->threads kernel threads on one device.
+ */
 static int run_dma_ops(const struct map_opts *o, struct lab *lab,
 		       struct map_run *r)
 {
-	struct probelab_race c = {
-		.size = sizeof(c),
-		.op = PROBELAB_OP_RACE,
-		.actor = PROBELAB_RACE_DMA_MAP,
-		.dev_id = lab->dma_id,
-		.threads = r->threads,
-		.duration_ms = (uint32_t)(o->seconds * 1000 + 0.5),
-		.map_size = r->size,
-	};
-	uint64_t t0;
+	struct race_call rc[MAP_MAX_THREADS];
+	bool shared = r->path == PATH_DMA_SHARED;
+	unsigned int i, n = shared ? 1 : r->threads, started = 0;
+	uint64_t t0 = UINT64_MAX, t1 = 0;
 	char e[96];
-	int ret;
 
-	if (!c.duration_ms)
-		c.duration_ms = 1;
-	t0 = bench_now_ns();
-	ret = pl_cmd(lab->h, &c);
-	r->elapsed_ns = bench_now_ns() - t0;
-	if (ret)
-		return cli_fail(o->cli, ret, "RACE DMA_MAP (%u KiB, %u threads)%s: %s",
-				r->size >> 10, r->threads,
-				ret == -EINVAL ? " (a module without the DMA_MAP actor? see dmesg)" : "",
-				cli_errstr(ret, e, sizeof(e)));
-	r->errors = c.map_errors;
-	if (c.map_errors)
-		return cli_fail(o->cli, -EIO, "RACE DMA_MAP (%u KiB, %u threads): %u of %llu dma_map_page() calls failed",
-				r->size >> 10, r->threads, c.map_errors,
-				(unsigned long long)c.cycles);
-	if (c.violations)
-		return cli_fail(o->cli, 0, "RACE DMA_MAP: %llu invariant violations (dmesg)",
-				(unsigned long long)c.violations);
-	r->pairs = c.cycles;
+	for (i = 0; i < n; i++)
+		race_call_init(&rc[i], o, lab->h, lab->dma_ids[i],
+			       shared ? r->threads : 1, r->size);
+	if (n == 1) {
+		race_call_run(&rc[0]);
+		started = 1;
+	} else {
+		for (i = 0; i < n; i++) {
+			if (pthread_create(&rc[i].tid, NULL, race_call_run,
+					   &rc[i])) {
+				rc[i].ret = -EAGAIN;
+				break;
+			}
+			started++;
+		}
+		for (i = 0; i < started; i++)
+			pthread_join(rc[i].tid, NULL);
+	}
+	for (i = 0; i < n; i++) {
+		const struct probelab_race *c = &rc[i].c;
+		int ret = i < started ? rc[i].ret : -EAGAIN;
+
+		if (ret)
+			return cli_fail(o->cli, ret, "RACE DMA_MAP (%s, %u KiB, %u threads)%s: %s",
+					path_name[r->path], r->size >> 10, r->threads,
+					ret == -EINVAL ? " (a module without the DMA_MAP actor? see dmesg)" : "",
+					cli_errstr(ret, e, sizeof(e)));
+		r->errors += c->map_errors;
+		if (c->map_errors)
+			return cli_fail(o->cli, -EIO, "RACE DMA_MAP (%s, %u KiB, %u threads): %u of %llu dma_map_page() calls failed",
+					path_name[r->path], r->size >> 10,
+					r->threads, c->map_errors,
+					(unsigned long long)c->cycles);
+		if (c->violations)
+			return cli_fail(o->cli, 0, "RACE DMA_MAP: %llu invariant violations (dmesg)",
+					(unsigned long long)c->violations);
+		r->pairs += c->cycles;
+		if (rc[i].t0 < t0)
+			t0 = rc[i].t0;
+		if (rc[i].t1 > t1)
+			t1 = rc[i].t1;
+	}
+	r->elapsed_ns = t1 - t0;
 	r->ops = r->elapsed_ns ? r->pairs * 1e9 / r->elapsed_ns : 0;
 	r->done = true;
 	return CLI_OK;
+}
+
+static int run_cpu(const struct map_opts *o, struct map_run *r)
+{
+	struct loop_thread ts[MAP_MAX_THREADS] = { 0 };
+
+	return loop_threads(o, ts, r);
 }
 
 /* ---------------------------------------------------------------------
@@ -711,13 +785,6 @@ out:
 	return status;
 }
 
-static int run_cpu(const struct map_opts *o, struct map_run *r)
-{
-	struct loop_thread ts[MAP_MAX_THREADS] = { 0 };
-
-	return loop_threads(o, ts, r);
-}
-
 /* ---------------------------------------------------------------------
  * Results
  * --------------------------------------------------------------------- */
@@ -740,7 +807,7 @@ static double ratio_vs_kernel(const struct map_run *runs, unsigned int nr,
 	const struct map_run *k;
 
 	if (r->path == PATH_VFIO || r->path == PATH_CPU)
-		return -1;
+		return -1;	/* not a lab path */
 	k = find_run(runs, nr, PATH_VFIO, r->size, r->threads);
 	return k && k->ops > 0 ? r->ops / k->ops : -1;
 }
@@ -789,7 +856,7 @@ static bool goals_met(const struct map_run *runs, unsigned int nr,
 			met &= x >= MAP_GOAL_RATIO;
 		}
 		if (r->threads == MAP_GOAL_THREADS && s >= 0 &&
-		    (r->path == PATH_IOCTL || r->path == PATH_DMA_OPS)) {
+		    r->path != PATH_VFIO && r->path != PATH_CPU) {
 			*any_scaling = true;
 			met &= s >= MAP_GOAL_SCALING;
 		}
@@ -852,15 +919,17 @@ static void print_json(const struct map_opts *o, const struct vfio_env *v,
 		if (r->path == PATH_VFIO)
 			json_object_object_add(j, "containers",
 					       json_object_new_int(r->containers));
-		if (r->path == PATH_DMA_OPS)
+		if (r->path == PATH_DMA_OPS || r->path == PATH_DMA_SHARED)
 			json_object_object_add(j, "map_errors",
 					       json_object_new_uint64(r->errors));
 		json_object_array_add(a, j);
 	}
 	json_object_object_add(top, "runs", a);
 	g = json_object_new_object();
-	json_object_object_add(g, "min_ratio_vs_kernel", json_object_new_double(MAP_GOAL_RATIO));
-	json_object_object_add(g, "min_scaling_efficiency_at_4", json_object_new_double(MAP_GOAL_SCALING));
+	json_object_object_add(g, "min_ratio_vs_kernel",
+			       json_object_new_double_s(MAP_GOAL_RATIO, "1.0"));
+	json_object_object_add(g, "min_scaling_efficiency_at_4",
+			       json_object_new_double_s(MAP_GOAL_SCALING, "0.7"));
 	json_object_object_add(g, "met", any_r || any_s ?
 			       json_object_new_boolean(met) : NULL);
 	json_object_object_add(top, "goal", g);
@@ -890,7 +959,7 @@ static void print_table(const struct map_opts *o, const struct vfio_env *v,
 			printf("  vfio: not run: %s\n", v->reason);
 		}
 	}
-	printf("  %-8s %5s %7s %12s %12s %10s %8s\n", "path", "size", "threads",
+	printf("  %-14s %5s %7s %12s %12s %10s %8s\n", "path", "size", "threads",
 	       "pairs", "ops/s", "vs vfio", "scaling");
 	for (unsigned int i = 0; i < nr; i++) {
 		const struct map_run *r = &runs[i];
@@ -898,7 +967,7 @@ static void print_table(const struct map_opts *o, const struct vfio_env *v,
 
 		if (!r->done)
 			continue;
-		printf("  %-8s %5s %7u %12llu %12.0f ", path_name[r->path],
+		printf("  %-14s %5s %7u %12llu %12.0f ", path_name[r->path],
 		       size_name(r->size, sz, sizeof(sz)), r->threads,
 		       (unsigned long long)r->pairs, r->ops);
 		if (x >= 0)
@@ -1007,7 +1076,7 @@ int bench_map(struct cli *cli, int argc, char **argv)
 	};
 	struct map_opts o = {
 		.cli = cli,
-		.paths = { true, true, true, true },
+		.paths = { true, true, true, true, true },
 		.sizes = { 0x1000, 0x200000 }, .nsizes = 2,
 		.tcounts = { 1, 2, 4 }, .ntcounts = 3, .max_threads = 4,
 		.seconds = 2.0,
@@ -1031,7 +1100,7 @@ int bench_map(struct cli *cli, int argc, char **argv)
 		switch (c) {
 		case 'p':
 			if (parse_paths(&o, optarg))
-				return cli_usage(cli, "--paths takes ioctl, dma_ops, vfio, cpu, a comma-separated list of them, or all");
+				return cli_usage(cli, "--paths takes ioctl, dma_ops, dma_ops_shared, vfio, cpu, a comma-separated list of them, or all");
 			break;
 		case 's':
 			if (parse_sizes(&o, optarg))
@@ -1080,7 +1149,8 @@ int bench_map(struct cli *cli, int argc, char **argv)
 	}
 	pr.quiet = o.quiet || cli->json;
 	load0 = bench_loadavg();
-	if (o.paths[PATH_IOCTL] || o.paths[PATH_DMA_OPS]) {
+	if (o.paths[PATH_IOCTL] || o.paths[PATH_DMA_OPS] ||
+	    o.paths[PATH_DMA_SHARED]) {
 		status = lab_setup(&o, &lab);
 		if (status == CLI_OK && o.paths[PATH_IOCTL] &&
 		    pl_has_op(lab.h, PROBELAB_OP_MAP) != 1)
@@ -1105,7 +1175,8 @@ int bench_map(struct cli *cli, int argc, char **argv)
 				r->threads = o.tcounts[t];
 				nr++;
 				status = p == PATH_IOCTL ? run_ioctl(&o, &lab, r) :
-					 p == PATH_DMA_OPS ? run_dma_ops(&o, &lab, r) :
+					 p == PATH_DMA_OPS || p == PATH_DMA_SHARED ?
+					 run_dma_ops(&o, &lab, r) :
 					 p == PATH_VFIO ? run_vfio(&o, &v, r) :
 					 run_cpu(&o, r);
 				bench_progress(&pr, "runs done", ++done, total);
@@ -1114,7 +1185,8 @@ int bench_map(struct cli *cli, int argc, char **argv)
 	}
 	load1 = bench_loadavg();
 	vfio_release(&v);
-	if (o.paths[PATH_IOCTL] || o.paths[PATH_DMA_OPS]) {
+	if (o.paths[PATH_IOCTL] || o.paths[PATH_DMA_OPS] ||
+	    o.paths[PATH_DMA_SHARED]) {
 		ret = pl_lab_reset(lab.h);
 		if (ret && status == CLI_OK)
 			status = cli_fail(cli, ret, "LAB_RESET after the runs: %s",
