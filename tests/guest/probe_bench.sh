@@ -105,7 +105,7 @@ edu_drivers() {
 	done
 }
 edu_drivers >/tmp/edu.before
-probelab --json bench map --seconds 0.2 --threads 1,2 --quiet >/tmp/bench.out 2>/tmp/bench.err
+probelab --json bench map --seconds 0.2 --repeat 1 --threads 1,2 --quiet >/tmp/bench.out 2>/tmp/bench.err
 rc=$?
 tr -d ' \n' </tmp/bench.out >/tmp/bench.flat
 lab_runs=$(grep -Eo '"path":"(ioctl|dma_ops|dma_ops_shared|cpu)","size":(4096|2097152),"size_name":"(4K|2M)","threads":[12],"pairs":[1-9][0-9]*,' /tmp/bench.flat | wc -l)

@@ -47,6 +47,7 @@
 #define MAP_MAX_SIZES		4
 #define MAP_MAX_TCOUNTS		4
 #define MAP_MAX_SECONDS		60.0
+#define MAP_MAX_REPEAT		9
 #define MAP_GOAL_RATIO		1.0
 #define MAP_GOAL_SCALING	0.7
 #define MAP_GOAL_THREADS	4
@@ -74,6 +75,7 @@ static const char *const path_name[PATH_NR] = {
 /* cpu: arithmetic steps per "pair" (about a microsecond under TCG) */
 #define CPU_STEPS		256
 
+/* One path at one size and thread count: its repeats, summed. */
 struct map_run {
 	enum map_path path;
 	uint32_t size;
@@ -81,7 +83,9 @@ struct map_run {
 	bool done;
 	uint64_t pairs, errors, elapsed_ns;
 	unsigned int containers;	/* vfio */
-	double ops;			/* pairs per second */
+	double ops;			/* pairs per second: median of repeats */
+	uint64_t samples[MAP_MAX_REPEAT];	/* each repeat's pairs/s */
+	unsigned int nsamples;
 };
 
 /* An edu function and what this bench did to it. */
@@ -109,6 +113,7 @@ struct map_opts {
 	unsigned int tcounts[MAP_MAX_TCOUNTS];
 	unsigned int ntcounts, max_threads;
 	double seconds;
+	unsigned int repeat;
 	unsigned int model;
 	bool quiet;
 };
@@ -876,6 +881,7 @@ static void print_json(const struct map_opts *o, const struct vfio_env *v,
 	json_object_object_add(top, "model", json_object_new_string(
 		pl_iommu_model_name(o->model)));
 	json_object_object_add(top, "seconds", json_object_new_double(o->seconds));
+	json_object_object_add(top, "repeat", json_object_new_int((int)o->repeat));
 	json_object_object_add(top, "loadavg_start", json_object_new_double(load0));
 	json_object_object_add(top, "loadavg_end", json_object_new_double(load1));
 	json_object_object_add(top, "online_cpus", json_object_new_int(
@@ -899,7 +905,7 @@ static void print_json(const struct map_opts *o, const struct vfio_env *v,
 	a = json_object_new_array();
 	for (unsigned int i = 0; i < nr; i++) {
 		const struct map_run *r = &runs[i];
-		json_object *j;
+		json_object *j, *sj;
 
 		if (!r->done)
 			continue;
@@ -914,6 +920,10 @@ static void print_json(const struct map_opts *o, const struct vfio_env *v,
 		json_object_object_add(j, "ops_per_s", json_object_new_double(r->ops));
 		json_object_object_add(j, "ratio_vs_kernel",
 				       num_or_null(ratio_vs_kernel(runs, nr, r)));
+		sj = json_object_new_array();
+		for (unsigned int k = 0; k < r->nsamples; k++)
+			json_object_array_add(sj, json_object_new_uint64(r->samples[k]));
+		json_object_object_add(j, "samples_ops_per_s", sj);
 		json_object_object_add(j, "scaling_efficiency",
 				       num_or_null(scaling(runs, nr, r)));
 		if (r->path == PATH_VFIO)
@@ -943,8 +953,8 @@ static void print_table(const struct map_opts *o, const struct vfio_env *v,
 	bool any_r, any_s, met = goals_met(runs, nr, &any_r, &any_s);
 	char sz[16];
 
-	printf("bench map: map+unmap pairs per second, %.1f s a run, lab model %s, %ld CPUs online; load average %.2f -> %.2f\n",
-	       o->seconds, pl_iommu_model_name(o->model),
+	printf("bench map: map+unmap pairs per second, median of %u runs of %.1f s, lab model %s, %ld CPUs online; load average %.2f -> %.2f\n",
+	       o->repeat, o->seconds, pl_iommu_model_name(o->model),
 	       sysconf(_SC_NPROCESSORS_ONLN), load0, load1);
 	if (o->paths[PATH_VFIO]) {
 		if (v->available) {
@@ -1070,6 +1080,7 @@ int bench_map(struct cli *cli, int argc, char **argv)
 		{ "sizes", required_argument, NULL, 's' },
 		{ "threads", required_argument, NULL, 't' },
 		{ "seconds", required_argument, NULL, 'S' },
+		{ "repeat", required_argument, NULL, 'r' },
 		{ "model", required_argument, NULL, 'm' },
 		{ "quiet", no_argument, NULL, 'q' },
 		{ 0 }
@@ -1079,7 +1090,7 @@ int bench_map(struct cli *cli, int argc, char **argv)
 		.paths = { true, true, true, true, true },
 		.sizes = { 0x1000, 0x200000 }, .nsizes = 2,
 		.tcounts = { 1, 2, 4 }, .ntcounts = 3, .max_threads = 4,
-		.seconds = 2.0,
+		.seconds = 1.0, .repeat = 3,
 #if defined(__aarch64__)
 		.model = PROBELAB_FW_IOMMU_SMMUV3,
 #else
@@ -1090,13 +1101,14 @@ int bench_map(struct cli *cli, int argc, char **argv)
 	struct lab lab = { 0 };
 	struct map_run *runs;
 	struct bench_progress pr = { 0 };
-	unsigned int nr = 0, total, done = 0;
+	unsigned int nr = 0, total, done = 0, nruns = 0;
+	uint64_t sorted[MAP_MAX_REPEAT];
 	double load0, load1;
 	int c, ret, status = CLI_OK;
 	char *end, e[96];
 
 	optind = 1;
-	while ((c = getopt_long(argc, argv, "p:s:t:S:m:q", opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "p:s:t:S:r:m:q", opts, NULL)) != -1) {
 		switch (c) {
 		case 'p':
 			if (parse_paths(&o, optarg))
@@ -1120,6 +1132,18 @@ int bench_map(struct cli *cli, int argc, char **argv)
 				return cli_usage(cli, "--seconds takes 0.01..%.0f",
 						 MAP_MAX_SECONDS);
 			break;
+		case 'r': {
+			unsigned long n;
+
+			errno = 0;
+			n = strtoul(optarg, &end, 10);
+			if (errno || *end || optarg[0] == '-' || !n ||
+			    n > MAP_MAX_REPEAT)
+				return cli_usage(cli, "--repeat takes 1..%u",
+						 MAP_MAX_REPEAT);
+			o.repeat = (unsigned int)n;
+			break;
+		}
 		case 'm':
 			if (!strcmp(optarg, "smmuv3"))
 				o.model = PROBELAB_FW_IOMMU_SMMUV3;
@@ -1140,6 +1164,8 @@ int bench_map(struct cli *cli, int argc, char **argv)
 
 	total = o.nsizes * o.ntcounts * PATH_NR;
 	runs = calloc(total, sizeof(*runs));
+	for (unsigned int p = 0; p < PATH_NR; p++)
+		nruns += o.paths[p] ? o.nsizes * o.ntcounts : 0;
 	if (!runs)
 		return cli_fail(cli, -ENOMEM, "out of memory");
 	ret = cli_open(cli, &lab.h);
@@ -1163,26 +1189,39 @@ int bench_map(struct cli *cli, int argc, char **argv)
 				v.reason);
 	}
 	bench_progress_start(&pr);
-	for (unsigned int s = 0; s < o.nsizes && status == CLI_OK; s++) {
-		for (unsigned int t = 0; t < o.ntcounts && status == CLI_OK; t++) {
-			for (unsigned int p = 0; p < PATH_NR && status == CLI_OK; p++) {
-				struct map_run *r = &runs[nr];
+	/* repeats outermost, so that each path's samples spread over the time */
+	for (unsigned int rep = 0; rep < o.repeat && status == CLI_OK; rep++) {
+		for (unsigned int i = 0; i < total && status == CLI_OK; i++) {
+			unsigned int p = i % PATH_NR, t = i / PATH_NR % o.ntcounts;
+			unsigned int s = i / PATH_NR / o.ntcounts;
+			struct map_run *r = &runs[i], one = { 0 };
 
-				if (!o.paths[p] || (p == PATH_VFIO && !v.available))
-					continue;
-				r->path = p;
-				r->size = o.sizes[s];
-				r->threads = o.tcounts[t];
-				nr++;
-				status = p == PATH_IOCTL ? run_ioctl(&o, &lab, r) :
-					 p == PATH_DMA_OPS || p == PATH_DMA_SHARED ?
-					 run_dma_ops(&o, &lab, r) :
-					 p == PATH_VFIO ? run_vfio(&o, &v, r) :
-					 run_cpu(&o, r);
-				bench_progress(&pr, "runs done", ++done, total);
+			if (!o.paths[p] || (p == PATH_VFIO && !v.available))
+				continue;
+			one.path = r->path = p;
+			one.size = r->size = o.sizes[s];
+			one.threads = r->threads = o.tcounts[t];
+			status = p == PATH_IOCTL ? run_ioctl(&o, &lab, &one) :
+				 p == PATH_DMA_OPS || p == PATH_DMA_SHARED ?
+				 run_dma_ops(&o, &lab, &one) :
+				 p == PATH_VFIO ? run_vfio(&o, &v, &one) :
+				 run_cpu(&o, &one);
+			if (status == CLI_OK) {
+				r->pairs += one.pairs;
+				r->errors += one.errors;
+				r->elapsed_ns += one.elapsed_ns;
+				r->containers = one.containers;
+				r->samples[r->nsamples++] = (uint64_t)(one.ops + 0.5);
+				r->ops = pl_bench_median(
+					memcpy(sorted, r->samples,
+					       r->nsamples * sizeof(*sorted)),
+					r->nsamples);
+				r->done = true;
 			}
+			bench_progress(&pr, "runs done", ++done, nruns * o.repeat);
 		}
 	}
+	nr = total;
 	load1 = bench_loadavg();
 	vfio_release(&v);
 	if (o.paths[PATH_IOCTL] || o.paths[PATH_DMA_OPS] ||
