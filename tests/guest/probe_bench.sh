@@ -108,13 +108,13 @@ edu_drivers >/tmp/edu.before
 probelab --json bench map --seconds 0.2 --repeat 1 --threads 1,2 --quiet >/tmp/bench.out 2>/tmp/bench.err
 rc=$?
 tr -d ' \n' </tmp/bench.out >/tmp/bench.flat
-lab_runs=$(grep -Eo '"path":"(ioctl|dma_ops|dma_ops_shared|cpu)","size":(4096|2097152),"size_name":"(4K|2M)","threads":[12],"pairs":[1-9][0-9]*,' /tmp/bench.flat | wc -l)
+lab_runs=$(grep -Eo '"path":"(ioctl|dma_ops|dma_ops_shared|syscall|cpu)","size":(4096|2097152),"size_name":"(4K|2M)","threads":[12],"pairs":[1-9][0-9]*,' /tmp/bench.flat | wc -l)
 scal=$(grep -o '"scaling_efficiency":[0-9]' /tmp/bench.flat | wc -l)
 errs=$(grep -o '"map_errors":0' /tmp/bench.flat | wc -l)
-if [ $rc -eq 0 ] && [ "$lab_runs" -eq 16 ] && [ "$errs" -eq 8 ] &&
+if [ $rc -eq 0 ] && [ "$lab_runs" -eq 20 ] && [ "$errs" -eq 8 ] &&
    grep -q '"bench":"map"' /tmp/bench.flat &&
    grep -q '"goal":{"min_ratio_vs_kernel":1.0,"min_scaling_efficiency_at_4":0.7,' /tmp/bench.flat; then
-	ok "bench map: ioctl, dma_ops, dma_ops_shared and cpu at 4K and 2M, 1 and 2 threads, pairs done, no dma_map_page() error ($scal runs with scaling_efficiency)"
+	ok "bench map: ioctl, dma_ops, dma_ops_shared, syscall and cpu at 4K and 2M, 1 and 2 threads, pairs done, no dma_map_page() error ($scal runs with scaling_efficiency)"
 else
 	notok "bench map: exit $rc, $lab_runs lab runs with pairs, $errs without mapping errors"
 	show /tmp/bench.out /tmp/bench.err

@@ -16,6 +16,9 @@
  *    UNMAP_DMA of an mmap()ed buffer, one container per thread on groups
  *    of their own as long as there are enough groups (the output says
  *    how many containers a run used);
+ *  - syscall: a control - two GET_INFO ioctls per pair, each thread on
+ *    its own /dev/probelab: the ioctl path's syscalls and dispatcher
+ *    without the lab lock or a page table;
  *  - cpu: the control - userspace threads doing arithmetic only (no
  *    syscall, nothing shared), whose scaling is the machine's own bound
  *    (vCPUs over host cores) on every other path's.
@@ -61,7 +64,8 @@
 #define VFIO_MAX_FNS		32
 
 enum map_path {
-	PATH_IOCTL, PATH_DMA_OPS, PATH_DMA_SHARED, PATH_VFIO, PATH_CPU, PATH_NR
+	PATH_IOCTL, PATH_DMA_OPS, PATH_DMA_SHARED, PATH_VFIO, PATH_SYSCALL,
+	PATH_CPU, PATH_NR
 };
 
 static const char *const path_name[PATH_NR] = {
@@ -69,6 +73,7 @@ static const char *const path_name[PATH_NR] = {
 	[PATH_DMA_OPS] = "dma_ops",
 	[PATH_DMA_SHARED] = "dma_ops_shared",
 	[PATH_VFIO] = "vfio",
+	[PATH_SYSCALL] = "syscall",
 	[PATH_CPU] = "cpu",
 };
 
@@ -187,7 +192,12 @@ static void *loop_run(void *arg)
 	uint32_t dom = 0;
 	int ret = 0;
 
-	if (t->path == PATH_IOCTL) {
+	if (t->path == PATH_SYSCALL) {
+		ret = pl_open(&h);
+		if (ret)
+			snprintf(t->what, sizeof(t->what), "open %s",
+				 PL_DEVICE_PATH);
+	} else if (t->path == PATH_IOCTL) {
 		ret = pl_open(&h);
 		if (!ret)
 			ret = pl_claim_device(h, t->dev_id);
@@ -221,6 +231,12 @@ static void *loop_run(void *arg)
 				x ^= x << 17;
 			}
 			t->sink = x;
+		} else if (t->path == PATH_SYSCALL) {
+			struct probelab_info info;
+
+			ret = pl_get_info(h, &info);
+			if (!ret)
+				ret = pl_get_info(h, &info);
 		} else if (t->path == PATH_IOCTL) {
 			ret = pl_map(h, dom, iova, paddr, t->size,
 				     PROBELAB_PROT_READ | PROBELAB_PROT_WRITE,
@@ -235,6 +251,7 @@ static void *loop_run(void *arg)
 		if (ret) {
 			snprintf(t->what, sizeof(t->what), "%s pair %llu",
 				 t->path == PATH_IOCTL ? "MAP/UNMAP" :
+				 t->path == PATH_SYSCALL ? "GET_INFO" :
 				 "VFIO_IOMMU_MAP_DMA/UNMAP_DMA",
 				 (unsigned long long)t->pairs);
 			break;
@@ -473,6 +490,7 @@ static int run_dma_ops(const struct map_opts *o, struct lab *lab,
 	return CLI_OK;
 }
 
+/* The controls, cpu and syscall: loop threads with nothing to set up. */
 static int run_cpu(const struct map_opts *o, struct map_run *r)
 {
 	struct loop_thread ts[MAP_MAX_THREADS] = { 0 };
@@ -811,7 +829,8 @@ static double ratio_vs_kernel(const struct map_run *runs, unsigned int nr,
 {
 	const struct map_run *k;
 
-	if (r->path == PATH_VFIO || r->path == PATH_CPU)
+	if (r->path == PATH_VFIO || r->path == PATH_CPU ||
+	    r->path == PATH_SYSCALL)
 		return -1;	/* not a lab path */
 	k = find_run(runs, nr, PATH_VFIO, r->size, r->threads);
 	return k && k->ops > 0 ? r->ops / k->ops : -1;
@@ -861,7 +880,8 @@ static bool goals_met(const struct map_run *runs, unsigned int nr,
 			met &= x >= MAP_GOAL_RATIO;
 		}
 		if (r->threads == MAP_GOAL_THREADS && s >= 0 &&
-		    r->path != PATH_VFIO && r->path != PATH_CPU) {
+		    r->path != PATH_VFIO && r->path != PATH_CPU &&
+		    r->path != PATH_SYSCALL) {
 			*any_scaling = true;
 			met &= s >= MAP_GOAL_SCALING;
 		}
@@ -1087,7 +1107,7 @@ int bench_map(struct cli *cli, int argc, char **argv)
 	};
 	struct map_opts o = {
 		.cli = cli,
-		.paths = { true, true, true, true, true },
+		.paths = { true, true, true, true, true, true },
 		.sizes = { 0x1000, 0x200000 }, .nsizes = 2,
 		.tcounts = { 1, 2, 4 }, .ntcounts = 3, .max_threads = 4,
 		.seconds = 1.0, .repeat = 3,
@@ -1112,7 +1132,7 @@ int bench_map(struct cli *cli, int argc, char **argv)
 		switch (c) {
 		case 'p':
 			if (parse_paths(&o, optarg))
-				return cli_usage(cli, "--paths takes ioctl, dma_ops, dma_ops_shared, vfio, cpu, a comma-separated list of them, or all");
+				return cli_usage(cli, "--paths takes ioctl, dma_ops, dma_ops_shared, vfio, syscall, cpu, a comma-separated list of them, or all");
 			break;
 		case 's':
 			if (parse_sizes(&o, optarg))
@@ -1205,7 +1225,7 @@ int bench_map(struct cli *cli, int argc, char **argv)
 				 p == PATH_DMA_OPS || p == PATH_DMA_SHARED ?
 				 run_dma_ops(&o, &lab, &one) :
 				 p == PATH_VFIO ? run_vfio(&o, &v, &one) :
-				 run_cpu(&o, &one);
+				 run_cpu(&o, &one);	/* cpu, syscall */
 			if (status == CLI_OK) {
 				r->pairs += one.pairs;
 				r->errors += one.errors;
