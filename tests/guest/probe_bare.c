@@ -20,38 +20,6 @@ static const unsigned int policies[] = {
 	PROBELAB_POLICY_MAINLINE,
 };
 
-/* /dev/kmsg opened at its end: what the kernel logs from now on. */
-static int kmsg_open(void)
-{
-	int fd = open("/dev/kmsg", O_RDONLY | O_NONBLOCK | O_CLOEXEC);
-
-	if (fd < 0)
-		bail("open /dev/kmsg: %s", strerror(errno));
-	if (lseek(fd, 0, SEEK_END) < 0)
-		bail("seek /dev/kmsg: %s", strerror(errno));
-	return fd;
-}
-
-/* Whether a record logged since kmsg_open() contains @text; closes @fd. */
-static bool kmsg_seen(int fd, const char *text)
-{
-	char rec[2048];
-	bool seen = false;
-	ssize_t n;
-
-	for (;;) {
-		n = read(fd, rec, sizeof(rec) - 1);
-		if (n < 0 && errno == EPIPE)
-			continue;	/* overwritten records: read on */
-		if (n <= 0)
-			break;
-		rec[n] = 0;
-		seen |= strstr(rec, text) != NULL;
-	}
-	close(fd);
-	return seen;
-}
-
 /* FW_LOAD of the variant's one-instance description with @flags. */
 static int load_flags(const struct iommu_kind *k, unsigned int policy,
 		      uint32_t flags)

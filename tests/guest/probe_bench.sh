@@ -2,8 +2,11 @@
 # Guest test: probelab bench deferral - N devices bound before K instances
 # register in random order; under "fixed" every device is IOMMU-probed
 # once and bound with at most two attempts, staggered or not; bench cycle
-# and bench mem run and report their figures (counts and shapes only:
-# benchmarks, no time is asserted).  TAP output.
+# and bench mem run and report their figures; bench map runs each path at
+# each size and thread count, the vfio path on the guest's edu functions
+# (skipped with its reason without vfio or edu), and leaves them as it
+# found them (counts and shapes only: benchmarks, no time is asserted).
+# TAP output.
 . "$(dirname "$0")/lib.sh"
 val() { sed -n "s/.*\"$1\":\([0-9a-z]*\).*/\1/p" /tmp/bench.out | head -n1; }
 
@@ -93,6 +96,56 @@ if [ $rc -eq 0 ] && [ "$(grep -o '"bare":true' /tmp/bench.flat | wc -l)" -eq 2 ]
 else
 	notok "bench mem: exit $rc"; show /tmp/bench.out /tmp/bench.err
 fi
+# bench map: a run per path, size and thread count, with pairs done,
+# ops_per_s and scaling; vfio beside them when the guest has it
+edu_drivers() {
+	for d in /sys/bus/pci/devices/*; do
+		[ "$(cat $d/vendor 2>/dev/null):$(cat $d/device 2>/dev/null)" = 0x1234:0x11e8 ] || continue
+		echo "${d##*/}=$(basename "$(readlink $d/driver 2>/dev/null)" 2>/dev/null)"
+	done
+}
+edu_drivers >/tmp/edu.before
+probelab --json bench map --seconds 0.2 --repeat 1 --threads 1,2 --quiet >/tmp/bench.out 2>/tmp/bench.err
+rc=$?
+tr -d ' \n' </tmp/bench.out >/tmp/bench.flat
+lab_runs=$(grep -Eo '"path":"(ioctl|dma_ops|dma_ops_shared|syscall|cpu)","size":(4096|2097152),"size_name":"(4K|2M)","threads":[12],"pairs":[1-9][0-9]*,' /tmp/bench.flat | wc -l)
+scal=$(grep -o '"scaling_efficiency":[0-9]' /tmp/bench.flat | wc -l)
+errs=$(grep -o '"map_errors":0' /tmp/bench.flat | wc -l)
+if [ $rc -eq 0 ] && [ "$lab_runs" -eq 20 ] && [ "$errs" -eq 8 ] &&
+   grep -q '"bench":"map"' /tmp/bench.flat &&
+   grep -q '"goal":{"min_ratio_vs_kernel":1.0,"min_scaling_efficiency_at_4":0.7,' /tmp/bench.flat; then
+	ok "bench map: ioctl, dma_ops, dma_ops_shared, syscall and cpu at 4K and 2M, 1 and 2 threads, pairs done, no dma_map_page() error ($scal runs with scaling_efficiency)"
+else
+	notok "bench map: exit $rc, $lab_runs lab runs with pairs, $errs without mapping errors"
+	show /tmp/bench.out /tmp/bench.err
+fi
+if grep -q '"vfio":{"available":true' /tmp/bench.flat; then
+	vfio_runs=$(grep -Eo '"path":"vfio","size":[0-9]*,"size_name":"[0-9A-Z]*","threads":[12],"pairs":[1-9][0-9]*,' /tmp/bench.flat | wc -l)
+	ratios=$(grep -Eo '"path":"(ioctl|dma_ops|dma_ops_shared)"[^}]*"ratio_vs_kernel":[0-9]' /tmp/bench.flat | wc -l)
+	conts=$(grep -o '"containers":[1-9]' /tmp/bench.flat | wc -l)
+	if [ $rc -eq 0 ] && [ "$vfio_runs" -eq 4 ] && [ "$ratios" -eq 12 ] && [ "$conts" -eq 4 ]; then
+		ok "bench map: vfio type1 on the edu functions, 4 runs, ratio_vs_kernel for all 12 lab runs"
+	else
+		notok "bench map vfio: $vfio_runs runs, $ratios ratios, $conts with containers"
+		show /tmp/bench.out /tmp/bench.err
+	fi
+else
+	why=$(sed -n 's/.*"vfio":{"available":false,"reason":"\([^"]*\)".*/\1/p' /tmp/bench.flat)
+	if [ $rc -eq 0 ] && [ -n "$why" ] && ! grep -q '"ratio_vs_kernel":[0-9]' /tmp/bench.flat; then
+		ok "bench map: vfio # SKIP $why"
+	else
+		notok "bench map: no vfio, and no reason given or ratios without it"
+		show /tmp/bench.out /tmp/bench.err
+	fi
+fi
+edu_drivers >/tmp/edu.after
+if cmp -s /tmp/edu.before /tmp/edu.after; then
+	ok "bench map leaves the edu functions' drivers as it found them ($(tr '\n' ' ' </tmp/edu.after))"
+else
+	notok "edu drivers changed by bench map"; show /tmp/edu.before /tmp/edu.after
+fi
+probelab bench map --sizes 3K >/dev/null 2>&1
+[ $? -eq 2 ] && ok "bench map --sizes 3K is a usage error" || notok "--sizes 3K accepted"
 probelab status >/tmp/bench.out 2>&1
 grep -q "^devices: 0" /tmp/bench.out && ok "the benches leave the lab reset" ||
 	{ notok "lab after the benches"; show /tmp/bench.out; }

@@ -17,6 +17,7 @@
 #define PROBELAB_PROBE_UTIL_H
 
 #include <errno.h>
+#include <fcntl.h>
 #include <stdarg.h>
 #include <stdbool.h>
 #include <stdint.h>
@@ -680,6 +681,38 @@ static inline void expect_no_violations(struct __test_metadata *_metadata)
 		return;
 	EXPECT_EQ(0, pl_stats(lab, &st, 0));
 	EXPECT_EQ(0, st.violations) TH_LOG("violations reported");
+}
+
+/* /dev/kmsg opened at its end: what the kernel logs from now on. */
+static inline int kmsg_open(void)
+{
+	int fd = open("/dev/kmsg", O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+
+	if (fd < 0)
+		bail("open /dev/kmsg: %s", strerror(errno));
+	if (lseek(fd, 0, SEEK_END) < 0)
+		bail("seek /dev/kmsg: %s", strerror(errno));
+	return fd;
+}
+
+/* Whether a record logged since kmsg_open() contains @text; closes @fd. */
+static inline bool kmsg_seen(int fd, const char *text)
+{
+	char rec[2048];
+	bool seen = false;
+	ssize_t n;
+
+	for (;;) {
+		n = read(fd, rec, sizeof(rec) - 1);
+		if (n < 0 && errno == EPIPE)
+			continue;	/* overwritten records: read on */
+		if (n <= 0)
+			break;
+		rec[n] = 0;
+		seen |= strstr(rec, text) != NULL;
+	}
+	close(fd);
+	return seen;
 }
 
 /* A second owner token (another open /dev/probelab). */

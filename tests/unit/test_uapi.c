@@ -104,7 +104,9 @@ static void inject_layout(void **state)
 	assert_int_equal(offsetof(struct probelab_race, actor), 16);
 	assert_int_equal(offsetof(struct probelab_race, iterations), 32);
 	assert_int_equal(offsetof(struct probelab_race, violations), 48);
-	assert_int_equal(sizeof(struct probelab_race), 56);
+	assert_int_equal(offsetof(struct probelab_race, map_size), 56);
+	assert_int_equal(offsetof(struct probelab_race, map_errors), 60);
+	assert_int_equal(sizeof(struct probelab_race), 64);
 	assert_int_equal(PROBELAB_OP_RACE, 24);
 	assert_int_equal(PROBELAB_DEV_ADD_PLATFORM_OPS, 1);
 	assert_int_equal(offsetof(struct probelab_group_info, group_claimed), 36);

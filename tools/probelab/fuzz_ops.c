@@ -1012,8 +1012,23 @@ static int race(struct fz_thread *t, bool bad)
 	c.c.threads = 1 + fz_below(t, 4);
 	c.c.duration_ms = 1 + fz_below(t, 20);
 	c.c.iterations = fz_chance(t, 50) ? fz_below(t, 1000) : 0;
+	if (fz_chance(t, 50)) {
+		/* 4K, 8K, ... 2M: map and unmap through the lab dma_ops */
+		c.c.actor = PROBELAB_RACE_DMA_MAP;
+		c.c.map_size = PROBELAB_RACE_MAP_MIN << fz_below(t, 10);
+	}
 	if (bad && fz_chance(t, 50)) {
-		switch (fz_below(t, 4)) {
+		switch (fz_below(t, 6)) {
+		case 4:
+			/* not a power of two in 4K..2M, or with another actor */
+			c.c.map_size = fz_chance(t, 50) ? pick32(t) :
+				       PROBELAB_RACE_MAP_MIN;
+			if (c.c.map_size == PROBELAB_RACE_MAP_MIN)
+				c.c.actor = PROBELAB_RACE_OF_CONFIGURE;
+			break;
+		case 5:
+			c.c.map_errors = 1 + fz_below(t, 100);
+			break;
 		case 0:
 			c.c.threads = fz_chance(t, 50) ? 0 :
 				      PROBELAB_RACE_MAX_THREADS + 1;

@@ -799,9 +799,13 @@ struct probelab_inject {
 
 /* probelab_race.actor: what the kernel threads do */
 #define PROBELAB_RACE_OF_CONFIGURE	1	/* of_dma_configure() by a driver */
+#define PROBELAB_RACE_DMA_MAP		2	/* dma_map_page() + dma_unmap_page() */
 
 #define PROBELAB_RACE_MAX_THREADS	8
 #define PROBELAB_RACE_MAX_MS		60000
+/* probelab_race.map_size bounds (PROBELAB_RACE_DMA_MAP) */
+#define PROBELAB_RACE_MAP_MIN		0x1000		/* 4 KiB */
+#define PROBELAB_RACE_MAP_MAX		0x200000	/* 2 MiB */
 
 /**
  * struct probelab_race - PROBELAB_OP_RACE: run kernel threads against one
@@ -818,11 +822,26 @@ struct probelab_inject {
  * @iterations: per thread, 0 for no limit
  * @cycles: out: actor steps run, all threads together
  * @violations: out: violations reported while the threads ran
+ * @map_size: PROBELAB_RACE_DMA_MAP: bytes per mapping, a power of two in
+ *	PROBELAB_RACE_MAP_MIN..PROBELAB_RACE_MAP_MAX; any other actor: 0
+ *	(added after the first version: a caller that leaves it out is
+ *	read as 0)
+ * @map_errors: out: PROBELAB_RACE_DMA_MAP: dma_map_page() calls that
+ *	returned DMA_MAPPING_ERROR (counted in @cycles too; such a step
+ *	unmaps nothing); in: must be 0
  *
  * PROBELAB_RACE_OF_CONFIGURE runs the policy's firmware step of
  * dma_configure without the device lock, as the drivers that call
  * of_dma_configure() themselves do, while userspace binds, unbinds and
  * defers the same device from other threads.
+ *
+ * PROBELAB_RACE_DMA_MAP: each step is one dma_map_page() and one
+ * dma_unmap_page() of a @map_size buffer (allocated once per op, shared
+ * by the threads) for the device, which must be bound to a DMA-API lab
+ * driver with the lab dma_ops in place (EINVAL otherwise): the cost of
+ * the lab dma_ops without a syscall per mapping.  The op holds the
+ * device lock while its threads run, so the driver stays bound (a
+ * DRV_UNBIND of the device waits for the op).
  */
 struct probelab_race {
 	__u32 size;
@@ -836,6 +855,8 @@ struct probelab_race {
 	__u64 iterations;
 	__u64 cycles;
 	__u64 violations;
+	__u32 map_size;
+	__u32 map_errors;
 };
 
 /*
