@@ -45,5 +45,7 @@ done
 		--policy all --stagger --seed 1 --quiet
 bench cycle cycle --quiet
 bench mem mem
+# the lab's map paths against VFIO type1 on the edu functions, 1/2/4 threads
+bench map map --quiet
 probelab reset >/dev/null 2>&1
 echo "$M done"
