@@ -52,5 +52,6 @@ void bench_progress(struct bench_progress *p, const char *what,
 int bench_deferral(struct cli *cli, int argc, char **argv);
 int bench_cycle(struct cli *cli, int argc, char **argv);
 int bench_mem(struct cli *cli, int argc, char **argv);
+int bench_race(struct cli *cli, int argc, char **argv);
 
 #endif /* PROBELAB_BENCH_H */

@@ -627,21 +627,24 @@ out:
 static int bench_run(struct cli *cli, int argc, char **argv)
 {
 	if (argc < 2)
-		return cli_usage(cli, "missing benchmark (deferral, cycle, mem)");
+		return cli_usage(cli, "missing benchmark (deferral, cycle, mem, race)");
 	if (!strcmp(argv[1], "deferral"))
 		return bench_deferral(cli, argc - 1, argv + 1);
 	if (!strcmp(argv[1], "cycle"))
 		return bench_cycle(cli, argc - 1, argv + 1);
 	if (!strcmp(argv[1], "mem"))
 		return bench_mem(cli, argc - 1, argv + 1);
-	return cli_usage(cli, "unknown benchmark '%s' (deferral, cycle, mem)", argv[1]);
+	if (!strcmp(argv[1], "race"))
+		return bench_race(cli, argc - 1, argv + 1);
+	return cli_usage(cli, "unknown benchmark '%s' (deferral, cycle, mem, race)", argv[1]);
 }
 
 const struct cli_cmd cli_cmd_bench = {
 	.name = "bench",
 	.args = "deferral [--devices N] [--instances K] [--policy P[,P..]|all] [--seed S] [--model smmuv3|vtd] [--timeout S] [--stagger[=both]] [--settle-ms MS] [--keep] [--quiet]"
 		" | cycle [--cycles N] [--warmup N] [--repeat R] [--policy P[,P..]|all] [--model smmuv3|vtd|all] [--quiet]"
-		" | mem [--devices N] [--policy P[,P..]|all] [--model smmuv3|vtd|all]",
-	.summary = "benchmarks: deferral (N drivers bound before K instances register, staggered or not: probes and bind attempts); cycle (add, bind, unbind, remove per device, against a bare lab); mem (kernel memory per lab device)",
+		" | mem [--devices N] [--policy P[,P..]|all] [--model smmuv3|vtd|all]"
+		" | race [--seconds S] [--scenario A[,B..]|all] [--policy P[,P..]|all] [--seed S] [--profile] [--quiet]",
+	.summary = "benchmarks: deferral (N drivers bound before K instances register, staggered or not: probes and bind attempts); cycle (add, bind, unbind, remove per device, against a bare lab); mem (kernel memory per lab device); race (race-engine cycles/s per scenario, --profile: where a cycle's time goes)",
 	.run = bench_run,
 };
