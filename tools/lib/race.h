@@ -53,7 +53,7 @@
 /* entries of a run's time profile (race_opts.profile) at most */
 #define RACE_PROF_MAX		64
 /* race_delay_us(): the part of a delay spent yielding instead of asleep */
-#define RACE_DELAY_SPIN_US	3000
+#define RACE_DELAY_SPIN_US	1000
 
 struct known_bug;
 
