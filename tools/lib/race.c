@@ -112,16 +112,6 @@ void race_sleep_us(uint64_t us)
 		;
 }
 
-void race_delay_us(uint64_t us)
-{
-	uint64_t end = race_now_ns() + us * 1000;
-
-	if (us > RACE_DELAY_SPIN_US)
-		race_sleep_us(us - RACE_DELAY_SPIN_US);
-	while (race_now_ns() < end)
-		sched_yield();
-}
-
 uint64_t race_rng_next(uint64_t *s)
 {
 	uint64_t z = (*s += 0x9e3779b97f4a7c15ull);

@@ -52,8 +52,6 @@
 #define RACE_MAX_SWEEP_SEEDS	10000
 /* entries of a run's time profile (race_opts.profile) at most */
 #define RACE_PROF_MAX		64
-/* race_delay_us(): the part of a delay spent yielding instead of asleep */
-#define RACE_DELAY_SPIN_US	1000
 
 struct known_bug;
 
@@ -544,14 +542,6 @@ void race_prof_add(struct race_run *r, unsigned int line, const char *what,
 		   uint64_t ns);
 /* Sleeps @us microseconds (0: yields). */
 void race_sleep_us(uint64_t us);
-/*
- * A scenario's timed delay of @us microseconds, as precise as the clock:
- * it sleeps for all but the last RACE_DELAY_SPIN_US, then yields the CPU
- * in a loop until the time is up.  A sleep alone ends a wakeup latency
- * late - milliseconds in a TCG guest, whatever was asked - which
- * stretched a scenario's 0..300 us windows to 4 ms.
- */
-void race_delay_us(uint64_t us);
 uint64_t race_now_ns(void);
 
 #endif /* LIBPROBELAB_RACE_H */

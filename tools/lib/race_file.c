@@ -699,7 +699,7 @@ static int exec_stmt_do(struct rf_frame *fr, const struct rf_stmt *s)
 	case RF_SLEEP:
 		if ((ret = eval_in(fr, s, s->e[0], 0, RF_MAX_SLEEP_US, "US", &v)))
 			return ret;
-		race_delay_us((uint64_t)v);
+		race_sleep_us((uint64_t)v);
 		return 0;
 	case RF_SIGNAL:
 		atomic_store(&fr->rr->flags[s->flag], true);
