@@ -1,12 +1,12 @@
 #!/bin/sh
 # Guest test: probelab bench deferral - N devices bound before K instances
 # register in random order; under "fixed" every device is IOMMU-probed
-# once and bound with at most two attempts, staggered or not; bench cycle
-# and bench mem run and report their figures; bench map runs each path at
-# each size and thread count, the vfio path on the guest's edu functions
-# (skipped with its reason without vfio or edu), and leaves them as it
-# found them (counts and shapes only: benchmarks, no time is asserted).
-# TAP output.
+# once and bound with at most two attempts, staggered or not; bench cycle,
+# bench mem and bench race run and report their figures; bench map runs
+# each path at each size and thread count, the vfio path on the guest's
+# edu functions (skipped with its reason without vfio or edu), and leaves
+# them as it found them (counts and shapes only: benchmarks, no time is
+# asserted).  TAP output.
 . "$(dirname "$0")/lib.sh"
 val() { sed -n "s/.*\"$1\":\([0-9a-z]*\).*/\1/p" /tmp/bench.out | head -n1; }
 
@@ -146,6 +146,24 @@ else
 fi
 probelab bench map --sizes 3K >/dev/null 2>&1
 [ $? -eq 2 ] && ok "bench map --sizes 3K is a usage error" || notok "--sizes 3K accepted"
+# bench race: two scenarios under fixed, one run each, with the profile
+probelab --json bench race --seconds 1 --scenario two-instances,hotadd-claimed-group \
+	--policy fixed --profile --quiet >/tmp/bench.out 2>/tmp/bench.err
+rc=$?
+tr -d ' \n' </tmp/bench.out >/tmp/bench.flat
+if [ $rc -eq 0 ] && [ "$(grep -o '"cycles_per_s":' /tmp/bench.flat | wc -l)" -eq 2 ] &&
+   [ "$(grep -o '"outcome":"held"' /tmp/bench.flat | wc -l)" -eq 2 ] &&
+   ! grep -q '"cycles":0,' /tmp/bench.flat &&
+   grep -q '"what":"cycle:actors"' /tmp/bench.flat &&
+   grep -q '"what":"register"' /tmp/bench.flat &&
+   grep -q '"what":"checker:CHECK"' /tmp/bench.flat; then
+	ok "bench race: two runs held with cycles, profiles with cycle phases, statements and the checker"
+else
+	notok "bench race: exit $rc"; show /tmp/bench.out /tmp/bench.err
+fi
+probelab bench race --scenario no-such-scenario >/dev/null 2>&1
+[ $? -eq 2 ] && ok "bench race: an unknown scenario is a usage error" ||
+	notok "bench race: an unknown scenario accepted"
 probelab status >/tmp/bench.out 2>&1
 grep -q "^devices: 0" /tmp/bench.out && ok "the benches leave the lab reset" ||
 	{ notok "lab after the benches"; show /tmp/bench.out; }

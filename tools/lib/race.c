@@ -82,6 +82,11 @@ struct race_run {
 	pthread_mutex_t err_lock;
 	int err;
 	char errmsg[256];
+
+	/* the time profile (o.profile) */
+	pthread_mutex_t prof_lock;	/* the two below */
+	unsigned int nr_prof;
+	struct race_prof_entry prof[RACE_PROF_MAX];
 };
 
 /* ---- small helpers --------------------------------------------------- */
@@ -638,12 +643,28 @@ static const struct known_bug *classify(struct race_run *r,
 	return known_bug_classify(&v, &ctx, NULL);
 }
 
+static int on_event_locked(struct race_run *r, const struct pl_event *ev);
+
 static int on_event(const struct pl_event *ev, void *arg)
 {
 	struct race_run *r = arg;
-	struct race_event *slot;
+	uint64_t t = r->o.profile ? race_now_ns() : 0;
+	int ret;
 
 	pthread_mutex_lock(&r->ring_lock);
+	ret = on_event_locked(r, ev);
+	pthread_cond_broadcast(&r->ring_cond);
+	pthread_mutex_unlock(&r->ring_lock);
+	if (t)
+		race_prof_add(r, 0, "monitor: event", race_now_ns() - t);
+	return ret;
+}
+
+/* Records @ev in the ring, classifies a violation (ring_lock held). */
+static int on_event_locked(struct race_run *r, const struct pl_event *ev)
+{
+	struct race_event *slot;
+
 	slot = &r->ring[r->ring_n % RACE_EVENT_RING];
 	race_event_from_pl(slot, ev);
 	r->ring_n++;
@@ -692,8 +713,6 @@ static int on_event(const struct pl_event *ev, void *arg)
 		}
 		atomic_store(&r->violated, true);
 	}
-	pthread_cond_broadcast(&r->ring_cond);
-	pthread_mutex_unlock(&r->ring_lock);
 	return 0;
 }
 
@@ -800,11 +819,13 @@ static void *checker_thread(void *arg)
 	struct race_run *r = arg;
 
 	while (!atomic_load(&r->stop)) {
+		uint64_t t = race_now_ns();
 		int ret;
 
 		pthread_rwlock_rdlock(&r->lab_rw);
 		ret = check_once(r);
 		pthread_rwlock_unlock(&r->lab_rw);
+		race_prof_add(r, 0, "checker: CHECK", race_now_ns() - t);
 		if (ret) {
 			race_fail(r, ret, "CHECK: %s", strerror(-ret));
 			break;
@@ -882,6 +903,38 @@ int race_fail(struct race_run *r, int err, const char *fmt, ...)
 	return err;
 }
 
+bool race_profiling(const struct race_run *r)
+{
+	return r->o.profile;
+}
+
+void race_prof_add(struct race_run *r, unsigned int line, const char *what,
+		   uint64_t ns)
+{
+	struct race_prof_entry *e = NULL;
+
+	if (!r->o.profile)
+		return;
+	pthread_mutex_lock(&r->prof_lock);
+	for (unsigned int i = 0; i < r->nr_prof; i++) {
+		if (r->prof[i].line == line &&
+		    !strncmp(r->prof[i].what, what, sizeof(e->what) - 1)) {
+			e = &r->prof[i];
+			break;
+		}
+	}
+	if (!e && r->nr_prof < RACE_PROF_MAX) {
+		e = &r->prof[r->nr_prof++];
+		e->line = line;
+		copy_str(e->what, sizeof(e->what), what);
+	}
+	if (e) {
+		e->count++;
+		e->ns += ns;
+	}
+	pthread_mutex_unlock(&r->prof_lock);
+}
+
 void race_add_kernel_cycles(struct race_run *r, uint64_t n)
 {
 	atomic_fetch_add(&r->kernel_cycles, n);
@@ -925,6 +978,7 @@ int race_arm_injections(struct race_run *r)
 
 int race_relab(struct race_run *r)
 {
+	uint64_t t = race_now_ns();
 	struct pl_check_result cr;
 	int ret;
 
@@ -950,6 +1004,7 @@ int race_relab(struct race_run *r)
 		ret = r->sc->setup(r);
 	}
 	pthread_rwlock_unlock(&r->lab_rw);
+	race_prof_add(r, 0, "lab reset + setup", race_now_ns() - t);
 	return ret;
 }
 
@@ -1034,6 +1089,7 @@ static void run_free(struct race_run *r)
 	pthread_mutex_destroy(&r->ring_lock);
 	pthread_cond_destroy(&r->ring_cond);
 	pthread_mutex_destroy(&r->err_lock);
+	pthread_mutex_destroy(&r->prof_lock);
 	free(r);
 }
 
@@ -1071,6 +1127,7 @@ int race_run(const struct race_opts *o, struct race_result *res,
 	pthread_mutex_init(&r->ring_lock, NULL);
 	pthread_cond_init(&r->ring_cond, NULL);
 	pthread_mutex_init(&r->err_lock, NULL);
+	pthread_mutex_init(&r->prof_lock, NULL);
 	r->ring = calloc(RACE_EVENT_RING, sizeof(*r->ring));
 	if (!r->ring) {
 		run_free(r);
@@ -1300,6 +1357,8 @@ out_reset:
 	}
 	memcpy(res->by_bug, r->by_bug, sizeof(res->by_bug));
 	res->by_bug_new = r->by_bug_new;
+	res->nr_prof = r->nr_prof;
+	memcpy(res->prof, r->prof, r->nr_prof * sizeof(res->prof[0]));
 	race_judge(r->sc, res);
 	run_free(r);
 	return ret;

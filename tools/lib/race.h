@@ -50,6 +50,8 @@
 #define RACE_MAX_BUGS		32
 /* seeds of one sweep (--seeds A-B) at most */
 #define RACE_MAX_SWEEP_SEEDS	10000
+/* entries of a run's time profile (race_opts.profile) at most */
+#define RACE_PROF_MAX		64
 
 struct known_bug;
 
@@ -174,6 +176,9 @@ uint64_t race_rng_range(uint64_t *s, uint64_t lo, uint64_t hi);
  * @minimize: --minimize: shrink the scenario file's run of @seed to the
  *	fewest actors, statements and injections that still reproduce its
  *	bug (race_minimize.h); needs --seed
+ * @profile: record where the run's time goes (race_result.prof): the
+ *	engine's own steps and, for a scenario file, each statement
+ *	(`probelab bench race --profile`)
  */
 struct race_opts {
 	const struct race_scenario *scenario;
@@ -196,6 +201,7 @@ struct race_opts {
 	bool sweep;
 	uint64_t seed_lo, seed_hi;
 	bool minimize;
+	bool profile;
 };
 
 /*
@@ -277,6 +283,23 @@ struct race_violation {
 	const struct known_bug *bug;
 };
 
+/**
+ * struct race_prof_entry - where a run's time went: one step of it
+ * @line: the scenario file's line of a statement, 0 for the engine's
+ *	own steps and the phases of a cycle
+ * @what: the statement's op ("register", "sleep", ...) or the step
+ *	("cycle: actors", "lab reset", "checker: CHECK", ...)
+ * @count: times it ran
+ * @ns: wall time it took, summed (steps of concurrent threads overlap;
+ *	the "cycle: ..." phases of the role driving the cycles do not)
+ */
+struct race_prof_entry {
+	unsigned int line;
+	char what[32];
+	uint64_t count;
+	uint64_t ns;
+};
+
 /*
  * What a run shows (race_judge()): no violation; the bug its scenario
  * mirrors; only other catalogued bugs; or a violation no catalogue entry
@@ -325,6 +348,8 @@ bool race_outcome_meets(enum race_outcome o, enum race_expect expected);
  * @outcome: race_judge()'s verdict on the violations
  * @outcome_bug: the bug the outcome names (reproduced: the scenario's;
  *	other-known: the first violation's, else the most counted), or NULL
+ * @nr_prof: entries of @prof (race_opts.profile; 0 otherwise)
+ * @prof: where the time went, in the order first seen
  */
 struct race_result {
 	unsigned int threads;
@@ -347,6 +372,8 @@ struct race_result {
 	uint64_t by_bug_new;
 	enum race_outcome outcome;
 	const struct known_bug *outcome_bug;
+	unsigned int nr_prof;
+	struct race_prof_entry prof[RACE_PROF_MAX];
 };
 
 /* Called about once a second while a run goes on. */
@@ -505,6 +532,14 @@ int race_relab(struct race_run *r);
 int race_arm_injections(struct race_run *r);
 /* FW_LOAD of a JSON topology under the run's policy, DMA default domains. */
 int race_load_topology(struct race_run *r, const char *json);
+/*
+ * With race_opts.profile: adds @ns of wall time to the profile entry
+ * (@line, @what), made at its first use (entries past RACE_PROF_MAX are
+ * dropped).  Without: nothing.  race_profiling() says which.
+ */
+bool race_profiling(const struct race_run *r);
+void race_prof_add(struct race_run *r, unsigned int line, const char *what,
+		   uint64_t ns);
 /* Sleeps @us microseconds (0: yields). */
 void race_sleep_us(uint64_t us);
 uint64_t race_now_ns(void);

@@ -664,7 +664,33 @@ static int exec_lab(struct rf_frame *fr, const struct rf_stmt *s)
 	}
 }
 
+static int exec_stmt_do(struct rf_frame *fr, const struct rf_stmt *s);
+
 static int exec_stmt(struct rf_frame *fr, const struct rf_stmt *s)
+{
+	uint64_t t;
+	int ret;
+
+	/* profiled: the statements that take time, each on its line */
+	switch (s->op) {
+	case RF_LET:
+	case RF_IF:
+	case RF_REPEAT:
+	case RF_UNTIL:
+	case RF_SIGNAL:
+		return exec_stmt_do(fr, s);
+	default:
+		break;
+	}
+	if (!race_profiling(fr->r))
+		return exec_stmt_do(fr, s);
+	t = race_now_ns();
+	ret = exec_stmt_do(fr, s);
+	race_prof_add(fr->r, s->line, rf_op_name(s->op), race_now_ns() - t);
+	return ret;
+}
+
+static int exec_stmt_do(struct rf_frame *fr, const struct rf_stmt *s)
 {
 	int64_t v;
 	int ret;
@@ -844,6 +870,8 @@ static int driver_role(struct race_run *r, struct rf_run *rr)
 		return -EAGAIN;
 	}
 	while (!ret && race_cycle_begin(r, &k)) {
+		uint64_t t0 = race_now_ns(), t1, t2, t3;
+
 		if (f->relab)
 			ret = rs_maybe_relab(r, k, f->relab);
 		for (unsigned int i = 0; i < RF_MAX_FLAGS; i++)
@@ -851,12 +879,18 @@ static int driver_role(struct race_run *r, struct rf_run *rr)
 		if (!ret)
 			ret = run_body(r, rr, &f->before.body, RF_STREAM_BEFORE,
 				       k, 0);
+		t1 = race_now_ns();
 		if (!ret)
 			rs_crew_run(&rr->crew, k);
+		t2 = race_now_ns();
 		if (!ret)
 			ret = run_body(r, rr, &f->after.body, RF_STREAM_AFTER,
 				       k, 0);
+		t3 = race_now_ns();
 		race_cycle_end(r);
+		race_prof_add(r, 0, "cycle: relab + before", t1 - t0);
+		race_prof_add(r, 0, "cycle: actors", t2 - t1);
+		race_prof_add(r, 0, "cycle: after", t3 - t2);
 	}
 	rs_crew_stop(&rr->crew);
 	return ret < 0 ? ret : 0;
@@ -885,6 +919,8 @@ static int file_role(struct race_run *r, unsigned int role)
 		return ret;
 	}
 	while (!ret && race_cycle_begin(r, &k)) {
+		uint64_t t0 = race_now_ns();
+
 		if (f->relab)
 			ret = rs_maybe_relab(r, k, f->relab);
 		if (!ret)
@@ -892,6 +928,7 @@ static int file_role(struct race_run *r, unsigned int role)
 				       RF_STREAM_ACTOR(a->key, sl->inst), k,
 				       sl->inst);
 		race_cycle_end(r);
+		race_prof_add(r, 0, "cycle: whole", race_now_ns() - t0);
 	}
 	return ret;
 }

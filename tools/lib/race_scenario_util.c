@@ -14,11 +14,35 @@
 
 #include "race_scenario_util.h"
 
+/* QUERY entries rs_dev_query() reads in one go (a scenario's lab is small) */
+#define RS_QUERY_CAP	64
+
 int rs_dev_query(struct race_run *r, uint32_t id,
 		     struct probelab_dev_info *out)
 {
+	struct probelab_dev_info devs[RS_QUERY_CAP];
+	unsigned int n = 0;
 	char ref[16];
+	int ret;
 
+	/*
+	 * One QUERY op with room for the whole lab (pl_dev_lookup() asks
+	 * for the count first: two ops, each followed by the module's
+	 * automatic check under the lab lock, in every poll of a wait)
+	 */
+	ret = pl_query(race_handle(r), PROBELAB_QUERY_DEVICES, devs,
+		       sizeof(devs[0]), RS_QUERY_CAP, &n);
+	if (ret)
+		return ret;
+	if (n <= RS_QUERY_CAP) {
+		for (unsigned int i = 0; i < n; i++) {
+			if (devs[i].dev_id == id) {
+				*out = devs[i];
+				return 0;
+			}
+		}
+		return -ENOENT;
+	}
 	snprintf(ref, sizeof(ref), "%u", id);
 	return pl_dev_lookup(race_handle(r), ref, NULL, out);
 }

@@ -53,5 +53,6 @@ int bench_deferral(struct cli *cli, int argc, char **argv);
 int bench_cycle(struct cli *cli, int argc, char **argv);
 int bench_mem(struct cli *cli, int argc, char **argv);
 int bench_map(struct cli *cli, int argc, char **argv);
+int bench_race(struct cli *cli, int argc, char **argv);
 
 #endif /* PROBELAB_BENCH_H */

@@ -627,7 +627,7 @@ out:
 static int bench_run(struct cli *cli, int argc, char **argv)
 {
 	if (argc < 2)
-		return cli_usage(cli, "missing benchmark (deferral, cycle, mem, map)");
+		return cli_usage(cli, "missing benchmark (deferral, cycle, mem, map, race)");
 	if (!strcmp(argv[1], "deferral"))
 		return bench_deferral(cli, argc - 1, argv + 1);
 	if (!strcmp(argv[1], "cycle"))
@@ -636,7 +636,9 @@ static int bench_run(struct cli *cli, int argc, char **argv)
 		return bench_mem(cli, argc - 1, argv + 1);
 	if (!strcmp(argv[1], "map"))
 		return bench_map(cli, argc - 1, argv + 1);
-	return cli_usage(cli, "unknown benchmark '%s' (deferral, cycle, mem, map)", argv[1]);
+	if (!strcmp(argv[1], "race"))
+		return bench_race(cli, argc - 1, argv + 1);
+	return cli_usage(cli, "unknown benchmark '%s' (deferral, cycle, mem, map, race)", argv[1]);
 }
 
 const struct cli_cmd cli_cmd_bench = {
@@ -644,7 +646,8 @@ const struct cli_cmd cli_cmd_bench = {
 	.args = "deferral [--devices N] [--instances K] [--policy P[,P..]|all] [--seed S] [--model smmuv3|vtd] [--timeout S] [--stagger[=both]] [--settle-ms MS] [--keep] [--quiet]"
 		" | cycle [--cycles N] [--warmup N] [--repeat R] [--policy P[,P..]|all] [--model smmuv3|vtd|all] [--quiet]"
 		" | mem [--devices N] [--policy P[,P..]|all] [--model smmuv3|vtd|all]"
-		" | map [--paths ioctl,dma_ops,dma_ops_shared,vfio,syscall,cpu|all] [--sizes 4K,2M] [--threads 1,2,4] [--seconds S] [--repeat R] [--model smmuv3|vtd] [--quiet]",
-	.summary = "benchmarks: deferral (N drivers bound before K instances register, staggered or not: probes and bind attempts); cycle (add, bind, unbind, remove per device, against a bare lab); mem (kernel memory per lab device); map (map+unmap pairs per second: MAP/UNMAP, the lab dma_ops from kernel threads, VFIO type1 on the guest's own IOMMU)",
+		" | map [--paths ioctl,dma_ops,dma_ops_shared,vfio,syscall,cpu|all] [--sizes 4K,2M] [--threads 1,2,4] [--seconds S] [--repeat R] [--model smmuv3|vtd] [--quiet]"
+		" | race [--seconds S] [--scenario A[,B..]|all] [--policy P[,P..]|all] [--seed S] [--profile] [--quiet]",
+	.summary = "benchmarks: deferral (N drivers bound before K instances register, staggered or not: probes and bind attempts); cycle (add, bind, unbind, remove per device, against a bare lab); mem (kernel memory per lab device); map (map+unmap pairs per second: MAP/UNMAP, the lab dma_ops from kernel threads, VFIO type1 on the guest's own IOMMU); race (race-engine cycles/s per scenario, --profile: where a cycle's time goes)",
 	.run = bench_run,
 };
