@@ -47,5 +47,7 @@ bench cycle cycle --quiet
 bench mem mem
 # the lab's map paths against VFIO type1 on the edu functions, 1/2/4 threads
 bench map map --quiet
+# the race engine: cycles/s per scenario under fixed, with the profile
+bench race race --seconds 3 --profile --quiet
 probelab reset >/dev/null 2>&1
 echo "$M done"
