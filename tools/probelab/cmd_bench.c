@@ -641,7 +641,7 @@ const struct cli_cmd cli_cmd_bench = {
 	.name = "bench",
 	.args = "deferral [--devices N] [--instances K] [--policy P[,P..]|all] [--seed S] [--model smmuv3|vtd] [--timeout S] [--stagger[=both]] [--settle-ms MS] [--keep] [--quiet]"
 		" | cycle [--cycles N] [--warmup N] [--repeat R] [--policy P[,P..]|all] [--model smmuv3|vtd|all] [--quiet]"
-		" | mem [--devices N] [--policy P[,P..]|all] [--model smmuv3|vtd|all]",
+		" | mem [--devices N] [--policy P[,P..]|all] [--model smmuv3|vtd|all] [--host|--host-only] [--host-id VVVV:DDDD] [--rounds R]",
 	.summary = "benchmarks: deferral (N drivers bound before K instances register, staggered or not: probes and bind attempts); cycle (add, bind, unbind, remove per device, against a bare lab); mem (kernel memory per lab device)",
 	.run = bench_run,
 };
