@@ -29,13 +29,23 @@
 
 #define PL_IOVA_SHIFT		PAGE_SHIFT
 
+/*
+ * The kernel's cache of struct iova, held for the module's life rather
+ * than per DMA domain: iova_cache_get() takes a global mutex, which every
+ * lab device's IOMMU probe and release paid.
+ */
+int __init pl_dma_iova_init(void)
+{
+	return iova_cache_get();
+}
+
+void pl_dma_iova_exit(void)
+{
+	iova_cache_put();
+}
+
 int pl_domain_dma_init(struct pl_domain *domain)
 {
-	int ret;
-
-	ret = iova_cache_get();
-	if (ret)
-		return ret;
 	spin_lock_init(&domain->unmap_lock);
 	init_iova_domain(&domain->iovad, PAGE_SIZE, 1);
 	return 0;
@@ -44,7 +54,6 @@ int pl_domain_dma_init(struct pl_domain *domain)
 void pl_domain_dma_destroy(struct pl_domain *domain)
 {
 	put_iova_domain(&domain->iovad);
-	iova_cache_put();
 }
 
 /*

@@ -824,6 +824,8 @@ void pl_hw_show(struct seq_file *m, struct pl_iommu *iommu);
 /* dma_ops.c: the lab dma_map_ops */
 extern const struct dma_map_ops pl_dma_ops;
 extern const struct dma_map_ops pl_platform_ops;
+int pl_dma_iova_init(void);
+void pl_dma_iova_exit(void);
 int pl_domain_dma_init(struct pl_domain *domain);
 void pl_dma_unmap_late(struct pl_dev *pdev, dma_addr_t handle, size_t size);
 void pl_domain_dma_destroy(struct pl_domain *domain);
