@@ -9,7 +9,10 @@
  *	stats		probe-layer counters
  *	check		runs the invariant checker and prints its findings
  *	inject/<point>	one injection point: its step, arming and counts
- *	domains/<id>/pgtable	a paging domain's page table, walked under RCU
+ *	domains/<id>/pgtable	an UNMANAGED domain's page table, walked under
+ *			RCU
+ *	domains/dma	every DMA domain's page table (the groups' default
+ *			domains), walked under the lab lock
  *	pgtable_selftest	write N: page-table self-test, N ms of stress
  *	host/pci	the real PCI devices' groups and fwspec IDs (host.c)
  *	iommus/<name>/ste	SMMUv3 stream table (SMMUv3 instances)
@@ -185,13 +188,16 @@ static int hw_show(struct seq_file *m, void *unused)
 }
 DEFINE_SHOW_ATTRIBUTE(hw);
 
-static int pgtable_show(struct seq_file *m, void *unused)
+static void pl_domain_show(struct seq_file *m, struct pl_domain *domain)
 {
-	struct pl_domain *domain = m->private;
-
 	seq_printf(m, "# domain %u (%s) of %s\n", domain->id,
 		   pl_domain_type_name(domain->type), domain->iommu->name);
 	pl_pgtable_show(m, domain->pgt);
+}
+
+static int pgtable_show(struct seq_file *m, void *unused)
+{
+	pl_domain_show(m, m->private);
 	return 0;
 }
 DEFINE_SHOW_ATTRIBUTE(pgtable);
@@ -199,14 +205,38 @@ DEFINE_SHOW_ATTRIBUTE(pgtable);
 static struct dentry *probelab_debugfs_domains;
 
 /*
- * domains/<id>/pgtable walks a paging domain's page table under RCU,
- * without the lab lock: it runs concurrently with map and unmap.
+ * domains/dma: the groups' DMA domains, one after the other, under the lab
+ * lock (they are freed under it).  One file for all of them, as VT-d's
+ * domain_translation_struct: a folder per default domain cost every lab
+ * device an inode and two dentries.
+ */
+static int dma_domains_show(struct seq_file *m, void *unused)
+{
+	struct pl_domain *domain;
+
+	mutex_lock(&pl_lab.lock);
+	list_for_each_entry(domain, &pl_lab.domains, node) {
+		if (domain->type != PROBELAB_DOMAIN_DMA)
+			continue;
+		pl_domain_show(m, domain);
+	}
+	mutex_unlock(&pl_lab.lock);
+	return 0;
+}
+DEFINE_SHOW_ATTRIBUTE(dma_domains);
+
+/*
+ * domains/<id>/pgtable walks an UNMANAGED domain's page table under RCU,
+ * without the lab lock: it runs concurrently with MAP and UNMAP (the
+ * debugfs walk races read it).  Other domains have no folder.
  */
 void pl_debugfs_add_domain(struct pl_domain *domain)
 {
 	char name[16];
 
 	lockdep_assert_held(&pl_lab.lock);
+	if (domain->type != PROBELAB_DOMAIN_UNMANAGED)
+		return;
 	snprintf(name, sizeof(name), "%u", domain->id);
 	domain->debugfs = debugfs_create_dir(name, probelab_debugfs_domains);
 	debugfs_create_file("pgtable", 0400, domain->debugfs, domain,
@@ -217,6 +247,8 @@ void pl_debugfs_add_domain(struct pl_domain *domain)
 void pl_debugfs_remove_domain(struct pl_domain *domain)
 {
 	lockdep_assert_held(&pl_lab.lock);
+	if (!domain->debugfs)
+		return;
 	debugfs_remove_recursive(domain->debugfs);
 	domain->debugfs = NULL;
 }
@@ -285,6 +317,8 @@ void __init probelab_debugfs_init(void)
 	pl_host_debugfs(probelab_debugfs_root);
 	probelab_debugfs_domains = debugfs_create_dir("domains",
 						      probelab_debugfs_root);
+	debugfs_create_file("dma", 0400, probelab_debugfs_domains, NULL,
+			    &dma_domains_fops);
 	debugfs_create_file("pgtable_selftest", 0200, probelab_debugfs_root,
 			    NULL, &pgtable_selftest_fops);
 }

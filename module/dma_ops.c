@@ -8,7 +8,9 @@
  * per CPU and size class (12 KiB per CPU) for every DMA domain, which
  * was most of a lab device's memory, and the lab's DMA is not hot.
  * Every live mapping is counted in its domain, so that one outliving its
- * binding is seen when the domain goes away.
+ * binding is seen when the domain goes away.  What these ops mapped is
+ * what the iova_domain's own tree holds (find_iova(), as intel-iommu's
+ * unmap once looked it up): no second index of the handles.
  *
  * The ops run in any context: they touch only the domain, which stays
  * valid while the device is bound (pl_dev.dma_domain, read without the
@@ -27,23 +29,31 @@
 
 #define PL_IOVA_SHIFT		PAGE_SHIFT
 
+/*
+ * The kernel's cache of struct iova, held for the module's life rather
+ * than per DMA domain: iova_cache_get() takes a global mutex, which every
+ * lab device's IOMMU probe and release paid.
+ */
+int __init pl_dma_iova_init(void)
+{
+	return iova_cache_get();
+}
+
+void pl_dma_iova_exit(void)
+{
+	iova_cache_put();
+}
+
 int pl_domain_dma_init(struct pl_domain *domain)
 {
-	int ret;
-
-	ret = iova_cache_get();
-	if (ret)
-		return ret;
-	xa_init(&domain->maps);
+	spin_lock_init(&domain->unmap_lock);
 	init_iova_domain(&domain->iovad, PAGE_SIZE, 1);
 	return 0;
 }
 
 void pl_domain_dma_destroy(struct pl_domain *domain)
 {
-	xa_destroy(&domain->maps);
 	put_iova_domain(&domain->iovad);
-	iova_cache_put();
 }
 
 /*
@@ -77,21 +87,14 @@ static dma_addr_t pl_map_phys(struct device *dev, phys_addr_t phys,
 	if (!iova)
 		return DMA_MAPPING_ERROR;
 	pfn = iova->pfn_lo;
-	if (xa_err(xa_store(&domain->maps, pfn, xa_mk_value(npages),
-			    GFP_ATOMIC)))
-		goto err_free_iova;
 	if (pl_pgtable_map(domain->pgt, (u64)pfn << PL_IOVA_SHIFT,
 			   phys & PAGE_MASK, npages << PL_IOVA_SHIFT, prot,
 			   GFP_ATOMIC)) {
-		xa_erase(&domain->maps, pfn);
-		goto err_free_iova;
+		__free_iova(&domain->iovad, iova);
+		return DMA_MAPPING_ERROR;
 	}
 	atomic_inc(&domain->mappings);
 	return ((dma_addr_t)pfn << PL_IOVA_SHIFT) + offset;
-
-err_free_iova:
-	__free_iova(&domain->iovad, iova);
-	return DMA_MAPPING_ERROR;
 }
 
 static void pl_unmap_iova(struct device *dev, dma_addr_t addr, size_t size)
@@ -99,30 +102,33 @@ static void pl_unmap_iova(struct device *dev, dma_addr_t addr, size_t size)
 	struct pl_domain *domain = pl_dev_domain(dev);
 	unsigned long offset = addr & ~PAGE_MASK;
 	unsigned long npages = PAGE_ALIGN(offset + size) >> PL_IOVA_SHIFT;
-
-	void *entry;
+	unsigned long pfn = addr >> PL_IOVA_SHIFT, flags;
+	struct iova *iova;
 
 	if (!domain)
 		return;
 	/*
-	 * Only what these ops mapped goes back to the allocator: a handle
-	 * made through other dma_ops (ops replaced under a bound driver) is
-	 * reported, never fed to free_iova().
+	 * Only what these ops mapped goes back to the allocator: an IOVA
+	 * range of the domain that starts at the handle's page and is as
+	 * long as the unmap says.  A handle made through other dma_ops (ops
+	 * replaced under a bound driver) is reported, never fed to
+	 * __free_iova().  The unmap lock makes lookup and free one step, so
+	 * that two unmaps of one handle cannot both free it.
 	 */
-	entry = xa_erase(&domain->maps, addr >> PL_IOVA_SHIFT);
-	if (!entry || xa_to_value(entry) != npages) {
+	spin_lock_irqsave(&domain->unmap_lock, flags);
+	iova = find_iova(&domain->iovad, pfn);
+	if (!iova || iova->pfn_lo != pfn || iova_size(iova) != npages) {
+		spin_unlock_irqrestore(&domain->unmap_lock, flags);
 		pl_report_atomic(7, to_pl_dev(dev),
 				 "unmap of 0x%llx+0x%zx, which the lab dma_ops did not map",
 				 (u64)addr, size);
-		if (entry)
-			xa_store(&domain->maps, addr >> PL_IOVA_SHIFT, entry,
-				 GFP_ATOMIC);
 		return;
 	}
 	pl_pgtable_unmap(domain->pgt, addr & PAGE_MASK,
 			 npages << PL_IOVA_SHIFT);
-	free_iova(&domain->iovad, addr >> PL_IOVA_SHIFT);
+	__free_iova(&domain->iovad, iova);
 	atomic_dec(&domain->mappings);
+	spin_unlock_irqrestore(&domain->unmap_lock, flags);
 }
 
 /**

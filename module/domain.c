@@ -79,6 +79,24 @@ static bool pl_domain_paging(const struct pl_domain *domain)
 	       domain->type == PROBELAB_DOMAIN_UNMANAGED;
 }
 
+/*
+ * Domains come from a cache of their own: a struct pl_domain (an
+ * iova_domain inside) is a little over half of kmalloc-512, and every lab
+ * device has one.
+ */
+static struct kmem_cache *pl_domain_cache;
+
+int __init pl_domain_cache_init(void)
+{
+	pl_domain_cache = KMEM_CACHE(pl_domain, 0);
+	return pl_domain_cache ? 0 : -ENOMEM;
+}
+
+void pl_domain_cache_exit(void)
+{
+	kmem_cache_destroy(pl_domain_cache);
+}
+
 /**
  * pl_domain_alloc() - allocate a domain in an instance's format
  * @iommu: the instance
@@ -100,7 +118,7 @@ struct pl_domain *pl_domain_alloc(struct pl_iommu *iommu, u32 type)
 		ret = pl_inject(PL_INJ_DOMAIN_ALLOC, NULL);
 	if (ret)
 		return ERR_PTR(ret);
-	domain = kzalloc(sizeof(*domain), GFP_KERNEL);
+	domain = kmem_cache_zalloc(pl_domain_cache, GFP_KERNEL);
 	if (!domain)
 		return ERR_PTR(-ENOMEM);
 	atomic_inc(&pl_lab.objs.domains);
@@ -122,14 +140,13 @@ struct pl_domain *pl_domain_alloc(struct pl_iommu *iommu, u32 type)
 	domain->id = pl_lab.next_domain_id++;
 	list_add_tail(&domain->node, &pl_lab.domains);
 	pl_lab.nr_domains++;
-	if (pl_domain_paging(domain))
-		pl_debugfs_add_domain(domain);
+	pl_debugfs_add_domain(domain);
 	pl_ev_domain(PROBELAB_EV_DOMAIN_ALLOC, domain);
 	return domain;
 
 err_destroy_paging:
 	pl_domain_paging_destroy(domain);
-	kfree(domain);
+	kmem_cache_free(pl_domain_cache, domain);
 	atomic_dec(&pl_lab.objs.domains);
 	return ERR_PTR(ret);
 }
@@ -155,7 +172,7 @@ void pl_domain_free(struct pl_domain *domain)
 	pl_lab.mapped_bytes -= domain->map_bytes;
 	pl_lab.pgtable_pages -= domain->map_levels;
 	pl_domain_paging_destroy(domain);
-	kfree(domain);
+	kmem_cache_free(pl_domain_cache, domain);
 	atomic_dec(&pl_lab.objs.domains);
 }
 

@@ -256,10 +256,16 @@ static int __init probelab_init(void)
 	ret = pl_limits_init();
 	if (ret)
 		return ret;
+	ret = pl_domain_cache_init();
+	if (ret)
+		return ret;
+	ret = pl_dma_iova_init();
+	if (ret)
+		goto err_destroy_domain_cache;
 	/*
-	 * First of what is undone: debugfs cannot fail, and its files read
-	 * a lab that only operations build, so they need neither the bus
-	 * nor genl yet.  Each later step's failure undoes the steps before.
+	 * Then debugfs, which cannot fail, and whose files read a lab that
+	 * only operations build, so they need neither the bus nor genl yet.
+	 * Each later step's failure undoes the steps before.
 	 */
 	probelab_debugfs_init();
 	ret = pl_bus_init();
@@ -290,6 +296,9 @@ err_unregister_bus:
 	pl_bus_exit();
 err_remove_debugfs:
 	probelab_debugfs_exit();
+	pl_dma_iova_exit();
+err_destroy_domain_cache:
+	pl_domain_cache_exit();
 	return ret;
 }
 
@@ -301,6 +310,8 @@ static void __exit probelab_exit(void)
 	probelab_genl_exit();
 	pl_bus_exit();
 	probelab_debugfs_exit();
+	pl_dma_iova_exit();
+	pl_domain_cache_exit();
 	pr_info("unloaded\n");
 }
 

@@ -27,6 +27,7 @@
 #include <linux/seq_file.h>
 #include <linux/sizes.h>
 #include <linux/slab.h>
+#include <linux/string.h>
 #include <linux/spinlock.h>
 
 #include "pgtable.h"
@@ -883,15 +884,26 @@ void pl_pgtable_set_violation(struct pl_pgtable *pt,
 	pt->cookie = cookie;
 }
 
-/* Frees a live (sub)tree at once: nothing can walk it any more. */
+/*
+ * Frees a live (sub)tree at once: nothing can walk it any more.  Empty
+ * entries (0 in both formats) are skipped a word at a time: a table of
+ * one mapping is 511 empty entries a level, and the format's kind() is
+ * an indirect call.
+ */
 static void pl_pgt_free_tree(struct pl_pgtable *pt, __le64 *table,
 			     unsigned int lvl)
 {
 	unsigned int i, n = pl_pgidx_nr_entries(pt->geo, lvl);
+	u8 *next;
 
 	for (i = 0; i < n; i++) {
-		u64 pte = pl_pte_read(&table[i]);
+		u64 pte;
 
+		next = memchr_inv(&table[i], 0, (n - i) * sizeof(*table));
+		if (!next)
+			break;
+		i = (next - (u8 *)table) / sizeof(*table);
+		pte = pl_pte_read(&table[i]);
 		if (pl_pgt_kind(pt, pte, lvl) == PL_PTE_TABLE)
 			pl_pgt_free_tree(pt, pl_pgt_next(pt, pte), lvl + 1);
 	}

@@ -307,10 +307,11 @@ struct pl_driver {
  *	(pgtable.h); levels are RCU-freed under "fixed", at once otherwise
  * @cd: SMMUv3 context descriptor of a paging domain (64 bytes, as the
  *	hardware reads it): TTB0 = the page table's root, ASID = @did
- * @debugfs: lab lock; its debugfs folder domains/<id>/, for paging domains
+ * @debugfs: lab lock; its debugfs folder domains/<id>/, for UNMANAGED
+ *	domains (NULL for the others)
  * @iovad: IOVA space of a DMA domain
- * @maps: the IOVAs the lab dma_ops handed out: first pfn -> pages (an
- *	xarray, its own lock; any context)
+ * @unmap_lock: makes a lab dma_ops unmap's lookup of its IOVA range in
+ *	@iovad and its freeing one step (any context: irqsave)
  * @mappings: live lab dma_ops mappings in this domain
  * @map_bytes: lab lock; bytes MAP mapped, as charged to pl_lab.mapped_bytes
  * @map_levels: lab lock; table levels below the root MAP and UNMAP left,
@@ -330,7 +331,7 @@ struct pl_domain {
 	__le64 *cd;
 	struct dentry *debugfs;
 	struct iova_domain iovad;
-	struct xarray maps;
+	spinlock_t unmap_lock;	/* see the kernel-doc above */
 	atomic_t mappings;
 	u64 map_bytes;
 	u64 map_levels;
@@ -732,6 +733,8 @@ void pl_groups_free_quarantine(void);
 bool pl_groups_trim_quarantine(u32 max);
 void pl_group_set_domain(struct pl_group *group, struct pl_domain *domain);
 void pl_group_restore_default(struct pl_group *group);
+int pl_domain_cache_init(void);
+void pl_domain_cache_exit(void);
 struct pl_domain *pl_domain_alloc(struct pl_iommu *iommu, u32 type);
 void pl_domain_free(struct pl_domain *domain);
 void pl_domains_free_all(void);
@@ -821,6 +824,8 @@ void pl_hw_show(struct seq_file *m, struct pl_iommu *iommu);
 /* dma_ops.c: the lab dma_map_ops */
 extern const struct dma_map_ops pl_dma_ops;
 extern const struct dma_map_ops pl_platform_ops;
+int pl_dma_iova_init(void);
+void pl_dma_iova_exit(void);
 int pl_domain_dma_init(struct pl_domain *domain);
 void pl_dma_unmap_late(struct pl_dev *pdev, dma_addr_t handle, size_t size);
 void pl_domain_dma_destroy(struct pl_domain *domain);

@@ -164,6 +164,25 @@ fi
 probelab bench race --scenario no-such-scenario >/dev/null 2>&1
 [ $? -eq 2 ] && ok "bench race: an unknown scenario is a usage error" ||
 	notok "bench race: an unknown scenario accepted"
+# bench mem --host-only: the guest's five edu functions, removed and
+# rescanned; x86_64 puts them in IOMMU groups at add, arm64's 6.1 does not
+probelab --json bench mem --host-only --rounds 1 >/tmp/bench.out 2>/tmp/bench.err
+rc=$?
+tr -d ' \n' </tmp/bench.out >/tmp/bench.flat
+groups=$(sed -n 's/.*"with_iommu_group":\([0-9]*\).*/\1/p' /tmp/bench.flat)
+case $(uname -m) in x86_64) want=5 ;; *) want=0 ;; esac
+if [ $rc -eq 0 ] && grep -q '"host":{"id":"1234:11e8","functions":5,"rounds":1,' /tmp/bench.flat &&
+   grep -q '"slab_object_bytes_per_device":' /tmp/bench.flat &&
+   grep -q '"rescan_ns_per_device":' /tmp/bench.flat && [ "$groups" = "$want" ] &&
+   [ "$(ls -d /sys/bus/pci/devices/*/ | wc -l)" -gt 5 ]; then
+	ok "bench mem --host-only: 5 edu functions removed and rescanned, $groups in IOMMU groups"
+else
+	notok "bench mem --host-only: exit $rc, groups '$groups' (want $want)"
+	show /tmp/bench.out /tmp/bench.err
+fi
+probelab --json bench mem --host-only --host-id 1234 >/dev/null 2>&1
+[ $? -eq 2 ] && ok "--host-id without a device ID is a usage error" ||
+	notok "--host-id 1234 accepted"
 probelab status >/tmp/bench.out 2>&1
 grep -q "^devices: 0" /tmp/bench.out && ok "the benches leave the lab reset" ||
 	{ notok "lab after the benches"; show /tmp/bench.out; }

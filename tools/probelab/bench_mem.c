@@ -19,6 +19,7 @@
 #include <unistd.h>
 
 #include "bench.h"
+#include "bench_mem_host.h"
 #include "cli.h"
 #include "meminfo.h"
 #include "probelab.h"
@@ -40,7 +41,7 @@ struct mem_run {
 };
 
 /* Drops the page cache and shrinks the slabs (root; best effort). */
-static void settle(void)
+void bench_mem_settle(void)
 {
 	FILE *f;
 
@@ -56,7 +57,7 @@ static int snapshot(struct cli *cli, struct mem_run *r, unsigned int s)
 {
 	int ret;
 
-	settle();
+	bench_mem_settle();
 	ret = pl_meminfo_read(&r->mi[s]);
 	if (ret)
 		return cli_fail(cli, ret, "reading /proc/meminfo");
@@ -248,6 +249,10 @@ int bench_mem(struct cli *cli, int argc, char **argv)
 		{ "devices", required_argument, NULL, 'n' },
 		{ "policy", required_argument, NULL, 'p' },
 		{ "model", required_argument, NULL, 'm' },
+		{ "host", no_argument, NULL, 'H' },
+		{ "host-only", no_argument, NULL, 'O' },
+		{ "host-id", required_argument, NULL, 'I' },
+		{ "rounds", required_argument, NULL, 'r' },
 		{ "help", no_argument, NULL, 'h' },
 		{ 0 }
 	};
@@ -256,6 +261,10 @@ int bench_mem(struct cli *cli, int argc, char **argv)
 	unsigned int npol = PL_NR_POLICIES, n = 1000, nmodels = 2, nr = 0;
 	unsigned int models[2] = { PROBELAB_FW_IOMMU_SMMUV3,
 				   PROBELAB_FW_IOMMU_VTD };
+	struct host_mem *hm = NULL;
+	bool host = false, host_only = false;
+	char trail;
+	unsigned int vendor = 0x1234, device = 0x11e8, rounds = 5;
 	struct mem_run *runs;
 	struct pl_handle *h;
 	bool slabinfo = false;
@@ -266,6 +275,26 @@ int bench_mem(struct cli *cli, int argc, char **argv)
 	optind = 1;
 	while ((c = getopt_long(argc, argv, "n:p:m:h", opts, NULL)) != -1) {
 		switch (c) {
+		case 'H':
+			host = true;
+			break;
+		case 'O':
+			host = host_only = true;
+			break;
+		case 'I':
+			if (sscanf(optarg, "%4x:%4x%c", &vendor, &device,
+				   &trail) != 2)
+				return cli_usage(cli, "--host-id takes VVVV:DDDD (hex)");
+			break;
+		case 'r':
+			errno = 0;
+			v = strtoul(optarg, &end, 10);
+			if (errno || *end || optarg[0] == '-' || !v ||
+			    v > HOST_MAX_ROUNDS)
+				return cli_usage(cli, "--rounds takes 1..%u",
+						 HOST_MAX_ROUNDS);
+			rounds = (unsigned int)v;
+			break;
 		case 'n':
 			errno = 0;
 			v = strtoul(optarg, &end, 10);
@@ -296,13 +325,27 @@ int bench_mem(struct cli *cli, int argc, char **argv)
 	if (optind != argc)
 		return cli_usage(cli, "unexpected argument '%s'", argv[optind]);
 
-	runs = calloc(2 * nmodels * npol, sizeof(*runs));
-	if (!runs)
+	if (host_only)
+		nmodels = 0;
+	runs = calloc(2 * nmodels * npol + 1, sizeof(*runs));
+	if (host)
+		hm = calloc(1, sizeof(*hm));
+	if (!runs || (host && !hm)) {
+		free(runs);
+		free(hm);
 		return cli_fail(cli, -ENOMEM, "out of memory");
+	}
 	ret = cli_open(cli, &h);
 	if (ret) {
 		free(runs);
+		free(hm);
 		return ret;
+	}
+	if (host) {
+		hm->vendor = vendor;
+		hm->device = device;
+		hm->rounds = rounds;
+		status = bench_mem_host_run(cli, hm);
 	}
 	for (unsigned int m = 0; m < nmodels && status == CLI_OK; m++) {
 		struct bench_topo t = { .n = n, .k = 1, .model = models[m] };
@@ -357,9 +400,19 @@ int bench_mem(struct cli *cli, int argc, char **argv)
 			json_object_array_add(a, run_json(&runs[i], n, bare));
 		}
 		json_object_object_add(o, "runs", a);
+		if (host)
+			json_object_object_add(o, "host",
+					       bench_mem_host_json(hm));
 		cli_json_print(o);
 	} else if (status == CLI_OK) {
-		print_table(runs, nr, n, slabinfo);
+		if (nr)
+			print_table(runs, nr, n, slabinfo);
+		if (host)
+			bench_mem_host_print(hm);
+	}
+	if (hm) {
+		bench_mem_host_free(hm);
+		free(hm);
 	}
 	for (unsigned int i = 0; i < nr; i++)
 		for (unsigned int s = 0; s < SNAP_NR; s++)

@@ -645,9 +645,9 @@ const struct cli_cmd cli_cmd_bench = {
 	.name = "bench",
 	.args = "deferral [--devices N] [--instances K] [--policy P[,P..]|all] [--seed S] [--model smmuv3|vtd] [--timeout S] [--stagger[=both]] [--settle-ms MS] [--keep] [--quiet]"
 		" | cycle [--cycles N] [--warmup N] [--repeat R] [--policy P[,P..]|all] [--model smmuv3|vtd|all] [--quiet]"
-		" | mem [--devices N] [--policy P[,P..]|all] [--model smmuv3|vtd|all]"
+		" | mem [--devices N] [--policy P[,P..]|all] [--model smmuv3|vtd|all] [--host|--host-only] [--host-id VVVV:DDDD] [--rounds R]"
 		" | map [--paths ioctl,dma_ops,dma_ops_shared,vfio,syscall,cpu|all] [--sizes 4K,2M] [--threads 1,2,4] [--seconds S] [--repeat R] [--model smmuv3|vtd] [--quiet]"
 		" | race [--seconds S] [--scenario A[,B..]|all] [--policy P[,P..]|all] [--seed S] [--profile] [--quiet]",
-	.summary = "benchmarks: deferral (N drivers bound before K instances register, staggered or not: probes and bind attempts); cycle (add, bind, unbind, remove per device, against a bare lab); mem (kernel memory per lab device); map (map+unmap pairs per second: MAP/UNMAP, the lab dma_ops from kernel threads, VFIO type1 on the guest's own IOMMU); race (race-engine cycles/s per scenario, --profile: where a cycle's time goes)",
+	.summary = "benchmarks: deferral (N drivers bound before K instances register, staggered or not: probes and bind attempts); cycle (add, bind, unbind, remove per device, against a bare lab); mem (kernel memory per lab device, and the guest kernel's own per PCI function); map (map+unmap pairs per second: MAP/UNMAP, the lab dma_ops from kernel threads, VFIO type1 on the guest's own IOMMU); race (race-engine cycles/s per scenario, --profile: where a cycle's time goes)",
 	.run = bench_run,
 };

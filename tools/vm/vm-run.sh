@@ -22,6 +22,8 @@
 #   VM_KDIR      build folder of VM_KERNEL
 #   VM_MODDIR    lib/modules/<release> tree of VM_KERNEL (else no modules)
 #   VM_HUNG_TASK_SECS  guest hung task timeout, default 120 (then panic)
+#   VM_APPEND    more guest kernel parameters, after the script's own (a
+#                later one wins: VM_APPEND=intel_iommu=off), default none
 #
 # Exit status: CMD's own status when the guest ran it and its kernel log is
 # clean; 122 guest kernel log shows BUG:/WARNING:/Oops/general protection/
@@ -41,7 +43,7 @@ say() { printf '%s: %s\n' "$prog" "$*" >&2; }
 die() { say "error: $*"; exit 2; }
 
 usage() {
-	sed -n '2,34s/^# \{0,1\}//p' "${BASH_SOURCE[0]}" >&2
+	sed -n '2,36s/^# \{0,1\}//p' "${BASH_SOURCE[0]}" >&2
 	exit 2
 }
 
@@ -73,6 +75,10 @@ export VM_HUNG_TASK_SECS
 
 isnum() { [[ $1 =~ ^[0-9]+$ ]] && [ "$1" -ge "$2" ] && [ "$1" -le "$3" ]; }
 isnum "$VM_SMP" 1 64 || die "VM_SMP must be 1..64, not '$VM_SMP'"
+VM_APPEND=${VM_APPEND:-}
+case $VM_APPEND in
+*[!A-Za-z0-9_.,=:\ -]*) die "VM_APPEND: kernel parameters of [A-Za-z0-9_.,=:-] and spaces only" ;;
+esac
 isnum "$VM_MEM" 256 65536 || die "VM_MEM must be 256..65536 (MiB), not '$VM_MEM'"
 isnum "$VM_TIMEOUT" 1 86400 || die "VM_TIMEOUT must be 1..86400 (seconds), not '$VM_TIMEOUT'"
 isnum "$VM_HUNG_TASK_SECS" 10 3600 || die "VM_HUNG_TASK_SECS must be 10..3600, not '$VM_HUNG_TASK_SECS'"
@@ -269,7 +275,7 @@ if [ "$VM_ACCEL" = kvm ]; then
 fi
 
 qemu_args "$accel"
-qemu+=(-append "$append $append_arch")
+qemu+=(-append "$append $append_arch${VM_APPEND:+ $VM_APPEND}")
 
 log=$BUILD/vm/last-$ARCH.log
 exec {loglock}>"$BUILD/vm/.last-$ARCH.lock"
