@@ -44,7 +44,8 @@ done
 	bench deferral-n10000-k64 deferral --devices 10000 --instances 64 \
 		--policy all --stagger --seed 1 --quiet
 bench cycle cycle --quiet
-bench mem mem
+# the lab's bytes per device, and the guest kernel's own per edu function
+bench mem mem --host
 # the lab's map paths against VFIO type1 on the edu functions, 1/2/4 threads
 bench map map --quiet
 # the race engine: cycles/s per scenario under fixed, with the profile

@@ -158,6 +158,16 @@ def mem(arch, docs, md):
                      "MemFree drop B/dev (added)", "slab B/dev (bound)",
                      "MemFree drop B/dev (bound)", "layer slab B/dev",
                      "layer MemFree drop B/dev"], rows))
+    h = doc.get("host")
+    if h:
+        md.append(f"\nThe guest kernel's own, per PCI function ({h.get('id')}, "
+                  f"{h.get('functions')} functions, {h.get('rounds')} rounds of "
+                  f"remove + rescan, {h.get('with_iommu_group')} back in an "
+                  f"IOMMU group): slab objects "
+                  f"{fmt(h.get('slab_object_bytes_per_device'), 0)} B, IOMMU "
+                  f"caches {fmt(h.get('iommu_cache_bytes_per_device'), 0)} B, "
+                  f"remove {fmt((h.get('remove_ns_per_device') or 0) / 1e6, 1)} ms, "
+                  f"rescan {fmt((h.get('rescan_ns_per_device') or 0) / 1e6, 1)} ms.\n")
     md.append("\n")
 
 
