@@ -4,7 +4,7 @@
 # reads back from the console log.  tools/bench/run.sh hands this file in
 # through VM_SHARE (/mnt/share).
 #
-#   guest.sh [quick]
+#   guest.sh [quick|host-only]
 #
 #   @@PLBENCH info KEY VALUE...          machine facts
 #   @@PLBENCH begin NAME                 NAME's JSON document follows
@@ -12,7 +12,9 @@
 #   @@PLBENCH err NAME LINE              probelab's stderr, when STATUS != 0
 #
 # Benchmarks, not tests: nothing here judges a figure.  quick skips the
-# 10,000-device deferral run (6 minutes in the x86_64 TCG guest).
+# 10,000-device deferral run (6 minutes in the x86_64 TCG guest);
+# host-only runs `bench mem --host-only` alone (for a boot with the IOMMU
+# off: the kernel's own cost of a PCI function without its IOMMU part).
 quick=${1:-}
 M=@@PLBENCH
 
@@ -34,6 +36,11 @@ bench() {
 	[ $rc = 0 ] || sed "s/^/$M err $name /" /tmp/bench.err
 }
 
+if [ "$quick" = host-only ]; then
+	bench mem mem --host-only
+	echo "$M done"
+	exit 0
+fi
 probelab reset >/dev/null 2>&1
 # bind attempts against N: SMMUv3, K = 16, staggered and not, every policy
 for n in 250 500 1000 2000 4000; do

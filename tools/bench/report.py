@@ -17,6 +17,8 @@ import os
 import sys
 
 MARK = "@@PLBENCH"
+# bench mem --host-only of the x86_64 boot with intel_iommu=off
+HOST_OFF = {}
 
 
 def read_log(path):
@@ -159,13 +161,30 @@ def mem(arch, docs, md):
                      "MemFree drop B/dev (bound)", "layer slab B/dev",
                      "layer MemFree drop B/dev"], rows))
     h = doc.get("host")
+    off = HOST_OFF.get("doc", {}).get("host") if arch == "x86_64" else None
+    if h and off and h.get("slab_object_bytes_per_device") is not None:
+        share = h["slab_object_bytes_per_device"] - \
+            off["slab_object_bytes_per_device"]
+        md.append(f"\nThe IOMMU's part of the kernel's own cost: "
+                  f"{fmt(h['slab_object_bytes_per_device'], 0)} B of slab "
+                  f"objects per function with intel_iommu=on, "
+                  f"{fmt(off['slab_object_bytes_per_device'], 0)} B in a boot "
+                  f"with intel_iommu=off ({off.get('with_iommu_group')} in a "
+                  f"group): {fmt(share, 0)} B per function (remove + rescan "
+                  f"{fmt((h.get('remove_ns_per_device', 0) + h.get('rescan_ns_per_device', 0)) / 1e6, 1)}"
+                  f" ms on, {fmt((off.get('remove_ns_per_device', 0) + off.get('rescan_ns_per_device', 0)) / 1e6, 1)}"
+                  f" ms off).\n")
     if h:
         md.append(f"\nThe guest kernel's own, per PCI function ({h.get('id')}, "
                   f"{h.get('functions')} functions, {h.get('rounds')} rounds of "
                   f"remove + rescan, {h.get('with_iommu_group')} back in an "
                   f"IOMMU group): slab objects "
-                  f"{fmt(h.get('slab_object_bytes_per_device'), 0)} B, IOMMU "
-                  f"caches {fmt(h.get('iommu_cache_bytes_per_device'), 0)} B, "
+                  f"{fmt(h.get('slab_object_bytes_per_device'), 0)} B "
+                  f"(IOMMU-named caches "
+                  f"{fmt(h.get('iommu_cache_bytes_per_device'), 0)} B; grown "
+                  f"most: " + ", ".join(
+                      f"{c['cache']} {fmt(c['bytes_per_device'], 0)} B"
+                      for c in (h.get("top_caches") or [])[:4]) + "), "
                   f"remove {fmt((h.get('remove_ns_per_device') or 0) / 1e6, 1)} ms, "
                   f"rescan {fmt((h.get('rescan_ns_per_device') or 0) / 1e6, 1)} ms.\n")
     md.append("\n")
@@ -194,7 +213,11 @@ def bench_map(arch, docs, outdir, md):
     vf = doc.get("vfio", {})
     md.append(f"### bench map ({arch})\n\nModel {doc.get('model')}, "
               f"{doc.get('seconds')} s runs, median of {doc.get('repeat')}; "
-              f"vfio: " + (f"{vf.get('groups')} groups" if vf.get("available")
+              f"vfio: " + (f"{len(vf.get('groups') or [])} groups (IOMMU "
+                           f"groups {', '.join(str(g) for g in vf.get('groups') or [])})"
+                           + (f"; {vf['groups_left_out']}" if vf.get("groups_left_out")
+                              else "")
+                           if vf.get("available")
                            else f"not available ({vf.get('reason')})")
               + ".\n\n")
     threads = sorted({r["threads"] for r in runs})
@@ -261,7 +284,22 @@ def main():
         with open(mpath) as f:
             md.append("```\n" + f.read() + "```\n\n")
     bad = 0
+    off_log = os.path.join(a.out, "x86_64-iommu-off", "guest.log")
+    if "x86_64-iommu-off" in a.arches and os.path.exists(off_log):
+        _, raw, _ = read_log(off_log)
+        if raw.get("mem", (1,))[0] == 0:
+            HOST_OFF["doc"] = json.loads(raw["mem"][2])
+            with open(os.path.join(a.out, "x86_64-iommu-off", "mem.json"),
+                      "w") as f:
+                json.dump(HOST_OFF["doc"], f, indent=1)
+                f.write("\n")
+        else:
+            md.append("**x86_64 with intel_iommu=off: bench mem --host-only "
+                      "did not run.**\n\n")
+            bad = 1
     for arch in a.arches:
+        if arch == "x86_64-iommu-off":
+            continue
         d = os.path.join(a.out, arch)
         log = os.path.join(d, "guest.log")
         md.append(f"## {arch}\n\n")
