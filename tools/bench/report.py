@@ -200,16 +200,26 @@ def bench_map(arch, docs, outdir, md):
         key = (r["path"], r.get("size_name", str(r["size"])))
         if key not in series:
             series.append(key)
+    # one block per path: threads, then pairs/s at each size (smallest
+    # first); the header line names the columns
+    paths = [p for p in ("ioctl", "dma_ops", "dma_ops_shared", "vfio",
+                         "syscall", "cpu") if any(r["path"] == p for r in runs)]
+    paths += sorted({r["path"] for r in runs} - set(paths))
+    sizes = sorted({(r["size"], r.get("size_name", str(r["size"])))
+                    for r in runs})
     with open(os.path.join(outdir, "map.dat"), "w") as f:
-        f.write("# threads ops_per_s, one block per path and size "
-                "(gnuplot index)\n")
-        for i, (path, size) in enumerate(series):
+        for i, path in enumerate(paths):
             f.write("\n\n" if i else "")
-            f.write(f'"{path} {size}"\n')
-            for r in runs:
-                if (r["path"], r.get("size_name", str(r["size"]))) == \
-                        (path, size) and r.get("ops_per_s"):
-                    f.write(f"{r['threads']} {r['ops_per_s']:.0f}\n")
+            f.write(" ".join([f'"{path}"'] + [f'"{path} {n}"' for _, n in sizes])
+                    + "\n")
+            for t in sorted({r["threads"] for r in runs if r["path"] == path}):
+                cols = []
+                for sz, _ in sizes:
+                    r = next((r for r in runs if r["path"] == path and
+                              r["threads"] == t and r["size"] == sz), None)
+                    cols.append(f"{r['ops_per_s']:.0f}" if r and r.get("ops_per_s")
+                                else "NaN")
+                f.write(f"{t} " + " ".join(cols) + "\n")
     vf = doc.get("vfio", {})
     md.append(f"### bench map ({arch})\n\nModel {doc.get('model')}, "
               f"{doc.get('seconds')} s runs, median of {doc.get('repeat')}; "
