@@ -151,9 +151,44 @@ err_destroy_paging:
 	return ERR_PTR(ret);
 }
 
-/* Frees an unattached domain (and unlinks it from its owner). */
+/* What pl_domain_alloc() made goes: the domain is on no list any more. */
+static void pl_domain_destroy(struct pl_domain *domain)
+{
+	lockdep_assert_held(&pl_lab.lock);
+	if (domain->type == PROBELAB_DOMAIN_DMA)
+		pl_domain_dma_destroy(domain);
+	pl_domain_paging_destroy(domain);
+	kmem_cache_free(pl_domain_cache, domain);
+	atomic_dec(&pl_lab.objs.domains);
+}
+
+/*
+ * A lab device whose dma_domain is @domain: its bound driver's lab dma_ops
+ * still map into it (a kernel policy released the device under its
+ * driver, or moved it away, and the group's default domain went).
+ */
+static struct pl_dev *pl_domain_user(struct pl_domain *domain)
+{
+	struct pl_dev *pdev;
+
+	lockdep_assert_held(&pl_lab.lock);
+	list_for_each_entry(pdev, &pl_lab.devices, node)
+		if (READ_ONCE(pdev->dma_domain) == domain)
+			return pdev;
+	return NULL;
+}
+
+/*
+ * Frees an unattached domain (and unlinks it from its owner).  A DMA
+ * domain a device's lab dma_ops still use leaves the lab's lists but is
+ * kept whole until the description goes (pl_domains_free_all()), so that
+ * a late map or unmap finds its IOVA tree and page table, not memory a
+ * new domain reuses.
+ */
 void pl_domain_free(struct pl_domain *domain)
 {
+	struct pl_dev *user;
+
 	lockdep_assert_held(&pl_lab.lock);
 	if (domain->nr_attached)
 		pl_violation(5, NULL, "domain %u freed while attached to %u groups",
@@ -164,16 +199,21 @@ void pl_domain_free(struct pl_domain *domain)
 	pl_ev_domain(PROBELAB_EV_DOMAIN_FREE, domain);
 	/* no reader may be left in its debugfs walk when the table goes */
 	pl_debugfs_remove_domain(domain);
-	if (domain->type == PROBELAB_DOMAIN_DMA)
-		pl_domain_dma_destroy(domain);
 	list_del(&domain->node);
 	list_del(&domain->fnode);
 	pl_lab.nr_domains--;
 	pl_lab.mapped_bytes -= domain->map_bytes;
 	pl_lab.pgtable_pages -= domain->map_levels;
-	pl_domain_paging_destroy(domain);
-	kmem_cache_free(pl_domain_cache, domain);
-	atomic_dec(&pl_lab.objs.domains);
+	user = domain->type == PROBELAB_DOMAIN_DMA ? pl_domain_user(domain) :
+						     NULL;
+	if (user) {
+		dev_notice_ratelimited(&user->dev,
+				       "DMA domain %u freed while this device's lab dma_ops use it: kept until the lab is reset\n",
+				       domain->id);
+		list_add_tail(&domain->node, &pl_lab.kept_domains);
+		return;
+	}
+	pl_domain_destroy(domain);
 }
 
 /*
@@ -187,6 +227,11 @@ void pl_domains_free_all(void)
 	lockdep_assert_held(&pl_lab.lock);
 	list_for_each_entry_safe(domain, tmp, &pl_lab.domains, node)
 		pl_domain_free(domain);
+	/* no device is left to map into the kept ones */
+	list_for_each_entry_safe(domain, tmp, &pl_lab.kept_domains, node) {
+		list_del(&domain->node);
+		pl_domain_destroy(domain);
+	}
 }
 
 static struct pl_domain *pl_domain_find(u32 id, struct pl_file *pf)

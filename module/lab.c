@@ -20,6 +20,7 @@ struct pl_lab pl_lab = {
 	.domains = LIST_HEAD_INIT(pl_lab.domains),
 	.quarantine = LIST_HEAD_INIT(pl_lab.quarantine),
 	.quarantine_groups = LIST_HEAD_INIT(pl_lab.quarantine_groups),
+	.kept_domains = LIST_HEAD_INIT(pl_lab.kept_domains),
 	.next_dev_id = 1,
 	.next_group_id = 1,
 	.next_domain_id = 1,

@@ -431,6 +431,9 @@ struct pl_stats {
  *	(the oldest freed beyond max_quarantine, limits.c)
  * @quarantine_groups: freed struct pl_group, kept until the lab is reset
  *	(the same)
+ * @kept_domains: DMA domains freed while a lab device's dma_domain still
+ *	pointed at them (a bound driver's lab dma_ops would map into freed
+ *	memory): off @domains, kept whole until the description goes
  * @nr_quarantined: entries of @quarantine
  * @nr_quarantined_groups: entries of @quarantine_groups
  * @nr_domains: live domains (bounded by max_domains)
@@ -471,6 +474,7 @@ struct pl_lab {
 	struct list_head domains;
 	struct list_head quarantine;
 	struct list_head quarantine_groups;
+	struct list_head kept_domains;
 	u32 nr_quarantined;
 	u32 nr_quarantined_groups;
 	u32 nr_domains;

@@ -61,7 +61,6 @@ struct fn {
 	bool has_driver;	/* a driver was bound at the scan */
 	bool bridge;		/* class 0x0604: PCI-to-PCI bridge */
 	char kiommu[64];	/* kernel IOMMU instance name, "" none */
-	bool bound_by_us;	/* bound to vfio-pci by this test */
 	/* arm64: debugfs host/pci */
 	bool has_host;
 	int hgroup;
@@ -72,6 +71,12 @@ struct fn {
 
 static struct fn fns[MAX_FN];
 static unsigned int nfns;
+/*
+ * The functions this test bound to vfio-pci, to unbind at teardown: kept
+ * apart from fns[], which every scan_kernel() rebuilds.
+ */
+static char vfio_bound[MAX_FN][16];
+static unsigned int nvfio_bound;
 static bool arm;
 
 static int run(const char *cmd, char **out)
@@ -298,6 +303,7 @@ static void bind_vfio(void)
 {
 	for (unsigned int i = 0; i < nfns; i++) {
 		char p[PATH_MAX], drv[64];
+		bool bound;
 		int ret;
 
 		snprintf(p, sizeof(p), PCI_DEVS "/%.15s/driver", fns[i].bdf);
@@ -310,11 +316,14 @@ static void bind_vfio(void)
 		ret = write_str("/sys/bus/pci/drivers_probe", fns[i].bdf);
 		snprintf(p, sizeof(p), PCI_DEVS "/%.15s/driver", fns[i].bdf);
 		link_base(p, drv, sizeof(drv));
-		fns[i].bound_by_us = !strcmp(drv, "vfio-pci");
+		bound = !strcmp(drv, "vfio-pci");
 		ksft_print_msg("bind %s to vfio-pci: %s\n", fns[i].bdf,
-			       fns[i].bound_by_us ? "bound" :
+			       bound ? "bound" :
 			       ret ? strerror(-ret) : "not bound");
-		if (!fns[i].bound_by_us) {
+		if (bound && nvfio_bound < MAX_FN)
+			snprintf(vfio_bound[nvfio_bound++], sizeof(vfio_bound[0]),
+				 "%s", fns[i].bdf);
+		if (!bound) {
 			snprintf(p, sizeof(p), PCI_DEVS "/%.15s/driver_override",
 				 fns[i].bdf);
 			write_str(p, "\n");
@@ -324,15 +333,15 @@ static void bind_vfio(void)
 
 static void unbind_vfio(void)
 {
-	for (unsigned int i = 0; i < nfns; i++) {
+	for (unsigned int i = 0; i < nvfio_bound; i++) {
 		char p[PATH_MAX];
 
-		if (!fns[i].bound_by_us)
-			continue;
-		write_str("/sys/bus/pci/drivers/vfio-pci/unbind", fns[i].bdf);
-		snprintf(p, sizeof(p), PCI_DEVS "/%.15s/driver_override", fns[i].bdf);
+		write_str("/sys/bus/pci/drivers/vfio-pci/unbind", vfio_bound[i]);
+		snprintf(p, sizeof(p), PCI_DEVS "/%.15s/driver_override",
+			 vfio_bound[i]);
 		write_str(p, "\n");
 	}
+	nvfio_bound = 0;
 }
 
 static json_object *jget(json_object *o, const char *k)
