@@ -209,9 +209,9 @@ static int parse_seed_range(const char *arg, struct race_opts *o)
 	return 0;
 }
 
-/* --scenario NAME, NAME,NAME... or all, into @o->scenarios. */
-static int parse_scenarios(const char *arg, struct race_opts *o, char *err,
-			   size_t errlen)
+int race_scenario_list_parse(const char *arg,
+			     const struct race_scenario **out,
+			     unsigned int *nr, char *err, size_t errlen)
 {
 	char buf[1024], *tok, *save = NULL;
 
@@ -222,8 +222,7 @@ static int parse_scenarios(const char *arg, struct race_opts *o, char *err,
 			return -EINVAL;
 		}
 		for (unsigned int i = 0; i < race_nr_scenarios(); i++)
-			o->scenarios[o->nr_scenarios++] = race_scenario_at(i);
-		o->scenario = o->scenarios[0];
+			out[(*nr)++] = race_scenario_at(i);
 		return 0;
 	}
 	if (strlen(arg) >= sizeof(buf)) {
@@ -241,25 +240,38 @@ static int parse_scenarios(const char *arg, struct race_opts *o, char *err,
 			    tok);
 			return -EINVAL;
 		}
-		for (unsigned int i = 0; i < o->nr_scenarios; i++) {
-			if (o->scenarios[i] == sc) {
+		for (unsigned int i = 0; i < *nr; i++) {
+			if (out[i] == sc) {
 				say(err, errlen, "scenario '%s' is listed twice",
 				    tok);
 				return -EINVAL;
 			}
 		}
-		if (o->nr_scenarios == RACE_MAX_SCENARIOS) {
+		if (*nr == RACE_MAX_SCENARIOS) {
 			say(err, errlen, "--scenario takes at most %u scenarios",
 			    RACE_MAX_SCENARIOS);
 			return -EINVAL;
 		}
-		o->scenarios[o->nr_scenarios++] = sc;
+		out[(*nr)++] = sc;
 	}
-	if (!o->nr_scenarios) {
+	if (!*nr) {
 		say(err, errlen, "no scenario named '%s' (probelab scenarios lists them)",
 		    arg);
 		return -EINVAL;
 	}
+	return 0;
+}
+
+/* --scenario NAME, NAME,NAME... or all, into @o->scenarios. */
+static int parse_scenarios(const char *arg, struct race_opts *o, char *err,
+			   size_t errlen)
+{
+	int ret;
+
+	ret = race_scenario_list_parse(arg, o->scenarios, &o->nr_scenarios,
+				       err, errlen);
+	if (ret)
+		return ret;
 	o->scenario = o->scenarios[0];
 	return 0;
 }

@@ -205,6 +205,15 @@ struct race_opts {
 };
 
 /*
+ * `--scenario NAME[,NAME...]|all`: the catalogue's scenarios, appended to
+ * @out from @out[*@nr] (at most RACE_MAX_SCENARIOS in all, none twice).
+ * 0, or -EINVAL with the reason in @err.
+ */
+int race_scenario_list_parse(const char *arg,
+			     const struct race_scenario **out,
+			     unsigned int *nr, char *err, size_t errlen);
+
+/*
  * Parses the arguments after "race" (argv[0] is "race"): --scenario NAME
  * (or --file FILE: a scenario file, race_file.h, read here) --policy P [--threads N] [--iterations N | --seconds S] [--seed S]
  * [--keep-going] [--expect reproduce|hold] [--quiet] [--plan] [--ktap]

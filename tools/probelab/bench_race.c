@@ -138,43 +138,27 @@ static void print_profile(const struct brun *b)
 	}
 }
 
+/*
+ * --scenario: the library's list (race_scenario_list_parse()); `all`
+ * keeps the implemented scenarios, a named one not implemented is refused.
+ */
 static int scenarios_from_list(struct cli *cli, const char *arg,
 			       const struct race_scenario **out,
 			       unsigned int *nr)
 {
-	char buf[1024], *tok, *save = NULL;
+	char err[256];
+	unsigned int n = 0;
 
 	*nr = 0;
-	if (!strcmp(arg, "all")) {
-		for (unsigned int i = 0; i < race_nr_scenarios(); i++) {
-			const struct race_scenario *sc = race_scenario_at(i);
-
-			if (sc->implemented && *nr < RACE_MAX_SCENARIOS)
-				out[(*nr)++] = sc;
-		}
-		return 0;
-	}
-	if (strlen(arg) >= sizeof(buf))
-		return cli_usage(cli, "--scenario: the list is longer than %zu characters",
-				 sizeof(buf) - 1);
-	strcpy(buf, arg);
-	for (tok = strtok_r(buf, ",", &save); tok;
-	     tok = strtok_r(NULL, ",", &save)) {
-		const struct race_scenario *sc = race_scenario_find(tok);
-
-		if (!sc)
-			return cli_usage(cli, "no scenario named '%s' (probelab scenarios lists them)",
-					 tok);
-		if (!sc->implemented)
+	if (race_scenario_list_parse(arg, out, &n, err, sizeof(err)))
+		return cli_usage(cli, "%s", err);
+	for (unsigned int i = 0; i < n; i++) {
+		if (out[i]->implemented)
+			out[(*nr)++] = out[i];
+		else if (strcmp(arg, "all"))
 			return cli_usage(cli, "scenario '%s' is not implemented in this version",
-					 tok);
-		if (*nr == RACE_MAX_SCENARIOS)
-			return cli_usage(cli, "--scenario takes at most %u scenarios",
-					 RACE_MAX_SCENARIOS);
-		out[(*nr)++] = sc;
+					 out[i]->name);
 	}
-	if (!*nr)
-		return cli_usage(cli, "--scenario: no scenario named");
 	return 0;
 }
 
